@@ -1,0 +1,201 @@
+"""Command line: `pyo3-doctor [check|diagnose|knowledge] ...`.
+
+stdout is data (the report), stderr is talk. Errors are one line on stderr and an exit code
+from doctor.exitcodes, never a traceback; unexpected ones also leave a crash log. The TUI is
+imported only on the interactive path, so `--json`, `check` and `diagnose` never load Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from collections.abc import Sequence
+from typing import Callable
+
+from doctor import __version__
+from doctor.exitcodes import ExitCode
+
+PROG = "pyo3-doctor"
+
+
+class UsageError(Exception):
+    """Bad arguments or unreadable input: exit 2 with this one-line message."""
+
+
+def _timeout(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError("must be between 0 and 3600 seconds")
+    return value
+
+
+def _common(parser: argparse.ArgumentParser, top: bool) -> None:
+    # Sub-commands suppress defaults so that an option given before the sub-command survives.
+    default: Callable[[object], object] = (lambda v: v) if top else (lambda v: argparse.SUPPRESS)
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        default=default(False),
+        help="print one JSON report on stdout (schema in the README)",
+    )
+    parser.add_argument(
+        "--project",
+        metavar="DIR",
+        default=default(None),
+        help="the project to examine (default: search upward from here)",
+    )
+    parser.add_argument(
+        "--python",
+        metavar="PATH",
+        default=default(None),
+        help="the interpreter to build for (default: as PyO3 and maturin pick)",
+    )
+    parser.add_argument(
+        "--timeout",
+        metavar="S",
+        type=_timeout,
+        default=default(10.0),
+        help="deadline per check in seconds (default: 10)",
+    )
+    parser.add_argument(
+        "--strict", action="store_true", default=default(False), help="exit 1 on warnings too"
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=default(False),
+        help="show the commands run, their output and timings",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Finds what stops a PyO3/maturin extension from building or importing.",
+        epilog="Exit codes: 0 no failing finding, 1 failing finding (or warning with --strict), "
+        "2 usage or input error, 3 internal error, 130 interrupted.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"{PROG} {__version__} (knowledge schema 1)"
+    )
+    _common(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    check = sub.add_parser("check", help="run every check and print the report (the default)")
+    _common(check, top=False)
+    knowledge = sub.add_parser("knowledge", help="list the knowledge base, or show one entry")
+    knowledge.add_argument("id", nargs="?", help="an entry id, e.g. linker-missing")
+    _common(knowledge, top=False)
+    return parser
+
+
+def _context(args: argparse.Namespace):  # -> Context (imported lazily)
+    from doctor.context import Context
+
+    if args.project and not os.path.isdir(args.project):
+        raise UsageError(f"--project {args.project}: no such directory")
+    return Context.from_process(timeout=args.timeout, python=args.python, project_dir=args.project)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from doctor.engine import check
+    from doctor.exitcodes import exit_code_for
+
+    report = check(_context(args))
+    if args.json:
+        from doctor.render.json import dumps
+
+        sys.stdout.write(dumps(report) + "\n")
+    else:
+        from doctor.render.text import render
+
+        render(report, verbose=args.verbose)
+    return exit_code_for(report, args.strict)
+
+
+def cmd_knowledge(args: argparse.Namespace) -> int:
+    from doctor.knowledge import load
+    from doctor.render.knowledge import render_entry, render_list
+
+    entries = load()
+    if args.id is None:
+        render_list(entries, as_json=args.json)
+        return ExitCode.OK
+    if args.id not in entries:
+        raise UsageError(f"no knowledge entry {args.id!r} (pyo3-doctor knowledge lists them)")
+    render_entry(entries[args.id], as_json=args.json)
+    return ExitCode.OK
+
+
+COMMANDS = {"check": cmd_check, "knowledge": cmd_knowledge}
+
+
+def _interactive(args: argparse.Namespace) -> bool:
+    return args.command is None and not args.json and sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if _interactive(args):
+        # The TUI is not built yet; the text report serves the terminal meanwhile.
+        return cmd_check(args)
+    return COMMANDS[args.command or "check"](args)
+
+
+def _crash_log(exc: BaseException) -> str:
+    import datetime
+    import platform
+    import traceback
+
+    from platformdirs import user_log_dir
+
+    folder = user_log_dir(PROG, appauthor=False)
+    os.makedirs(folder, exist_ok=True)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = os.path.join(folder, f"crash-{stamp}-{os.getpid()}.log")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(f"{PROG} {__version__}\nPython {sys.version}\n{platform.platform()}\n")
+        fh.write(f"argv: {sys.argv!r}\n\n")
+        fh.write("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+    return path
+
+
+def _error(message: str) -> None:
+    from doctor.textsafe import clean_line
+
+    sys.stderr.write(f"{PROG}: error: {clean_line(message)}\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return int(run(argv))
+    except UsageError as exc:
+        _error(str(exc))
+        return ExitCode.USAGE
+    except KeyboardInterrupt:
+        from doctor.proc import kill_all
+
+        kill_all()
+        sys.stderr.write(f"{PROG}: interrupted\n")
+        return ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        # the reader went away (| head): nothing more to say, and nothing to say it to
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silences the flush at exit
+        return ExitCode.OK
+    except Exception as exc:
+        try:
+            where = f"; details in {_crash_log(exc)}"
+        except Exception:
+            where = ""
+        _error(f"internal error: {type(exc).__name__}: {exc}{where}")
+        return ExitCode.INTERNAL
+    finally:
+        from doctor.proc import kill_all
+
+        kill_all()

@@ -1,0 +1,157 @@
+"""Runs probes concurrently with deadlines, then turns what they found into findings.
+
+Threads, not asyncio: probes are blocking subprocess calls and plain functions are easiest to
+write and test; `--json` needs no event loop and the TUI consumes the same generator from a
+worker thread. Threads are daemons so a wedged probe never holds the interpreter open; the
+tools it started die at the same deadline (doctor.proc bounds them per thread).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import queue
+import threading
+import time
+import traceback
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from doctor import knowledge
+from doctor.context import Context
+from doctor.model import (
+    Detected,
+    Finding,
+    ProbeResult,
+    Report,
+    Severity,
+    Status,
+)
+from doctor.proc import set_deadline
+from probes import BY_ID, Probe
+
+
+def run_probes(probes: Sequence[Probe], ctx: Context) -> Iterator[ProbeResult]:
+    """Yield one result per probe, in completion order; a late probe yields TIMEOUT."""
+    done: queue.Queue[ProbeResult] = queue.Queue()
+    started: dict[str, float] = {}
+    for p in probes:
+        started[p.ID] = time.monotonic()
+        thread = threading.Thread(
+            target=_guarded, args=(p, ctx, done), daemon=True, name=f"probe-{p.ID}"
+        )
+        thread.start()
+    waiting = set(started)
+    while waiting:
+        deadline = min(started[i] for i in waiting) + ctx.timeout
+        try:
+            result = done.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            now = time.monotonic()
+            for pid in sorted(i for i in waiting if now - started[i] >= ctx.timeout):
+                waiting.discard(pid)
+                yield ProbeResult(
+                    pid,
+                    Status.TIMEOUT,
+                    f"no answer after {ctx.timeout:g}s (its tools were killed)",
+                    seconds=now - started[pid],
+                    detected=(Detected("probe-timeout", Severity.WARN),),
+                )
+            continue
+        if result.probe in waiting:  # a straggler past its deadline was already reported
+            waiting.discard(result.probe)
+            yield result
+
+
+def _guarded(p: Probe, ctx: Context, done: queue.Queue[ProbeResult]) -> None:
+    t0 = time.monotonic()
+    set_deadline(t0 + ctx.timeout)
+    try:
+        result = p.probe(ctx)
+    except Exception as exc:  # flutter's crash result: reported, never fatal
+        result = ProbeResult(
+            p.ID,
+            Status.CRASH,
+            f"the probe crashed: {type(exc).__name__}: {exc}",
+            error=traceback.format_exc(),
+            detected=(Detected("probe-crash", Severity.WARN),),
+        )
+    done.put(dataclasses.replace(result, seconds=time.monotonic() - t0))
+
+
+def merged_facts(results: Sequence[ProbeResult]) -> dict[str, Any]:
+    facts: dict[str, Any] = {}
+    for result in results:
+        facts.update({k: v for k, v in result.facts.items() if v is not None})
+    return facts
+
+
+def finding_for(
+    detected: Detected,
+    source: str,
+    facts: Mapping[str, Any],
+    ctx: Context,
+    evidence: Sequence[str] = (),
+) -> Finding:
+    """Attach knowledge to a detected cause and fill its fixes for this machine."""
+    entry = knowledge.load()[detected.id]
+    values = {**facts, **detected.details}
+    tags = ctx.platform.tags
+    fixes = tuple(
+        knowledge.render_fix(t, values, ctx.platform.is_root)
+        for t in entry.fixes
+        if t.platform in tags
+    )
+    return Finding(
+        id=entry.id,
+        severity=detected.severity,
+        title=entry.title,
+        why=knowledge.fill_why(entry, values),
+        source=source,
+        evidence=tuple(evidence),
+        fixes=fixes,
+        docs=entry.docs,
+        location=detected.location,
+        recheck=entry.probes,
+    )
+
+
+def build_report(results: Sequence[ProbeResult], ctx: Context) -> Report:
+    order = {pid: i for i, pid in enumerate(BY_ID)}
+    ordered = tuple(sorted(results, key=lambda r: order.get(r.probe, len(order))))
+    facts = merged_facts(ordered)
+    findings: list[Finding] = []
+    for result in ordered:
+        for detected in result.detected:
+            findings.append(
+                finding_for(detected, f"probe:{result.probe}", facts, ctx, (result.summary,))
+            )
+    findings.sort(key=lambda f: f.severity is not Severity.FAIL)  # stable: fail first
+    return Report(context=context_summary(ctx, facts), probes=ordered, findings=tuple(findings))
+
+
+def context_summary(ctx: Context, facts: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "platform": {
+            "system": ctx.platform.system,
+            "machine": ctx.platform.machine,
+            "distro": ctx.platform.distro or None,
+            "package_manager": ctx.platform.package_manager or None,
+        },
+        "interpreter": {
+            "path": facts.get("python"),
+            "version": facts.get("python_version"),
+            "implementation": facts.get("python_impl"),
+            "source": facts.get("python_source"),
+        },
+        "rust": {
+            "rustc": facts.get("rustc_version"),
+            "host": facts.get("rustc_host"),
+            "cargo": facts.get("cargo_version"),
+        },
+        "project": facts.get("project_root"),
+    }
+
+
+def check(ctx: Context, probes: Sequence[Probe] | None = None) -> Report:
+    """Run the probes (all by default) and build the report."""
+    return build_report(list(run_probes(probes or tuple(BY_ID.values()), ctx)), ctx)

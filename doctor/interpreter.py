@@ -1,0 +1,122 @@
+"""The target interpreter: found as PyO3 and maturin find it, then asked about itself once.
+
+Order (maturin's, which sets PYO3_PYTHON for the build it drives; PyO3 alone agrees except
+that it tries `python` before `python3`): `--python`, `PYO3_PYTHON`, an active virtualenv,
+an active conda env, then `python3` and `python` on PATH. When both VIRTUAL_ENV and
+CONDA_PREFIX are set PyO3 ignores both, and so do we.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from doctor.context import Context
+from doctor.model import Evidence
+from doctor.proc import run_tool, which
+
+# Runs inside the target interpreter (any CPython/PyPy/GraalPy 3.6+): one JSON line.
+INSPECT = r"""
+import json, os, platform, struct, sys, sysconfig
+v = sysconfig.get_config_var
+def has_dist(name):
+    try:
+        from importlib import metadata
+        return metadata.version(name)
+    except Exception:
+        return None
+inc = v("INCLUDEPY") or sysconfig.get_paths().get("include") or ""
+libdir, ldlib = v("LIBDIR") or "", v("LDLIBRARY") or ""
+print(json.dumps({
+  "implementation": platform.python_implementation(),
+  "version": "%d.%d.%d" % sys.version_info[:3],
+  "executable": sys.executable,
+  "prefix": sys.prefix, "base_prefix": getattr(sys, "base_prefix", sys.prefix),
+  "pointer_bits": struct.calcsize("P") * 8,
+  "machine": platform.machine(), "platform": sysconfig.get_platform(),
+  "gil_disabled": v("Py_GIL_DISABLED") == 1, "abiflags": getattr(sys, "abiflags", ""),
+  "shared": bool(v("Py_ENABLE_SHARED")) or bool(v("PYTHONFRAMEWORK")),
+  "ldversion": v("LDVERSION") or "", "libdir": libdir, "ldlibrary": ldlib,
+  "libpython_exists": bool(ldlib) and os.path.exists(os.path.join(libdir, ldlib)),
+  "include_dir": inc, "python_h": os.path.exists(os.path.join(inc, "Python.h")),
+  "ext_suffix": v("EXT_SUFFIX") or "", "soabi": v("SOABI") or "",
+  "scripts": sysconfig.get_path("scripts"),
+  "maturin": has_dist("maturin"),
+}))
+"""
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    path: str | None  # None: nothing found
+    source: str  # how it was chosen: "--python", "PYO3_PYTHON", "VIRTUAL_ENV", ...
+    info: dict[str, Any] | None  # what INSPECT printed; None if it could not run
+    evidence: tuple[Evidence, ...]
+    problem: str = ""  # why info is None
+
+    @property
+    def version(self) -> tuple[int, int] | None:
+        if not self.info:
+            return None
+        major, minor = self.info["version"].split(".")[:2]
+        return int(major), int(minor)
+
+
+def _env_python(prefix: str, windows: bool) -> str:
+    return (
+        os.path.join(prefix, "Scripts", "python.exe")
+        if windows
+        else os.path.join(prefix, "bin", "python")
+    )
+
+
+def choose(ctx: Context) -> tuple[str | None, str]:
+    env, windows = ctx.env, ctx.platform.system == "windows"
+    if ctx.python:
+        return _resolve(ctx.python, ctx), "--python"
+    if env.get("PYO3_PYTHON"):
+        return _resolve(env["PYO3_PYTHON"], ctx), "PYO3_PYTHON"
+    venv, conda = env.get("VIRTUAL_ENV"), env.get("CONDA_PREFIX")
+    if not (venv and conda and venv != conda):
+        if venv:
+            return _env_python(venv, windows), "VIRTUAL_ENV"
+        if conda:
+            return _env_python(conda, windows), "CONDA_PREFIX"
+    for name in ("python3", "python"):
+        found = which(name, env)
+        if found:
+            return found, "PATH"
+    return None, "PATH"
+
+
+def _resolve(name: str, ctx: Context) -> str | None:
+    if os.sep in name or (os.altsep and os.altsep in name):
+        return str(ctx.cwd / name) if not os.path.isabs(name) else name
+    return which(name, ctx.env)
+
+
+def inspect(ctx: Context) -> Interpreter:
+    path, source = choose(ctx)
+    if path is None:
+        return Interpreter(None, source, None, (), "no python3 or python on PATH")
+    if not os.path.exists(path):
+        return Interpreter(path, source, None, (), f"{path} does not exist")
+    # Run from the filesystem root so that no module in the project shadows the stdlib.
+    ran = run_tool([path, "-c", INSPECT], ctx.env, cwd=os.path.abspath(os.sep))
+    shown = Evidence((path, "-c", "<inspect sysconfig>"), ran.exit_code, ran.output, ran.note)
+    if ran.exit_code != 0:
+        reason = ran.note or f"exited with {ran.exit_code}"
+        return Interpreter(path, source, None, (shown,), f"{path} could not run: {reason}")
+    try:
+        info = json.loads(ran.output.strip().splitlines()[-1])
+        if not isinstance(info, dict) or "version" not in info:
+            raise ValueError("not an object with a version")
+    except (ValueError, IndexError):
+        return Interpreter(path, source, None, (shown,), "its answer was not understood")
+    return Interpreter(path, source, info, (shown,))
+
+
+def interpreter(ctx: Context) -> Interpreter:
+    return ctx.shared("interpreter", inspect)

@@ -1,0 +1,257 @@
+"""The knowledge base: entries loaded from knowledge/*.toml and validated up front.
+
+One TOML table per entry; the table name is the id (a public contract, see README).
+
+    [linker-missing]
+    title = "..."                 # one line
+    severity = "fail"             # "warn" | "fail": how bad the cause is when a log shows it
+    priority = 80                 # higher wins when several entries match one log
+    why = "..."                   # the mechanism, may use {placeholders}
+    probes = ["linker"]           # probes that confirm it (and are re-run after a fix)
+    docs = ["https://..."]
+    needles = ["linker"]          # literal, lower-case: a line must contain one to be tried
+    patterns = ['regex', ...]     # any one matching names this cause; named groups fill fixes
+    exclude = ['regex', ...]      # a line matching one of these is a near miss
+    [[linker-missing.fix]]
+    summary = "..."
+    platform = "apt"              # any | linux | macos | windows | apt | dnf | apk | ...
+    argv = ["{sudo}", "apt-get", "install", "-y", "build-essential"]   # or edit/env/text
+    applicability = "confirm"     # or "manual"
+
+Placeholders are `{name}`: filled from the finding's details (regex groups, probe details),
+then from probe facts. `{sudo}` as a whole argv element is "sudo", or dropped when root.
+A step with a placeholder nothing can fill turns manual and lists what is missing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from re import Pattern
+from typing import Any
+
+from doctor.model import Applicability, FixStep, Severity
+from doctor.tomlfile import parse_toml
+
+ENTRY_KEYS = {
+    "title",
+    "severity",
+    "priority",
+    "why",
+    "probes",
+    "docs",
+    "needles",
+    "patterns",
+    "exclude",
+    "fix",
+}
+FIX_KEYS = {"summary", "platform", "argv", "edit", "env", "text", "applicability"}
+PLATFORMS = {"any", "linux", "macos", "windows", "apt", "dnf", "apk", "pacman", "zypper", "brew"}
+BUILTIN_PLACEHOLDERS = {"sudo"}
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+ID_SHAPE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+class KnowledgeError(Exception):
+    """The knowledge base itself is malformed: a bug in the shipped data."""
+
+
+@dataclass(frozen=True)
+class FixTemplate:
+    summary: str
+    platform: str
+    argv: tuple[str, ...]
+    edit: Mapping[str, str] | None
+    env: Mapping[str, str] | None
+    text: str
+    applicability: Applicability
+
+    def placeholders(self) -> set[str]:
+        parts = [self.summary, self.text, *self.argv]
+        parts += list((self.edit or {}).values())
+        parts += [*(self.env or {}).keys(), *(self.env or {}).values()]
+        return {name for part in parts for name in PLACEHOLDER.findall(part)}
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    title: str
+    severity: Severity
+    priority: int
+    why: str
+    probes: tuple[str, ...]
+    docs: tuple[str, ...]
+    needles: tuple[str, ...]
+    patterns: tuple[Pattern[str], ...]
+    exclude: tuple[Pattern[str], ...]
+    fixes: tuple[FixTemplate, ...]
+    source_file: str
+
+
+def _strings(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise KnowledgeError(f"{where}: expected a list of strings")
+    return tuple(value)
+
+
+def _compile(patterns: Iterable[str], where: str) -> tuple[Pattern[str], ...]:
+    compiled = []
+    for pattern in patterns:
+        try:
+            compiled.append(re.compile(pattern))
+        except re.error as exc:
+            raise KnowledgeError(f"{where}: bad regex {pattern!r}: {exc}") from None
+    return tuple(compiled)
+
+
+def _fix(raw: Any, where: str) -> FixTemplate:
+    if not isinstance(raw, dict):
+        raise KnowledgeError(f"{where}: a fix must be a table")
+    unknown = set(raw) - FIX_KEYS
+    if unknown:
+        raise KnowledgeError(f"{where}: unknown keys {sorted(unknown)}")
+    kinds = [k for k in ("argv", "edit", "env", "text") if k in raw]
+    if len(kinds) != 1:
+        raise KnowledgeError(f"{where}: needs exactly one of argv, edit, env, text")
+    platform = raw.get("platform", "any")
+    if platform not in PLATFORMS:
+        raise KnowledgeError(f"{where}: unknown platform {platform!r}")
+    edit = raw.get("edit")
+    if edit is not None and set(edit) != {"file", "key", "value"}:
+        raise KnowledgeError(f"{where}: an edit has exactly file, key and value")
+    applicability = raw.get("applicability", "manual" if kinds[0] in ("env", "text") else "confirm")
+    return FixTemplate(
+        summary=str(raw.get("summary", "")),
+        platform=platform,
+        argv=_strings(raw.get("argv", []), where),
+        edit=dict(edit) if edit else None,
+        env=dict(raw["env"]) if "env" in raw else None,
+        text=str(raw.get("text", "")),
+        applicability=Applicability(applicability),
+    )
+
+
+def parse_entries(text: str, source: str) -> dict[str, Entry]:
+    entries = {}
+    for entry_id, raw in parse_toml(text, source).items():
+        where = f"{source} [{entry_id}]"
+        if not ID_SHAPE.match(entry_id) or not isinstance(raw, dict):
+            raise KnowledgeError(f"{where}: ids are kebab-case tables")
+        unknown = set(raw) - ENTRY_KEYS
+        if unknown:
+            raise KnowledgeError(f"{where}: unknown keys {sorted(unknown)}")
+        for key in ("title", "severity", "why"):
+            if not isinstance(raw.get(key), str) or not raw[key].strip():
+                raise KnowledgeError(f"{where}: {key} is required")
+        try:
+            severity = Severity(raw["severity"])
+        except ValueError:
+            raise KnowledgeError(f"{where}: severity is warn or fail") from None
+        entries[entry_id] = Entry(
+            id=entry_id,
+            title=raw["title"].strip(),
+            severity=severity,
+            priority=int(raw.get("priority", 50)),
+            why=" ".join(raw["why"].split()),
+            probes=_strings(raw.get("probes", []), where),
+            docs=_strings(raw.get("docs", []), where),
+            needles=tuple(n.lower() for n in _strings(raw.get("needles", []), where)),
+            patterns=_compile(_strings(raw.get("patterns", []), where), where),
+            exclude=_compile(_strings(raw.get("exclude", []), where), where),
+            fixes=tuple(_fix(f, f"{where} fix {i}") for i, f in enumerate(raw.get("fix", []))),
+            source_file=source,
+        )
+    return entries
+
+
+def validate(entries: Mapping[str, Entry], known_facts: set[str], probe_ids: set[str]) -> None:
+    """Check what a single file cannot: probe ids exist, placeholders can be filled."""
+    for entry in entries.values():
+        for probe_id in entry.probes:
+            if probe_id not in probe_ids:
+                raise KnowledgeError(f"[{entry.id}]: unknown probe {probe_id!r}")
+        groups = {name for p in entry.patterns for name in p.groupindex}
+        allowed = known_facts | groups | BUILTIN_PLACEHOLDERS
+        used = set(PLACEHOLDER.findall(entry.why))
+        for fix in entry.fixes:
+            used |= fix.placeholders()
+        unknown = used - allowed
+        if unknown:
+            raise KnowledgeError(f"[{entry.id}]: unknown placeholders {sorted(unknown)}")
+
+
+@lru_cache(maxsize=1)
+def load() -> dict[str, Entry]:
+    """Every entry of the shipped knowledge base, validated against the probe registry."""
+    from probes import ALL, known_facts
+
+    entries: dict[str, Entry] = {}
+    folder = resources.files("knowledge")
+    for item in sorted(folder.iterdir(), key=lambda p: p.name):
+        if not item.name.endswith(".toml") or item.name == "versions.toml":
+            continue
+        for entry_id, entry in parse_entries(item.read_text("utf-8"), item.name).items():
+            if entry_id in entries:
+                raise KnowledgeError(f"{item.name}: [{entry_id}] is defined twice")
+            entries[entry_id] = entry
+    validate(entries, known_facts(), {p.ID for p in ALL})
+    return entries
+
+
+def fill(template: str, values: Mapping[str, Any], missing: set[str]) -> str:
+    def one(match: re.Match[str]) -> str:
+        value = values.get(match.group(1))
+        if value is None or value == "":
+            missing.add(match.group(1))
+            return match.group(0)
+        return str(value)
+
+    return PLACEHOLDER.sub(one, template)
+
+
+def render_fix(template: FixTemplate, values: Mapping[str, Any], is_root: bool) -> FixStep:
+    """A concrete FixStep: placeholders filled per argv element (never re-split)."""
+    missing: set[str] = set()
+    argv = []
+    for part in template.argv:
+        if part == "{sudo}":
+            if not is_root:
+                argv.append("sudo")
+            continue
+        argv.append(fill(part, values, missing))
+    edit = (
+        {k: fill(v, values, missing) for k, v in template.edit.items()} if template.edit else None
+    )
+    env = None
+    if template.env:
+        env = {fill(k, values, missing): fill(v, values, missing) for k, v in template.env.items()}
+    step = FixStep(
+        summary=fill(template.summary, values, missing),
+        argv=tuple(argv),
+        edit=edit,
+        env=env,
+        text=fill(template.text, values, missing),
+        applicability=template.applicability,
+        platform=template.platform,
+    )
+    if missing:
+        from dataclasses import replace
+
+        step = replace(step, applicability=Applicability.MANUAL, missing=tuple(sorted(missing)))
+    return step
+
+
+def fill_why(entry: Entry, values: Mapping[str, Any]) -> str:
+    """The entry's explanation; a sentence whose placeholder is unknown here is dropped."""
+    sentences = re.split(r"(?<=[.!?])\s+", entry.why)
+    kept = []
+    for sentence in sentences:
+        missing: set[str] = set()
+        filled = fill(sentence, values, missing)
+        if not missing:
+            kept.append(filled)
+    return " ".join(kept)

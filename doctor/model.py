@@ -1,0 +1,109 @@
+"""The result model every front end shares: facts from probes, findings from knowledge.
+
+Nothing here does I/O. Probes build `ProbeResult`s, the engine turns the knowledge ids they
+name into `Finding`s with filled-in fixes, and the renderers (text, JSON, TUI) only format a
+`Report`. Text in these objects may come from tools, logs or project files: it is untrusted
+until `doctor.textsafe` has cleaned it for display.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Status(str, enum.Enum):
+    OK = "ok"
+    WARN = "warn"  # works today, but a known trap is armed
+    FAIL = "fail"
+    SKIP = "skip"  # does not apply to this machine or project
+    CRASH = "crash"  # the probe itself raised: our failure, reported, never fatal
+    TIMEOUT = "timeout"  # the probe did not answer before its deadline
+
+
+class Severity(str, enum.Enum):
+    WARN = "warn"
+    FAIL = "fail"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One tool run: what was executed and what it said."""
+
+    argv: tuple[str, ...]
+    exit_code: int | None  # None: the tool was missing or was killed
+    output: str  # stdout and stderr, capped and decoded with replacement
+    note: str = ""  # "not found", "timed out after 10s", ...
+
+
+@dataclass(frozen=True)
+class Detected:
+    """A knowledge id a probe found, with the details that fill its text and fixes."""
+
+    id: str
+    severity: Severity
+    details: Mapping[str, str] = field(default_factory=dict)
+    location: str | None = None  # "path:line[:col]" when the cause sits in a file
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    probe: str  # the probe's id (its module name)
+    status: Status
+    summary: str  # one line: what was seen
+    facts: Mapping[str, Any] = field(default_factory=dict)  # JSON values; they fill fixes
+    evidence: tuple[Evidence, ...] = ()
+    detected: tuple[Detected, ...] = ()
+    seconds: float = 0.0
+    error: str | None = None  # the traceback of a crash (crash log and -v only)
+
+
+class Applicability(str, enum.Enum):
+    CONFIRM = "confirm"  # can be applied by the tool after the user says yes
+    MANUAL = "manual"  # shown only: the user has to do it
+
+
+@dataclass(frozen=True)
+class FixStep:
+    """One way to fix a finding. Exactly one of argv, edit, env or text carries it."""
+
+    summary: str
+    argv: tuple[str, ...] = ()  # run without a shell
+    edit: Mapping[str, str] | None = None  # {"file", "key", "value"}: a TOML edit
+    env: Mapping[str, str] | None = None  # variables for the user to set
+    text: str = ""  # prose for a manual step
+    applicability: Applicability = Applicability.CONFIRM
+    platform: str = "any"
+    missing: tuple[str, ...] = ()  # placeholders no fact could fill (the step is then manual)
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: str  # knowledge id, a public contract
+    severity: Severity
+    title: str
+    why: str
+    source: str  # "probe:<id>" or "log:<line>"
+    evidence: tuple[str, ...] = ()  # what was seen, one line each
+    fixes: tuple[FixStep, ...] = ()
+    docs: tuple[str, ...] = ()
+    location: str | None = None
+    recheck: tuple[str, ...] = ()  # probe ids that confirm the fix worked
+
+
+@dataclass(frozen=True)
+class Report:
+    context: Mapping[str, Any]
+    probes: tuple[ProbeResult, ...]  # registry order
+    findings: tuple[Finding, ...]  # fail before warn, then registry or log order
+
+    @property
+    def status(self) -> Status:
+        severities = {f.severity for f in self.findings}
+        if Severity.FAIL in severities:
+            return Status.FAIL
+        if Severity.WARN in severities:  # crash and timeout come as warn findings
+            return Status.WARN
+        return Status.OK

@@ -1,0 +1,1 @@
+"""Renderers: each formats the same Report and decides nothing."""

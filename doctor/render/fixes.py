@@ -1,0 +1,33 @@
+"""How a fix step reads as one line of text (shared by the text report and the TUI)."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Mapping
+
+from doctor.model import FixStep
+
+
+def env_line(env: Mapping[str, str], shell: str) -> str:
+    """The line that sets these variables in the user's shell."""
+    name = shell.rsplit("/", 1)[-1].lower()
+    if name in ("pwsh", "powershell", "powershell.exe", "pwsh.exe"):
+        return "; ".join(f'$env:{k} = "{v}"' for k, v in env.items())
+    if name == "fish":
+        return "; ".join(f"set -gx {k} {shlex.quote(v)}" for k, v in env.items())
+    parts = []
+    for key, value in env.items():
+        # keep $PATH-style references expandable; quote everything else
+        shown = f'"{value}"' if "$" in value else shlex.quote(value)
+        parts.append(f"export {key}={shown}")
+    return "; ".join(parts)
+
+
+def fix_line(step: FixStep, shell: str = "") -> str:
+    if step.argv:
+        return shlex.join(step.argv)
+    if step.env:
+        return env_line(step.env, shell)
+    if step.edit:
+        return f"in {step.edit['file']}, set {step.edit['key']} = {step.edit['value']}"
+    return step.text

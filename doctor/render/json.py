@@ -1,0 +1,95 @@
+"""The versioned JSON report (schema in doctor/schema/report.schema.json, README "JSON").
+
+Mapped field by field rather than with dataclasses.asdict, so renaming an internal field
+is never a schema change. `schema_version` only goes up on a breaking change.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from doctor import __version__
+from doctor.model import Evidence, Finding, FixStep, ProbeResult, Report
+
+SCHEMA_VERSION = 1
+
+
+def _evidence(ev: Evidence) -> dict[str, Any]:
+    return {
+        "argv": list(ev.argv),
+        "exit_code": ev.exit_code,
+        "output": ev.output,
+        "note": ev.note or None,
+    }
+
+
+def _fix(step: FixStep) -> dict[str, Any]:
+    kind = "argv" if step.argv else "env" if step.env else "edit" if step.edit else "text"
+    out: dict[str, Any] = {
+        "summary": step.summary,
+        "kind": kind,
+        "applicability": step.applicability.value,
+        "platform": step.platform,
+    }
+    if step.argv:
+        out["argv"] = list(step.argv)
+    if step.env:
+        out["env"] = dict(step.env)
+    if step.edit:
+        out["edit"] = dict(step.edit)
+    if step.text:
+        out["text"] = step.text
+    if step.missing:
+        out["missing"] = list(step.missing)
+    return out
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    return {
+        "id": f.id,
+        "title": f.title,
+        "severity": f.severity.value,
+        "why": f.why,
+        "source": f.source,
+        "location": f.location,
+        "evidence": list(f.evidence),
+        "fixes": [_fix(s) for s in f.fixes],
+        "docs": list(f.docs),
+        "recheck": list(f.recheck),
+    }
+
+
+def _probe(r: ProbeResult, title: str) -> dict[str, Any]:
+    return {
+        "id": r.probe,
+        "title": title,
+        "status": r.status.value,
+        "summary": r.summary,
+        "duration_ms": round(r.seconds * 1000),
+        "facts": dict(r.facts),
+        "evidence": [_evidence(e) for e in r.evidence],
+        "findings": [d.id for d in r.detected],
+        "error": r.error,
+    }
+
+
+def to_dict(report: Report, kind: str = "check") -> dict[str, Any]:
+    from probes import BY_ID
+
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": "pyo3-doctor",
+        "tool_version": __version__,
+        "kind": kind,
+        "status": report.status.value,
+        "context": dict(report.context),
+        "probes": [
+            _probe(r, BY_ID[r.probe].TITLE if r.probe in BY_ID else r.probe) for r in report.probes
+        ],
+        "findings": [_finding(f) for f in report.findings],
+    }
+
+
+def dumps(report: Report, kind: str = "check") -> str:
+    return json.dumps(to_dict(report, kind), indent=2, ensure_ascii=False, default=str)

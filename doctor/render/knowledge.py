@@ -1,0 +1,68 @@
+"""`pyo3-doctor knowledge [ID]`: the entries as text or JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from doctor.knowledge import Entry, FixTemplate
+
+
+def _fix(t: FixTemplate) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "summary": t.summary,
+        "platform": t.platform,
+        "applicability": t.applicability.value,
+    }
+    for key in ("argv", "edit", "env", "text"):
+        value = getattr(t, key)
+        if value:
+            out[key] = list(value) if key == "argv" else value
+    return out
+
+
+def entry_dict(e: Entry) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "title": e.title,
+        "severity": e.severity.value,
+        "priority": e.priority,
+        "why": e.why,
+        "probes": list(e.probes),
+        "docs": list(e.docs),
+        "patterns": [p.pattern for p in e.patterns],
+        "fixes": [_fix(f) for f in e.fixes],
+    }
+
+
+def render_list(entries: Mapping[str, Entry], as_json: bool) -> None:
+    if as_json:
+        data = [
+            {"id": e.id, "title": e.title, "severity": e.severity.value} for e in entries.values()
+        ]
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        return
+    width = max(len(i) for i in entries)
+    for e in sorted(entries.values(), key=lambda e: e.id):
+        sys.stdout.write(f"{e.id.ljust(width)}  {e.severity.value:4}  {e.title}\n")
+
+
+def render_entry(e: Entry, as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(entry_dict(e), indent=2) + "\n")
+        return
+    lines = [f"{e.id}: {e.title}", f"severity: {e.severity.value}", "", e.why, ""]
+    if e.probes:
+        lines.append(f"confirmed by: {', '.join(e.probes)}")
+    for f in e.fixes:
+        where = "" if f.platform == "any" else f" [{f.platform}]"
+        lines.append(f"fix{where}: {f.summary}")
+        detail = " ".join(f.argv) if f.argv else f.text or (f.env and str(f.env)) or ""
+        if f.edit:
+            detail = f"in {f.edit['file']}, set {f.edit['key']} = {f.edit['value']}"
+        if detail:
+            lines.append(f"    {detail}")
+    lines += [f"docs: {d}" for d in e.docs]
+    sys.stdout.write("\n".join(lines) + "\n")

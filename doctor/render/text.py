@@ -1,0 +1,106 @@
+"""The human report: a line per probe, then each finding with what was seen, why and the fix.
+
+Colour only on a terminal and without NO_COLOR (rich decides both). Every untrusted string
+goes through textsafe.clean and into a rich Text, so `[markup]` and escapes show literally.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TextIO
+
+from rich.console import Console
+from rich.text import Text
+
+from doctor.model import Finding, ProbeResult, Report, Severity, Status
+from doctor.render.fixes import fix_line
+from doctor.textsafe import clean, clean_line
+
+MARKS = {
+    Status.OK: ("[✓]", "green"),
+    Status.WARN: ("[!]", "yellow"),
+    Status.FAIL: ("[✗]", "red"),
+    Status.SKIP: ("[-]", "dim"),
+    Status.CRASH: ("[☠]", "magenta"),
+    Status.TIMEOUT: ("[⏱]", "magenta"),
+}
+EVIDENCE_LINES = 12
+
+
+def _probe_line(result: ProbeResult, title: str, verbose: bool) -> Text:
+    mark, style = MARKS[result.status]
+    line = Text(f"{mark} ", style=style)
+    line.append(f"{title}: ", style="bold")
+    line.append(clean_line(result.summary))
+    if verbose:
+        line.append(f"  ({result.seconds * 1000:.0f} ms)", style="dim")
+    return line
+
+
+def _evidence(console: Console, result: ProbeResult) -> None:
+    for ev in result.evidence:
+        head = f"      $ {clean_line(' '.join(ev.argv))}"
+        status = ev.note or f"exit {ev.exit_code}"
+        console.print(Text(f"{head}  [{clean_line(status)}]", style="dim"))
+        lines = clean(ev.output).splitlines()
+        for out in lines[:EVIDENCE_LINES]:
+            console.print(Text(f"        {out}", style="dim"))
+        if len(lines) > EVIDENCE_LINES:
+            console.print(
+                Text(f"        ... {len(lines) - EVIDENCE_LINES} more lines", style="dim")
+            )
+    if result.error:
+        for out in clean(result.error).splitlines():
+            console.print(Text(f"      {out}", style="dim"))
+
+
+def _finding(console: Console, finding: Finding, shell: str) -> None:
+    fail = finding.severity is Severity.FAIL
+    head = Text("✗ " if fail else "! ", style="red" if fail else "yellow")
+    head.append(f"{finding.id}", style="bold")
+    head.append(f": {clean_line(finding.title)}")
+    where = finding.location or finding.source
+    head.append(f"  ({clean_line(where)})", style="dim")
+    console.print(head)
+    for seen in finding.evidence:
+        console.print(Text("    seen: ", style="bold").append(clean_line(seen)))
+    if finding.why:
+        console.print(Text("    why:  ", style="bold").append(clean_line(finding.why)))
+    for i, step in enumerate(finding.fixes):
+        label = "    fix:  " if i == 0 else "    or:   "
+        line = Text(label, style="bold").append(clean_line(step.summary))
+        console.print(line)
+        command = fix_line(step, shell)
+        if command and command != step.summary:
+            console.print(Text("          ").append(clean_line(command), style="cyan"))
+        if step.missing:
+            console.print(Text(f"          (fill in: {', '.join(step.missing)})", style="dim"))
+    for url in finding.docs:
+        console.print(Text("    docs: ", style="bold").append(clean_line(url), style="blue"))
+
+
+def summary_line(report: Report) -> Text:
+    fails = sum(f.severity is Severity.FAIL for f in report.findings)
+    warns = len(report.findings) - fails
+    if not report.findings:
+        return Text(f"No problems found in {len(report.probes)} checks.", style="green")
+    style = "red" if fails else "yellow"
+    return Text(f"{fails} failing, {warns} warning in {len(report.probes)} checks.", style=style)
+
+
+def render(report: Report, out: TextIO | None = None, verbose: bool = False) -> None:
+    from probes import BY_ID
+
+    console = Console(file=out, highlight=False, soft_wrap=True, emoji=False)
+    shell = os.environ.get("SHELL", "")
+    for result in report.probes:
+        title = BY_ID[result.probe].TITLE if result.probe in BY_ID else result.probe
+        console.print(_probe_line(result, title, verbose))
+        if verbose:
+            _evidence(console, result)
+    if report.findings:
+        console.print()
+    for finding in report.findings:
+        _finding(console, finding, shell)
+        console.print()
+    console.print(summary_line(report))

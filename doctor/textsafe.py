@@ -1,0 +1,36 @@
+"""Neutralise untrusted text (tool output, logs, pastes, project files) before display.
+
+Terminals obey ESC/CSI/OSC sequences and bidi controls; rich and Textual strip only a few
+control characters and parse `[markup]` in plain strings. Everything shown to a person passes
+through `clean()` and is then rendered as literal text (rich `Text`, Textual `markup=False`).
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls but tab and newline, DEL, C1 controls, and the Unicode bidi/formatting controls
+# that can reorder what a line appears to say (CVE-2021-42574).
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+# A whole ANSI sequence (CSI ... final byte, or OSC ... BEL/ST) reads better removed than escaped.
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
+
+
+def _show(match: re.Match[str]) -> str:
+    char = match.group(0)
+    code = ord(char)
+    if code == 0x0D:
+        return ""  # CRLF and progress-bar carriage returns
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def clean(text: str) -> str:
+    """Colour sequences removed, every other control character made visible as an escape."""
+    return _UNSAFE.sub(_show, _ANSI.sub("", text))
+
+
+def clean_line(text: str) -> str:
+    """As clean(), for places that must stay on one line."""
+    return clean(text).replace("\n", " ").replace("\t", " ")

@@ -1,0 +1,1 @@
+"""The knowledge base: TOML data only, read through importlib.resources."""

@@ -1,0 +1,30 @@
+"""The probe registry: every probe, in the order reports show them.
+
+A probe is a module with `ID` (its module name), `TITLE`, `FACTS` (the fact names it may
+report, which knowledge fixes may use as placeholders) and `probe(ctx) -> ProbeResult`.
+Probes gather facts and name knowledge ids; they never print and never decide wording.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from doctor.context import Context
+from doctor.model import ProbeResult
+from probes import linker, maturin, project, python, python_dev, rust, virtualenv
+
+
+class Probe(Protocol):
+    ID: str
+    TITLE: str
+    FACTS: tuple[str, ...]
+
+    def probe(self, ctx: Context) -> ProbeResult: ...
+
+
+ALL: tuple[Probe, ...] = (project, rust, linker, python, python_dev, maturin, virtualenv)
+BY_ID: dict[str, Probe] = {p.ID: p for p in ALL}
+
+
+def known_facts() -> set[str]:
+    return {name for p in ALL for name in p.FACTS}

@@ -1,0 +1,92 @@
+"""Is there a C linker where rustc will look for one (cc, or the one Cargo is told to use)?"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from doctor.context import Context
+from doctor.model import Detected, ProbeResult, Severity, Status
+from doctor.proc import run_tool, which
+from doctor.project import project, table
+from doctor.tomlfile import TomlError, read_toml
+from doctor.toolchain import rustc
+
+ID = "linker"
+TITLE = "C linker"
+FACTS = ("linker", "linker_source", "target")
+
+
+def _config_files(ctx: Context) -> list:
+    """Cargo's config files, most specific first (project dir upward, then CARGO_HOME)."""
+    start = project(ctx).root or ctx.cwd
+    files = [
+        d / ".cargo" / name for d in (start, *start.parents) for name in ("config.toml", "config")
+    ]
+    home = Path(ctx.env.get("CARGO_HOME") or os.path.expanduser("~/.cargo"))
+    files += [home / "config.toml", home / "config"]
+    return [f for f in files if f.is_file()]
+
+
+def configured_linker(ctx: Context, target: str) -> tuple[str | None, str]:
+    var = "CARGO_TARGET_" + target.upper().replace("-", "_").replace(".", "_") + "_LINKER"
+    if ctx.env.get(var):
+        return ctx.env[var], var
+    for path in _config_files(ctx):
+        try:
+            linker = table(read_toml(path), "target", target).get("linker")
+        except TomlError:
+            continue  # Cargo would refuse the file too; the project probe reports ours
+        if isinstance(linker, str) and linker:
+            return linker, str(path)
+    return None, ""
+
+
+def probe(ctx: Context) -> ProbeResult:
+    target = ctx.env.get("CARGO_BUILD_TARGET") or rustc(ctx).host
+    if target.endswith("-msvc"):
+        return ProbeResult(
+            ID,
+            Status.SKIP,
+            "MSVC targets link with link.exe from Visual Studio",
+            {"target": target},
+        )
+    linker, source = configured_linker(ctx, target) if target else (None, "")
+    linker, source = linker or "cc", source or "default for this target"
+    facts = {"linker": linker, "linker_source": source, "target": target or None}
+    evidence = ()
+    if ctx.platform.system == "macos":
+        clt = run_tool(["xcode-select", "-p"], ctx.env)
+        evidence = (clt,)
+        if clt.exit_code != 0:
+            return ProbeResult(
+                ID,
+                Status.FAIL,
+                "the Xcode command line tools are not installed",
+                facts,
+                evidence,
+                (Detected("linker-missing", Severity.FAIL),),
+            )
+    if which(linker, ctx.env) is None and not os.path.isfile(linker):
+        return ProbeResult(
+            ID,
+            Status.FAIL,
+            f"linker `{linker}` ({source}) not found on PATH",
+            facts,
+            evidence,
+            (Detected("linker-missing", Severity.FAIL),),
+        )
+    ran = run_tool([linker, "--version"], ctx.env)
+    evidence += (ran,)
+    if ran.exit_code != 0:
+        why = ran.note or f"exited {ran.exit_code}"
+        return ProbeResult(
+            ID,
+            Status.FAIL,
+            f"linker `{linker}` does not run: {why}",
+            facts,
+            evidence,
+            (Detected("linker-missing", Severity.FAIL),),
+        )
+    first = ran.output.strip().splitlines()[0] if ran.output.strip() else linker
+    return ProbeResult(ID, Status.OK, f"{linker}: {first}", facts, evidence)

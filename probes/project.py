@@ -1,0 +1,56 @@
+"""Is there a PyO3 project here, and do its files parse?"""
+
+from __future__ import annotations
+
+from doctor.context import Context
+from doctor.model import Detected, ProbeResult, Severity, Status
+from doctor.project import project
+
+ID = "project"
+TITLE = "Project files"
+FACTS = (
+    "project_root",
+    "pyproject",
+    "cargo_toml",
+    "pyo3_requirement",
+    "pyo3_version",
+    "build_backend",
+    "file",
+    "line",
+    "column",
+    "error",
+)
+
+
+def probe(ctx: Context) -> ProbeResult:
+    proj = project(ctx)
+    if proj.root is None:
+        where = ctx.project_dir or ctx.cwd
+        return ProbeResult(ID, Status.SKIP, f"no pyproject.toml or Cargo.toml in {where} or above")
+    facts = {
+        "project_root": str(proj.root),
+        "pyproject": str(proj.pyproject_path) if proj.pyproject_path else None,
+        "cargo_toml": str(proj.cargo_path) if proj.cargo_path else None,
+        "pyo3_requirement": proj.pyo3_requirement or None,
+        "pyo3_version": str(proj.pyo3_version) if proj.pyo3_version else None,
+        "build_backend": proj.build_backend or None,
+    }
+    if proj.errors:
+        detected = tuple(
+            Detected(
+                "project-file-invalid",
+                Severity.FAIL,
+                {"file": e.path, "line": str(e.line), "column": str(e.column), "error": e.message},
+                location=e.location,
+            )
+            for e in proj.errors
+        )
+        first = proj.errors[0]
+        return ProbeResult(
+            ID, Status.FAIL, f"{first.location}: {first.message}", facts, detected=detected
+        )
+    parts = [p.name for p in (proj.pyproject_path, proj.cargo_path) if p]
+    pyo3 = f", PyO3 {proj.pyo3_version}" if proj.pyo3_version else ", no pyo3 dependency"
+    if proj.cargo_path is None:
+        pyo3 = ", no Cargo.toml found"
+    return ProbeResult(ID, Status.OK, f"{proj.root}: {' + '.join(parts)}{pyo3}", facts)

@@ -1,0 +1,96 @@
+"""Which interpreter will PyO3 build for, and can the project's PyO3 build for it?"""
+
+from __future__ import annotations
+
+from doctor.context import Context
+from doctor.interpreter import interpreter
+from doctor.model import Detected, ProbeResult, Severity, Status
+from doctor.project import project
+from doctor.toolchain import pointer_bits, rustc
+from doctor.versions import policy
+
+ID = "python"
+TITLE = "Python interpreter"
+FACTS = (
+    "python",
+    "python_version",
+    "python_impl",
+    "python_source",
+    "python_bits",
+    "python_machine",
+    "gil_disabled",
+    "ext_suffix",
+    "pyo3_min_python",
+    "pyo3_max_python",
+    "pyo3_series",
+    "pyo3_first_supporting",
+    "forward_env",
+    "rust_bits",
+    "build",
+)
+
+
+def _v(pair: tuple) -> str:
+    return f"{pair[0]}.{pair[1]}"
+
+
+def probe(ctx: Context) -> ProbeResult:
+    interp = interpreter(ctx)
+    if interp.info is None:
+        return ProbeResult(
+            ID,
+            Status.FAIL,
+            interp.problem,
+            {"python_source": interp.source},
+            interp.evidence,
+            (Detected("interpreter-not-found", Severity.FAIL),),
+        )
+    info, version = interp.info, interp.version
+    assert version is not None
+    impl = info["implementation"]
+    facts = {
+        "python": interp.path,
+        "python_version": info["version"],
+        "python_impl": impl,
+        "python_source": interp.source,
+        "python_bits": info["pointer_bits"],
+        "python_machine": info["machine"],
+        "gil_disabled": info["gil_disabled"],
+        "ext_suffix": info["ext_suffix"],
+    }
+    flavour = "t (free-threaded)" if info["gil_disabled"] else ""
+    summary = f"{impl} {info['version']}{flavour} at {interp.path} (from {interp.source})"
+    found = []
+    pyo3 = project(ctx).pyo3_version
+    support = (policy().for_pyo3(pyo3) if pyo3 else None) or policy().newest
+    severity = Severity.FAIL if pyo3 else Severity.WARN  # unknown PyO3: judged by the newest
+    span = {"PyPy": support.pypy, "GraalVM": support.graalpy}.get(impl, support.cpython)
+    first = policy().first_supporting(impl, version)
+    facts.update(
+        pyo3_series=str(pyo3) if pyo3 else f"{support.series} (newest known)",
+        forward_env=support.forward_env or None,
+        pyo3_first_supporting=first.series if first else None,
+    )
+    if span is None:
+        found.append(Detected("unsupported-interpreter-build", severity, {"build": impl}))
+    else:
+        facts.update(pyo3_min_python=_v(span[0]), pyo3_max_python=_v(span[1]))
+        if version < span[0]:
+            found.append(Detected("python-version-too-old", severity))
+        elif version > span[1] and support.max_checked_from != "never":
+            experimental = support.experimental and version == (span[1][0], span[1][1] + 1)
+            if not experimental:
+                found.append(Detected("python-version-unsupported", severity))
+    if info["gil_disabled"] and (support.free_threaded is None or version < support.free_threaded):
+        found.append(
+            Detected("unsupported-interpreter-build", severity, {"build": "free-threaded"})
+        )
+    host = rustc(ctx).host
+    rust_bits = pointer_bits(host) if host else None
+    if rust_bits and rust_bits != info["pointer_bits"]:
+        facts["rust_bits"] = rust_bits
+        found.append(Detected("arch-mismatch", Severity.FAIL))
+    status = Status.OK
+    if found:
+        status = Status.FAIL if any(d.severity is Severity.FAIL for d in found) else Status.WARN
+    return ProbeResult(ID, status, summary, facts, interp.evidence, tuple(found))

@@ -1,0 +1,54 @@
+"""Python.h and libpython: extensions need neither; embedding and auto-initialize need libpython."""
+
+from __future__ import annotations
+
+import os
+
+from doctor.context import Context
+from doctor.interpreter import interpreter
+from doctor.model import Detected, ProbeResult, Severity, Status
+from doctor.project import project
+
+ID = "python_dev"
+TITLE = "Python headers and libpython"
+FACTS = ("python_minor", "libdir", "ldlibrary", "include_dir", "libpython_shared")
+
+
+def probe(ctx: Context) -> ProbeResult:
+    info = interpreter(ctx).info
+    if info is None:
+        return ProbeResult(ID, Status.SKIP, "no interpreter to inspect")
+    minor = ".".join(info["version"].split(".")[:2])
+    facts = {
+        "python_minor": minor,
+        "libdir": info["libdir"],
+        "ldlibrary": info["ldlibrary"],
+        "include_dir": info["include_dir"],
+        "libpython_shared": info["shared"],
+    }
+    headers = "Python.h present" if info["python_h"] else "no Python.h"
+    lib = os.path.join(info["libdir"], info["ldlibrary"]) if info["ldlibrary"] else "none"
+    embeds = "auto-initialize" in project(ctx).pyo3_features
+    if not embeds:
+        return ProbeResult(
+            ID, Status.OK, f"{headers}, libpython {lib}: an extension module needs neither", facts
+        )
+    if not info["shared"]:
+        return ProbeResult(
+            ID,
+            Status.FAIL,
+            "auto-initialize needs a shared libpython; this Python is static-only",
+            facts,
+            detected=(Detected("auto-initialize-static-python", Severity.FAIL),),
+        )
+    if not info["libpython_exists"]:
+        return ProbeResult(
+            ID,
+            Status.FAIL,
+            f"auto-initialize links libpython, but {lib} does not exist",
+            facts,
+            detected=(Detected("libpython-link", Severity.FAIL),),
+        )
+    return ProbeResult(
+        ID, Status.OK, f"{headers}, shared libpython at {lib} (auto-initialize)", facts
+    )

@@ -1,0 +1,100 @@
+"""Are rustc and cargo on PATH (as rustup resolves them here), and new enough for PyO3?"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from doctor.context import Context
+from doctor.model import Detected, ProbeResult, Severity, Status
+from doctor.proc import run_tool
+from doctor.project import project
+from doctor.toolchain import rustc
+from doctor.versions import policy
+
+ID = "rust"
+TITLE = "Rust toolchain"
+FACTS = (
+    "rustc_version",
+    "rustc_host",
+    "rustc_channel",
+    "cargo_version",
+    "rustc_min",
+    "msrv_pyo3",
+    "rust_toolchain",
+    "cargo_bin",
+)
+
+
+def _toolchain_problem(output: str) -> str:
+    """rustup's own one-line complaint (toolchain not installed, no default...), if any."""
+    found = re.search(r"^error: (.*(toolchain|rustup).*)$", output, re.M)
+    return found.group(1).strip() if found else ""
+
+
+def probe(ctx: Context) -> ProbeResult:
+    rust = rustc(ctx)
+    proj = project(ctx)
+    cargo = run_tool(["cargo", "-V"], ctx.env, cwd=str(proj.root) if proj.root else None)
+    cargo_bin = os.path.join(ctx.env.get("CARGO_HOME") or os.path.expanduser("~/.cargo"), "bin")
+    facts = {"rust_toolchain": ctx.env.get("RUSTUP_TOOLCHAIN") or None, "cargo_bin": cargo_bin}
+    evidence = (rust.evidence, cargo)
+    if not rust.found or cargo.exit_code is None:
+        missing = " and ".join(
+            t for t, ev in (("rustc", rust.evidence), ("cargo", cargo)) if ev.exit_code is None
+        )
+        hidden = os.path.exists(os.path.join(cargo_bin, "rustc"))
+        where = f" (but {cargo_bin} has them: it is not on PATH)" if hidden else ""
+        return ProbeResult(
+            ID,
+            Status.FAIL,
+            f"{missing} not found on PATH{where}",
+            facts,
+            evidence,
+            (
+                Detected(
+                    "rust-not-installed", Severity.FAIL, {"cargo_bin": cargo_bin} if hidden else {}
+                ),
+            ),
+        )
+    if rust.evidence.exit_code != 0:
+        problem = _toolchain_problem(rust.evidence.output) or f"exited {rust.evidence.exit_code}"
+        return ProbeResult(
+            ID,
+            Status.FAIL,
+            f"rustc does not run: {problem}",
+            facts,
+            evidence,
+            (Detected("rust-not-installed", Severity.FAIL),),
+        )
+    if rust.version is None:
+        return ProbeResult(
+            ID,
+            Status.WARN,
+            "rustc -vV printed no version it could read",
+            facts,
+            evidence,
+            (Detected("rustc-version-detection", Severity.WARN),),
+        )
+    pyo3 = proj.pyo3_version
+    support = (policy().for_pyo3(pyo3) if pyo3 else None) or policy().newest
+    cargo_version = cargo.output.split()[1] if len(cargo.output.split()) > 1 else "?"
+    facts.update(
+        rustc_version=rust.release,
+        rustc_host=rust.host,
+        rustc_channel=rust.channel,
+        cargo_version=cargo_version,
+        rustc_min=str(support.msrv),
+        msrv_pyo3=str(pyo3) if pyo3 else f"{support.series} (newest known)",
+    )
+    summary = f"rustc {rust.release} ({rust.host}), cargo {cargo_version}"
+    if rust.version < support.msrv:
+        return ProbeResult(
+            ID,
+            Status.FAIL,
+            f"{summary}: PyO3 {facts['msrv_pyo3']} needs rustc {support.msrv}",
+            facts,
+            evidence,
+            (Detected("rustc-too-old", Severity.FAIL),),
+        )
+    return ProbeResult(ID, Status.OK, summary, facts, evidence)
