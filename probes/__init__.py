@@ -11,7 +11,20 @@ from typing import Protocol
 
 from doctor.context import Context
 from doctor.model import ProbeResult
-from probes import linker, maturin, project, python, python_dev, rust, virtualenv
+from probes import (
+    artifact,
+    crate_type,
+    extension_module,
+    linker,
+    maturin,
+    module_name,
+    project,
+    pyo3_compat,
+    python,
+    python_dev,
+    rust,
+    virtualenv,
+)
 
 
 class Probe(Protocol):
@@ -22,7 +35,20 @@ class Probe(Protocol):
     def probe(self, ctx: Context) -> ProbeResult: ...
 
 
-ALL: tuple[Probe, ...] = (project, rust, linker, python, python_dev, maturin, virtualenv)
+ALL: tuple[Probe, ...] = (
+    project,
+    rust,
+    linker,
+    python,
+    python_dev,
+    maturin,
+    virtualenv,
+    module_name,
+    crate_type,
+    pyo3_compat,
+    extension_module,
+    artifact,
+)
 BY_ID: dict[str, Probe] = {p.ID: p for p in ALL}
 
 
