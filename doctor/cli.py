@@ -91,6 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
     knowledge = sub.add_parser("knowledge", help="list the knowledge base, or show one entry")
     knowledge.add_argument("id", nargs="?", help="an entry id, e.g. linker-missing")
     _common(knowledge, top=False)
+    fix = sub.add_parser("fix", help="apply the fix of a finding, then re-check")
+    fix.add_argument("id", nargs="?", help="the finding id, e.g. module-name-mismatch")
+    fix.add_argument("--yes", action="store_true", help="apply without asking")
+    fix.add_argument("--dry-run", action="store_true", help="show the plan, change nothing")
+    fix.add_argument("--undo", action="store_true", help="restore the file the last fix edited")
+    fix.add_argument("--step", type=int, metavar="N", help="apply the N-th fix step")
+    _common(fix, top=False)
     return parser
 
 
@@ -132,7 +139,13 @@ def cmd_knowledge(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-COMMANDS = {"check": cmd_check, "knowledge": cmd_knowledge}
+def cmd_fix(args: argparse.Namespace) -> int:
+    from doctor.fix_command import run_fix
+
+    return run_fix(args, _context(args), UsageError)
+
+
+COMMANDS = {"check": cmd_check, "knowledge": cmd_knowledge, "fix": cmd_fix}
 
 
 def _interactive(args: argparse.Namespace) -> bool:

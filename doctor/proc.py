@@ -15,7 +15,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from doctor.model import Evidence
 
@@ -61,18 +61,13 @@ def kill_all() -> None:
         _kill_group(proc)
 
 
-def run_tool(
-    argv: Sequence[str],
-    env: Mapping[str, str],
-    cwd: str | None = None,
-    timeout: float | None = None,
-) -> Evidence:
-    """Run argv and return what it said. A missing tool or a timeout is evidence, not an error."""
-    argv = tuple(argv)
+def _start(
+    argv: tuple[str, ...], env: Mapping[str, str], cwd: str | None
+) -> subprocess.Popen[bytes] | Evidence:
+    """Start argv in its own session, or say why it could not start."""
     exe = argv[0] if os.sep in argv[0] else which(argv[0], env)
     if exe is None:
         return Evidence(argv, None, "", note=f"{argv[0]} not found on PATH")
-    limit = _remaining(timeout)
     try:
         proc = subprocess.Popen(
             (exe, *argv[1:]),
@@ -87,6 +82,26 @@ def run_tool(
         return Evidence(argv, None, "", note=f"could not start {argv[0]}: {exc.strerror or exc}")
     with _live_lock:
         _live.add(proc)
+    return proc
+
+
+def _forget(proc: subprocess.Popen[bytes]) -> None:
+    with _live_lock:
+        _live.discard(proc)
+
+
+def run_tool(
+    argv: Sequence[str],
+    env: Mapping[str, str],
+    cwd: str | None = None,
+    timeout: float | None = None,
+) -> Evidence:
+    """Run argv and return what it said. A missing tool or a timeout is evidence, not an error."""
+    argv = tuple(argv)
+    limit = _remaining(timeout)
+    proc = _start(argv, env, cwd)
+    if isinstance(proc, Evidence):
+        return proc
     try:
         try:
             out, _ = proc.communicate(timeout=limit)
@@ -95,8 +110,7 @@ def run_tool(
             out, _ = proc.communicate()
             return Evidence(argv, None, _decode(out), note=f"timed out after {limit:.3g}s")
     finally:
-        with _live_lock:
-            _live.discard(proc)
+        _forget(proc)
     return Evidence(argv, proc.returncode, _decode(out))
 
 
@@ -107,3 +121,29 @@ def _decode(data: bytes | None) -> str:
     if len(data) > OUTPUT_CAP:
         text += f"\n[... {len(data) - OUTPUT_CAP} more bytes cut]"
     return text
+
+
+def stream_tool(
+    argv: Sequence[str],
+    env: Mapping[str, str],
+    on_output: Callable[[str], None],
+    cwd: str | None = None,
+) -> Evidence:
+    """Run argv to completion (no deadline: installs take time), passing output on live."""
+    argv = tuple(argv)
+    proc = _start(argv, env, cwd)
+    if isinstance(proc, Evidence):
+        return proc
+    kept: list[bytes] = []
+    size = 0
+    try:
+        assert proc.stdout is not None
+        for chunk in iter(proc.stdout.readline, b""):
+            on_output(chunk.decode("utf-8", errors="replace"))
+            if size < OUTPUT_CAP:
+                kept.append(chunk)
+                size += len(chunk)
+        proc.wait()
+    finally:
+        _forget(proc)
+    return Evidence(argv, proc.returncode, _decode(b"".join(kept)))
