@@ -11,7 +11,7 @@ from packaging.version import InvalidVersion, Version
 from doctor.context import Context
 from doctor.interpreter import interpreter
 from doctor.model import Detected, ProbeResult, Severity, Status
-from doctor.proc import run_tool
+from doctor.proc import run_tool, which
 from doctor.project import Project, project, table
 from doctor.versions import policy
 
@@ -20,30 +20,33 @@ TITLE = "maturin"
 FACTS = ("maturin", "maturin_version", "maturin_requirement", "maturin_env_version", "reason")
 
 
-def requirement(proj: Project) -> Requirement | None:
+def requirement(proj: Project) -> tuple[str, Requirement] | None:
+    """The maturin requirement of [build-system] requires, as written and parsed."""
     for text in proj.build_requires:
         try:
             req = Requirement(text)
         except InvalidRequirement:
             continue
         if req.name.lower() == "maturin":
-            return req
+            return text.strip(), req
     return None
 
 
 def probe(ctx: Context) -> ProbeResult:
     proj = project(ctx)
     info = interpreter(ctx).info or {}
-    req = requirement(proj)
+    written, req = requirement(proj) or ("maturin", None)
     in_env = info.get("maturin")
-    exe = "maturin"
-    if in_env and info.get("scripts") and os.path.exists(os.path.join(info["scripts"], "maturin")):
-        exe = os.path.join(info["scripts"], "maturin")
+    # What `maturin develop` runs is the one on PATH; the target env's is the fallback.
+    exe = which("maturin", ctx.env) or "maturin"
+    scripts_maturin = os.path.join(info.get("scripts") or "", "maturin")
+    if exe == "maturin" and in_env and os.path.exists(scripts_maturin):
+        exe = scripts_maturin
     ran = run_tool([exe, "--version"], ctx.env)
     facts = {
         "maturin": exe,
         "maturin_env_version": in_env,
-        "maturin_requirement": str(req) if req else "maturin",
+        "maturin_requirement": written,
     }
     if ran.exit_code != 0 and not in_env:
         broken = "" if ran.exit_code is None else f" (`{exe}` on PATH exits {ran.exit_code})"
@@ -55,7 +58,17 @@ def probe(ctx: Context) -> ProbeResult:
             (ran,),
             (Detected("maturin-not-installed", Severity.WARN),),
         )
-    found = re.search(r"maturin (\S+)", ran.output) if ran.exit_code == 0 else None
+    if ran.exit_code != 0:
+        broken = f"`{exe}` on PATH does not run; the target environment has maturin {in_env}"
+        return ProbeResult(
+            ID,
+            Status.WARN,
+            broken,
+            facts,
+            (ran,),
+            (Detected("maturin-not-installed", Severity.WARN),),
+        )
+    found = re.search(r"maturin (\S+)", ran.output)
     text = found.group(1) if found else in_env
     try:
         version = Version(text) if text else None
@@ -68,7 +81,9 @@ def probe(ctx: Context) -> ProbeResult:
     detected = []
     if req and req.specifier and not req.specifier.contains(version, prereleases=True):
         detected.append(
-            Detected("maturin-version", Severity.WARN, {"reason": f"pyproject.toml asks for {req}"})
+            Detected(
+                "maturin-version", Severity.WARN, {"reason": f"pyproject.toml asks for {written}"}
+            )
         )
     project_table = table(proj.pyproject, "project")
     if (

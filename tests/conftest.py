@@ -44,6 +44,10 @@ TOOLS = (
     "pip",
     "sh",
     "bash",
+    "sleep",
+    "touch",
+    "printf",
+    "echo",
     "env",
     "uname",
     "ls",
@@ -187,6 +191,9 @@ def run_cli(
     """`python -m doctor ARGS` in a fresh interpreter, with HOME/XDG isolated when asked."""
     run_env = dict(env if env is not None else clean_env())
     if home is not None:
+        # rustup finds its toolchains through HOME unless told otherwise
+        run_env.setdefault("RUSTUP_HOME", os.path.expanduser("~/.rustup"))
+        run_env.setdefault("CARGO_HOME", os.path.expanduser("~/.cargo"))
         run_env.update(
             HOME=str(home),
             XDG_STATE_HOME=str(home / "state"),

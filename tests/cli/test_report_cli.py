@@ -1,0 +1,218 @@
+"""The CLI as a subprocess: the JSON contract, exit codes, one-line errors, import hygiene."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import jsonschema
+import pytest
+from conftest import REPO, clean_env, finding_ids, probe, report_of, run_cli
+
+SCHEMA = json.loads((REPO / "doctor" / "schema" / "report.schema.json").read_text())
+
+
+def valid(report: dict) -> dict:
+    jsonschema.validate(report, SCHEMA)
+    return report
+
+
+def test_json_report_in_a_healthy_project(pyo3_project, staged_path, tmp_path):
+    root = pyo3_project()
+    proc = run_cli("--json", cwd=root, env=clean_env(PATH=staged_path()), home=tmp_path)
+    report = valid(report_of(proc))
+    assert proc.stderr == ""
+    assert [p["id"] for p in report["probes"]][:7] == [
+        "project",
+        "rust",
+        "linker",
+        "python",
+        "python_dev",
+        "maturin",
+        "virtualenv",
+    ]
+    assert report["context"]["project"] == str(root)
+    assert probe(report, "rust")["status"] == "ok"
+    failing = [f["id"] for f in report["findings"] if f["severity"] == "fail"]
+    assert failing == [] and proc.returncode == 0
+
+
+def test_no_cc_is_linker_missing_and_exit_1(pyo3_project, staged_path, tmp_path):
+    proc = run_cli(
+        "--json",
+        cwd=pyo3_project(),
+        home=tmp_path,
+        env=clean_env(PATH=staged_path(without=("cc",))),
+    )
+    report = valid(report_of(proc))
+    assert "linker-missing" in finding_ids(report)
+    assert report["status"] == "fail" and proc.returncode == 1
+
+
+def test_no_rust_is_rust_not_installed_and_exit_1(pyo3_project, staged_path, tmp_path):
+    proc = run_cli(
+        "--json",
+        cwd=pyo3_project(),
+        home=tmp_path,
+        env=clean_env(
+            PATH=staged_path(without=("rustc", "cargo")), CARGO_HOME=str(tmp_path / "empty")
+        ),
+    )
+    report = valid(report_of(proc))
+    assert "rust-not-installed" in finding_ids(report)
+    assert proc.returncode == 1
+
+
+def test_a_hanging_tool_is_cut_at_the_timeout(pyo3_project, staged_path, tmp_path):
+    hang = "#!/bin/sh\nsleep 60\n"
+    started = time.monotonic()
+    proc = run_cli(
+        "--json",
+        "--timeout",
+        "2",
+        cwd=pyo3_project(),
+        home=tmp_path,
+        env=clean_env(PATH=staged_path(extra={"maturin": hang})),
+    )
+    assert time.monotonic() - started < 15
+    report = valid(report_of(proc))
+    assert probe(report, "maturin")["status"] == "timeout"
+    assert "probe-timeout" in finding_ids(report)
+    assert proc.returncode == 0  # a timeout warns; --strict would fail
+
+
+def test_strict_fails_on_warnings(pyo3_project, staged_path, tmp_path):
+    proc = run_cli(
+        "--json", "--strict", cwd=pyo3_project(), home=tmp_path, env=clean_env(PATH=staged_path())
+    )
+    report = valid(report_of(proc))
+    assert report["status"] == "warn"  # no virtualenv in a fresh tmp project
+    assert proc.returncode == 1
+
+
+def test_text_report_is_plain_off_a_terminal(pyo3_project, staged_path, tmp_path):
+    proc = run_cli(
+        "check", cwd=pyo3_project(), home=tmp_path, env=clean_env(PATH=staged_path(without=("cc",)))
+    )
+    assert proc.returncode == 1
+    assert "\x1b[" not in proc.stdout
+    assert "[✗] C linker" in proc.stdout
+    assert "linker-missing" in proc.stdout
+    assert "failing" in proc.stdout.splitlines()[-1]
+
+
+def test_options_before_and_after_the_subcommand(pyo3_project, staged_path, tmp_path):
+    env = clean_env(PATH=staged_path())
+    before = run_cli("--json", "check", cwd=pyo3_project(), env=env, home=tmp_path)
+    after = run_cli("check", "--json", cwd=tmp_path, env=env, home=tmp_path)
+    assert json.loads(before.stdout)["kind"] == json.loads(after.stdout)["kind"] == "check"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--timeout", "soon"), "not a number of seconds"),
+        (("--project", "/no/such/dir"), "no such directory"),
+        (("knowledge", "no-such-id"), "no knowledge entry"),
+        (("--frobnicate",), "unrecognized arguments"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(args, message, tmp_path):
+    proc = run_cli(*args, cwd=tmp_path, home=tmp_path)
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_version():
+    proc = run_cli("--version")
+    assert proc.returncode == 0 and proc.stdout.startswith("pyo3-doctor ")
+
+
+def test_json_and_check_never_import_textual(pyo3_project, tmp_path):
+    for args in (["--json"], ["check"]):
+        code = (
+            "import sys\nfrom doctor.cli import main\nrc = main(" + repr(args) + ")\n"
+            "sys.stderr.write('TEXTUAL' if any(m.startswith('textual') for m in sys.modules)"
+            " else 'CLEAN')\n"
+        )
+        proc = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=pyo3_project(name=args[0][2:] or "x"),
+            env={**clean_env(), "PYTHONPATH": str(REPO)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert proc.stderr.endswith("CLEAN"), proc.stderr[-300:]
+
+
+def test_importtime_shows_no_textual(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "doctor", "--json"],
+        cwd=tmp_path,
+        env={**clean_env(), "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "import time:" in proc.stderr
+    assert "textual" not in proc.stderr
+
+
+def test_ctrl_c_exits_130_without_traceback_and_kills_tools(pyo3_project, staged_path, tmp_path):
+    marker = tmp_path / "survived"
+    hang = f"#!/bin/sh\n(sleep 3; touch {marker}) &\nsleep 60\n"
+    env = {**clean_env(PATH=staged_path(extra={"maturin": hang})), "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "doctor", "--json", "--timeout", "30"],
+        cwd=pyo3_project(),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    time.sleep(1.5)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 130
+    assert "Traceback" not in err and "interrupted" in err
+    assert out == ""
+    time.sleep(3.5)
+    assert not marker.exists()
+
+
+def test_internal_error_is_one_line_and_a_crash_log(tmp_path):
+    # A knowledge base that does not validate is our bug: exit 3, one line, a log file.
+    broken = tmp_path / "site"
+    (broken / "knowledge").mkdir(parents=True)
+    for item in (REPO / "knowledge").iterdir():
+        if item.is_file():
+            (broken / "knowledge" / item.name).write_bytes(item.read_bytes())
+    (broken / "knowledge" / "zz.toml").write_text('[bad-entry]\ntitle = "x"\n')
+    env = {
+        **clean_env(),
+        "PYTHONPATH": f"{broken}{os.pathsep}{REPO}",
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "HOME": str(tmp_path),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "doctor", "knowledge"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 3
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "internal error" in lines[0], proc.stderr
+    log = Path(lines[0].rsplit("details in ", 1)[1])
+    assert "Traceback" in log.read_text()

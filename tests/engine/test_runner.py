@@ -1,0 +1,80 @@
+"""The runner: concurrency, deadlines, crashes, order."""
+
+from __future__ import annotations
+
+import time
+from types import SimpleNamespace
+
+from doctor.context import Context
+from doctor.engine import build_report, run_probes
+from doctor.model import ProbeResult, Status
+from doctor.proc import run_tool
+
+
+def fake(probe_id: str, body):
+    return SimpleNamespace(ID=probe_id, TITLE=probe_id, FACTS=(), probe=body)
+
+
+def ctx(timeout: float = 10.0) -> Context:
+    return Context.from_process(timeout=timeout)
+
+
+def test_a_crashing_probe_is_reported_and_the_others_go_on():
+    def boom(_ctx):
+        raise ValueError("unexpected shape")
+
+    ok = fake("fine", lambda c: ProbeResult("fine", Status.OK, "all good"))
+    results = {r.probe: r for r in run_probes([fake("boom", boom), ok], ctx())}
+    assert results["fine"].status is Status.OK
+    crashed = results["boom"]
+    assert crashed.status is Status.CRASH
+    assert "ValueError: unexpected shape" in crashed.summary
+    assert "Traceback" in (crashed.error or "")
+    assert [d.id for d in crashed.detected] == ["probe-crash"]
+
+
+def test_a_hanging_tool_is_cut_at_the_deadline_and_killed_with_its_group(tmp_path):
+    marker = tmp_path / "survived"
+    # The tool forks a grandchild that would outlive a plain kill of its parent.
+    script = f"(sleep 3; touch {marker}) & sleep 30"
+
+    def hangs(c):
+        ran = run_tool(["sh", "-c", script], c.env)
+        return ProbeResult("hangs", Status.OK, ran.note)
+
+    quick = fake("quick", lambda c: ProbeResult("quick", Status.OK, "done"))
+    started = time.monotonic()
+    results = list(run_probes([fake("hangs", hangs), quick], ctx(timeout=1.0)))
+    assert time.monotonic() - started < 5
+    by_id = {r.probe: r for r in results}
+    assert by_id["quick"].status is Status.OK
+    assert by_id["hangs"].status is Status.TIMEOUT
+    assert "1s" in by_id["hangs"].summary
+    assert [d.id for d in by_id["hangs"].detected] == ["probe-timeout"]
+    time.sleep(3.5)
+    assert not marker.exists(), "the hanging tool's process group survived its deadline"
+
+
+def test_probes_run_concurrently():
+    def slow(name):
+        def body(_c):
+            time.sleep(0.5)
+            return ProbeResult(name, Status.OK, "slept")
+
+        return fake(name, body)
+
+    started = time.monotonic()
+    results = list(run_probes([slow(f"p{i}") for i in range(6)], ctx()))
+    assert len(results) == 6
+    assert time.monotonic() - started < 2.0
+
+
+def test_report_lists_probes_in_registry_order_and_fail_findings_first():
+    from probes import ALL
+
+    c = ctx(timeout=30)
+    results = list(run_probes(ALL, c))
+    report = build_report(list(reversed(results)), c)
+    assert [r.probe for r in report.probes] == [p.ID for p in ALL]
+    severities = [f.severity.value for f in report.findings]
+    assert severities == sorted(severities)  # "fail" sorts before "warn"

@@ -1,0 +1,31 @@
+"""Run the real probes in-process against a staged environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import clean_env
+
+from doctor.context import Context
+from doctor.engine import check
+from doctor.model import Report
+from probes import BY_ID
+
+
+def run(
+    cwd: Path,
+    probes: tuple[str, ...] = (),
+    timeout: float = 20.0,
+    python: str | None = None,
+    **env: str,
+) -> Report:
+    ctx = Context.from_process(env=clean_env(**env), cwd=str(cwd), timeout=timeout, python=python)
+    return check(ctx, [BY_ID[p] for p in probes] if probes else None)
+
+
+def result(report: Report, probe_id: str):
+    return next(r for r in report.probes if r.probe == probe_id)
+
+
+def ids(report: Report) -> list[str]:
+    return [f.id for f in report.findings]

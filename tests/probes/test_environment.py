@@ -1,0 +1,121 @@
+"""maturin, virtualenv, python_dev and project probes against staged environments."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import ids, result, run
+
+from doctor.model import Status
+
+OLD_MATURIN = "#!/bin/sh\necho 'maturin 0.14.17'\n"
+
+
+@pytest.fixture(scope="module")
+def bare_venv(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("bare") / "env"
+    subprocess.run([sys.executable, "-m", "venv", str(path)], check=True)
+    return path
+
+
+def test_maturin_on_path_in_range(pyo3_project, staged_path):
+    maturin = result(run(pyo3_project(), ("project", "maturin"), PATH=staged_path()), "maturin")
+    assert maturin.status is Status.OK, maturin.summary
+
+
+def test_maturin_outside_the_pyproject_range(pyo3_project, staged_path):
+    report = run(
+        pyo3_project(), ("project", "maturin"), PATH=staged_path(extra={"maturin": OLD_MATURIN})
+    )
+    assert ids(report) == ["maturin-version"]
+    assert "maturin>=1.0,<2.0" in report.findings[0].why
+    assert "maturin>=1.0,<2.0" in report.findings[0].fixes[0].argv
+
+
+def test_venv_without_maturin(pyo3_project, staged_path, bare_venv):
+    report = run(
+        pyo3_project(),
+        ("python", "maturin"),
+        PATH=staged_path(without=("maturin",)),
+        VIRTUAL_ENV=str(bare_venv),
+    )
+    assert ids(report) == ["maturin-not-installed"]
+    fix = report.findings[0].fixes[0]
+    assert fix.argv[0] == str(bare_venv / "bin" / "python")
+    assert fix.argv[1:4] == ("-m", "pip", "install")
+
+
+def test_project_version_missing_with_new_maturin(tmp_path, staged_path, pyo3_project):
+    root = pyo3_project()
+    text = (root / "pyproject.toml").read_text().replace('version = "0.1.0"\n', "")
+    (root / "pyproject.toml").write_text(text)
+    report = run(root, ("project", "maturin"), PATH=staged_path())
+    assert ids(report) == ["maturin-version"]
+    assert report.findings[0].severity.value == "fail"
+
+
+def test_no_virtualenv_anywhere(pyo3_project, staged_path):
+    report = run(pyo3_project(), ("virtualenv",), PATH=staged_path())
+    assert ids(report) == ["virtualenv-missing"]
+
+
+def test_dot_venv_is_found_without_activation(pyo3_project, staged_path):
+    root = pyo3_project()
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root / ".venv")], check=True)
+    venv = result(run(root / "src", ("virtualenv",), PATH=staged_path()), "virtualenv")
+    assert venv.status is Status.OK
+
+
+def test_dot_venv_without_pyvenv_cfg(pyo3_project, staged_path):
+    root = pyo3_project()
+    (root / ".venv" / "bin").mkdir(parents=True)
+    venv = result(run(root, ("virtualenv",), PATH=staged_path()), "virtualenv")
+    assert venv.status is Status.WARN and "pyvenv.cfg" in venv.summary
+
+
+def test_virtualenv_and_conda_both_set(pyo3_project, staged_path, bare_venv, tmp_path):
+    report = run(
+        pyo3_project(),
+        ("virtualenv",),
+        PATH=staged_path(),
+        VIRTUAL_ENV=str(bare_venv),
+        CONDA_PREFIX=str(tmp_path / "conda"),
+    )
+    assert ids(report) == ["venv-conda-conflict"]
+
+
+def test_extension_needs_no_python_dev(pyo3_project, staged_path):
+    dev = result(run(pyo3_project(), ("python_dev",), PATH=staged_path()), "python_dev")
+    assert dev.status is Status.OK and "needs neither" in dev.summary
+
+
+def test_malformed_pyproject_is_reported_with_its_location_and_never_touched(
+    pyo3_project, staged_path
+):
+    root = pyo3_project()
+    path = root / "pyproject.toml"
+    broken = path.read_text() + "\n[tool.maturin\nfeatures = [\n"
+    path.write_text(broken)
+    report = run(root, ("project",), PATH=staged_path())
+    assert ids(report) == ["project-file-invalid"]
+    finding = report.findings[0]
+    assert finding.location and finding.location.startswith(f"{path}:")
+    line = int(finding.location.split(":")[1])
+    assert broken.splitlines()[line - 1].startswith("[tool.maturin")
+    assert path.read_text() == broken
+
+
+def test_non_utf8_cargo_toml(pyo3_project, staged_path):
+    root = pyo3_project()
+    (root / "Cargo.toml").write_bytes(b'[package]\nname = "\xff\xfe"\n')
+    report = run(root, ("project",), PATH=staged_path())
+    assert ids(report) == ["project-file-invalid"]
+    assert "UTF-8" in report.findings[0].why
+
+
+def test_no_project_is_a_skip(tmp_path, staged_path):
+    project = result(run(tmp_path, ("project",), PATH=staged_path()), "project")
+    assert project.status is Status.SKIP

@@ -1,0 +1,60 @@
+"""linker probe: ok, missing, configured elsewhere, printing garbage."""
+
+from __future__ import annotations
+
+import os
+
+from helpers import ids, result, run
+
+from doctor.model import Status
+
+TRIPLE_VAR = "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER"
+
+
+def test_cc_present(pyo3_project, staged_path):
+    report = run(pyo3_project(), ("linker",), PATH=staged_path())
+    assert result(report, "linker").status is Status.OK
+
+
+def test_cc_missing_gives_a_fix_for_this_package_manager(pyo3_project, staged_path):
+    report = run(pyo3_project(), ("linker",), PATH=staged_path(without=("cc",)))
+    assert result(report, "linker").status is Status.FAIL
+    assert ids(report) == ["linker-missing"]
+    finding = report.findings[0]
+    assert finding.fixes, "a fix for this platform"
+    first = finding.fixes[0]
+    # sudo only when not root
+    assert (first.argv[0] == "sudo") == (os.geteuid() != 0), first.argv
+
+
+def test_linker_named_by_cargo_env_var(pyo3_project, staged_path):
+    import platform
+
+    if platform.machine() != "x86_64":
+        return
+    report = run(
+        pyo3_project(), ("linker",), PATH=staged_path(), **{TRIPLE_VAR: "clang-that-is-not-here"}
+    )
+    linker = result(report, "linker")
+    assert linker.status is Status.FAIL
+    assert "clang-that-is-not-here" in linker.summary and TRIPLE_VAR in linker.summary
+
+
+def test_linker_named_in_cargo_config(pyo3_project, staged_path, tmp_path):
+    from doctor.toolchain import parse_rustc_vv
+    import subprocess
+
+    host = parse_rustc_vv(subprocess.run(["rustc", "-vV"], capture_output=True, text=True).stdout)[
+        1
+    ]
+    root = pyo3_project(extra={".cargo/config.toml": f'[target.{host}]\nlinker = "my-ld"\n'})
+    linker = result(run(root, ("linker",), PATH=staged_path()), "linker")
+    assert linker.status is Status.FAIL
+    assert "my-ld" in linker.summary and "config.toml" in linker.summary
+
+
+def test_linker_printing_invalid_utf8_is_read_with_replacement(pyo3_project, staged_path):
+    cc = "#!/bin/sh\nprintf 'cc \\377\\376 version 1\\n'\n"
+    linker = result(run(pyo3_project(), ("linker",), PATH=staged_path(extra={"cc": cc})), "linker")
+    assert linker.status is Status.OK
+    assert "\ufffd" in linker.summary

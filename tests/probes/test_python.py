@@ -1,0 +1,113 @@
+"""python probe: which interpreter, found how, and does the project's PyO3 support it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import ids, result, run
+
+from doctor.model import Status
+
+PYENV = Path.home() / ".pyenv" / "versions"
+
+
+def pyenv_python(minor: str) -> str:
+    found = sorted(PYENV.glob(f"{minor}.*/bin/python{minor}"))
+    if not found:
+        pytest.skip(f"no Python {minor} on this machine")
+    return str(found[-1])
+
+
+@pytest.fixture(scope="module")
+def venv(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("venv") / "env"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(path)], check=True)
+    return path
+
+
+def test_python3_on_path(pyo3_project, staged_path):
+    python = result(run(pyo3_project(), ("python",), PATH=staged_path()), "python")
+    assert python.status is Status.OK
+    assert python.facts["python_source"] == "PATH"
+    assert python.facts["python_version"].startswith(f"{sys.version_info[0]}.")
+
+
+def test_pyo3_python_wins(pyo3_project, staged_path, venv):
+    target = str(venv / "bin" / "python")
+    python = result(
+        run(pyo3_project(), ("python",), PATH=staged_path(), PYO3_PYTHON=target), "python"
+    )
+    assert python.facts["python_source"] == "PYO3_PYTHON"
+    assert python.facts["python"] == target
+
+
+def test_active_virtualenv_is_used(pyo3_project, staged_path, venv):
+    python = result(
+        run(pyo3_project(), ("python",), PATH=staged_path(), VIRTUAL_ENV=str(venv)), "python"
+    )
+    assert python.facts["python_source"] == "VIRTUAL_ENV"
+
+
+def test_python_flag_overrides_everything(pyo3_project, staged_path, venv):
+    python = result(
+        run(
+            pyo3_project(),
+            ("python",),
+            PATH=staged_path(),
+            python=sys.executable,
+            PYO3_PYTHON=str(venv / "bin" / "python"),
+        ),
+        "python",
+    )
+    assert python.facts["python_source"] == "--python"
+
+
+def test_pyo3_python_pointing_nowhere(pyo3_project, staged_path, tmp_path):
+    report = run(
+        pyo3_project(), ("python",), PATH=staged_path(), PYO3_PYTHON=str(tmp_path / "no-python")
+    )
+    assert result(report, "python").status is Status.FAIL
+    assert ids(report) == ["interpreter-not-found"]
+
+
+def test_no_python_on_path(pyo3_project, staged_path):
+    report = run(pyo3_project(), ("python",), PATH=staged_path(without=("python3", "python")))
+    assert ids(report) == ["interpreter-not-found"]
+
+
+def test_interpreter_that_prints_garbage(pyo3_project, staged_path):
+    fake = "#!/bin/sh\necho 'Python 3.99 but not really'\n"
+    report = run(
+        pyo3_project(), ("python",), PATH=staged_path(without=("python",), extra={"python3": fake})
+    )
+    assert ids(report) == ["interpreter-not-found"]
+    assert "not understood" in result(report, "python").summary
+
+
+def test_python_older_than_pyo3_supports(pyo3_project, staged_path):
+    old = pyenv_python("3.8")
+    report = run(
+        pyo3_project(pyo3="0.30"), ("project", "python"), PATH=staged_path(), PYO3_PYTHON=old
+    )
+    assert "python-version-too-old" in ids(report)
+    finding = report.findings[0]
+    assert "3.9" in finding.why and "3.8" in finding.why
+
+
+def test_python_newer_than_pyo3_supports(pyo3_project, staged_path):
+    new = pyenv_python("3.13")
+    report = run(
+        pyo3_project(pyo3="0.21"), ("project", "python"), PATH=staged_path(), PYO3_PYTHON=new
+    )
+    assert "python-version-unsupported" in ids(report)
+    env_fix = next(f for f in report.findings[0].fixes if f.env)
+    assert env_fix.env == {"PYO3_USE_ABI3_FORWARD_COMPATIBILITY": "1"}
+
+
+def test_without_a_project_versions_only_warn(tmp_path, staged_path):
+    old = pyenv_python("3.8")
+    report = run(tmp_path, ("project", "python"), PATH=staged_path(), PYO3_PYTHON=old)
+    assert [f.severity.value for f in report.findings] == ["warn"]

@@ -1,0 +1,77 @@
+"""rust probe: ok, missing, too old, unparsable, hanging."""
+
+from __future__ import annotations
+
+from helpers import ids, result, run
+
+from doctor.model import Status
+
+OLD_RUSTC = """#!/bin/sh
+printf 'rustc 1.60.0 (7737e0b5c 2022-04-04)\\nbinary: rustc\\nhost: x86_64-unknown-linux-gnu\\nrelease: 1.60.0\\n'
+"""
+GARBAGE_RUSTC = "#!/bin/sh\nprintf 'this is not rustc \\377\\376\\n'\n"
+HANGING_RUSTC = "#!/bin/sh\nsleep 60\n"
+
+
+def test_ok_on_this_machine(pyo3_project, staged_path):
+    root = pyo3_project()
+    report = run(root, ("project", "rust"), PATH=staged_path())
+    rust = result(report, "rust")
+    assert rust.status is Status.OK, rust.summary
+    assert rust.facts["rustc_host"]
+    assert rust.facts["rustc_min"] == "1.74"  # the PyO3 0.27 the project asks for
+
+
+def test_missing_rustc_and_cargo(pyo3_project, staged_path, tmp_path):
+    root = pyo3_project()
+    report = run(
+        root,
+        ("project", "rust"),
+        PATH=staged_path(without=("rustc", "cargo")),
+        CARGO_HOME=str(tmp_path / "no-cargo-home"),
+    )
+    assert result(report, "rust").status is Status.FAIL
+    assert ids(report) == ["rust-not-installed"]
+
+
+def test_rust_installed_but_not_on_path_is_said(pyo3_project, staged_path, tmp_path):
+    home = tmp_path / "cargo-home"
+    (home / "bin").mkdir(parents=True)
+    (home / "bin" / "rustc").write_text("")
+    report = run(
+        pyo3_project(),
+        ("project", "rust"),
+        PATH=staged_path(without=("rustc", "cargo")),
+        CARGO_HOME=str(home),
+    )
+    assert "it is not on PATH" in result(report, "rust").summary
+    fix = report.findings[0].fixes[0]
+    assert fix.env == {"PATH": f"{home / 'bin'}:$PATH"}
+
+
+def test_too_old_for_the_projects_pyo3(pyo3_project, staged_path):
+    report = run(
+        pyo3_project(pyo3="0.27"), ("project", "rust"), PATH=staged_path(extra={"rustc": OLD_RUSTC})
+    )
+    assert ids(report) == ["rustc-too-old"]
+    assert "needs rustc 1.74" in result(report, "rust").summary
+    assert "1.74" in report.findings[0].why and "1.60.0" in report.findings[0].why
+
+
+def test_unparsable_version_is_a_warning_not_a_crash(pyo3_project, staged_path):
+    report = run(
+        pyo3_project(), ("project", "rust"), PATH=staged_path(extra={"rustc": GARBAGE_RUSTC})
+    )
+    assert result(report, "rust").status is Status.WARN
+    assert ids(report) == ["rustc-version-detection"]
+
+
+def test_hanging_rustc_times_out(pyo3_project, staged_path):
+    report = run(
+        pyo3_project(),
+        ("project", "rust"),
+        timeout=1.0,
+        PATH=staged_path(extra={"rustc": HANGING_RUSTC}),
+    )
+    assert result(report, "rust").status in (Status.TIMEOUT, Status.FAIL)
+    assert result(report, "project").status is Status.OK
