@@ -7,6 +7,7 @@ file:line:column and the rest of the analysis carries on without it.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,15 +16,12 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
+from doctor.cargo import Crate, read_crate, table
 from doctor.context import Context
+from doctor.layout import Layout, resolve
 from doctor.tomlfile import TomlError, read_toml
 
-
-def table(data: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:
-    """data[k1][k2]..., or {} where a level is missing or not a table (files can be wrong)."""
-    for key in keys:
-        data = data.get(key) if isinstance(data, Mapping) else None  # type: ignore[assignment]
-    return data if isinstance(data, Mapping) else {}
+__all__ = ["Project", "find_root", "load", "project", "table"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +36,24 @@ class Project:
     pyo3_requirement: str = ""  # as written in Cargo.toml ("0.27", "=0.26.0", ...)
     pyo3_locked: Version | None = None  # from Cargo.lock
     pyo3_features: tuple[str, ...] = ()  # features on the pyo3 dependency itself
+    workspace_path: Path | None = None  # the workspace root manifest, if another file
+    crate: Crate | None = None  # the lib crate maturin builds
+    layout: Layout | None = None  # how maturin resolves it (needs a crate)
+    cargo_config: tuple[tuple[Path, Mapping[str, Any]], ...] = ()  # nearest first
+
+    @property
+    def uses_setuptools_rust(self) -> bool:
+        requires = " ".join(self.build_requires).lower()
+        return "setuptools-rust" in requires or "setuptools_rust" in requires
+
+    def config_values(self, *keys: str) -> list[tuple[Path, Any]]:
+        """A key's values across .cargo/config.toml files, nearest first."""
+        found = []
+        for path, data in self.cargo_config:
+            value = table(data, *keys[:-1]).get(keys[-1])
+            if value is not None:
+                found.append((path, value))
+        return found
 
     @property
     def build_backend(self) -> str:
@@ -98,23 +114,6 @@ def _load(path: Path, errors: list) -> dict[str, Any]:
         return {}
 
 
-def _pyo3_dependency(
-    cargo: Mapping[str, Any], workspace: Mapping[str, Any]
-) -> tuple[str, tuple[str, ...]]:
-    """The pyo3 requirement and features, following `workspace = true`."""
-    dep = table(cargo, "dependencies").get("pyo3")
-    features: list = []
-    if isinstance(dep, dict) and dep.get("workspace") is True:
-        features = list(dep.get("features", []))
-        dep = table(workspace, "workspace", "dependencies").get("pyo3")
-    if isinstance(dep, str):
-        return dep, tuple(features)
-    if isinstance(dep, dict):
-        features += [f for f in dep.get("features", []) if isinstance(f, str)]
-        return str(dep.get("version", "")), tuple(features)
-    return "", ()
-
-
 def _locked(lock: Mapping[str, Any], name: str) -> Version | None:
     versions = []
     packages = lock.get("package", [])
@@ -134,6 +133,37 @@ def _upward(start: Path, name: str, levels: int = 4) -> Path | None:
     return None
 
 
+def _workspace_root(crate_dir: Path, levels: int = 4) -> Path | None:
+    """The nearest Cargo.toml above the crate that has a [workspace] table."""
+    for folder in crate_dir.parents[:levels]:
+        manifest = folder / "Cargo.toml"
+        if manifest.is_file():
+            try:
+                if "workspace" in read_toml(manifest):
+                    return manifest
+            except TomlError:
+                return None
+    return None
+
+
+def _cargo_config(start: Path, env: Mapping[str, str]) -> tuple[tuple[Path, Any], ...]:
+    """Cargo's config files as Cargo reads them: from the crate upward, then CARGO_HOME."""
+    found: list[tuple[Path, Any]] = []
+    folders = [*(f / ".cargo" for f in (start, *start.parents)), None]
+    home = env.get("CARGO_HOME") or (env.get("HOME", "") and str(Path(env["HOME"]) / ".cargo"))
+    for folder in folders:
+        folder = folder if folder is not None else (Path(home) if home else None)
+        if folder is None:
+            continue
+        for name in ("config.toml", "config"):
+            path = folder / name
+            if path.is_file() and all(p != path for p, _ in found):
+                with contextlib.suppress(TomlError):
+                    found.append((path, read_toml(path)))
+                break
+    return tuple(found)
+
+
 def load(ctx: Context) -> Project:
     root = find_root(ctx.project_dir or ctx.cwd)
     if root is None:
@@ -147,15 +177,23 @@ def load(ctx: Context) -> Project:
     cargo_path = next((p for p in candidates if p.is_file()), None)
     cargo = _load(cargo_path, errors) if cargo_path else {}
     workspace: Mapping[str, Any] = cargo
-    lock_path = None
+    ws_path = lock_path = crate = layout = None
+    config: tuple = ()
     if cargo_path:
         if "workspace" not in cargo:
-            ws_path = _upward(cargo_path.parent.parent, "Cargo.toml")
-            if ws_path and ws_path != cargo_path:
+            ws_path = _workspace_root(cargo_path.parent)
+            if ws_path:
                 workspace = _load(ws_path, [])
         lock_path = _upward(cargo_path.parent, "Cargo.lock")
+        if "package" in cargo:
+            crate = read_crate(cargo_path, cargo, workspace)
+            layout = resolve(root, pyproject_path if pyproject else None, pyproject, crate)
+        config = _cargo_config(cargo_path.parent, ctx.env)
     lock = _load(lock_path, errors) if lock_path else {}
-    requirement, features = _pyo3_dependency(cargo, workspace)
+    dep = crate.pyo3 if crate else None
+    locked = None
+    if lock:
+        locked = _locked(lock, "pyo3") or _locked(lock, "pyo3-ffi")
     return Project(
         root=root,
         pyproject_path=pyproject_path if pyproject_path.is_file() else None,
@@ -164,9 +202,13 @@ def load(ctx: Context) -> Project:
         cargo=cargo,
         lock_path=lock_path,
         errors=tuple(errors),
-        pyo3_requirement=requirement,
-        pyo3_locked=_locked(lock, "pyo3") if lock else None,
-        pyo3_features=features,
+        pyo3_requirement=dep.requirement if dep else "",
+        pyo3_locked=locked,
+        pyo3_features=dep.features if dep else (),
+        workspace_path=ws_path,
+        crate=crate,
+        layout=layout,
+        cargo_config=config,
     )
 
 

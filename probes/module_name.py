@@ -1,9 +1,16 @@
-"""Module name."""
+"""Does the module maturin builds match the PyInit_ symbol the Rust code exports?"""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from doctor.context import Context
-from doctor.model import ProbeResult, Status
+from doctor.layout import unknown_keys
+from doctor.model import Detected, ProbeResult, Severity, Status
+from doctor.project import Project, project, table
+from doctor.rustsrc import scan
+from doctor.srcdiff import rust_rename, toml_set
 
 ID = "module_name"
 TITLE = "Module name"
@@ -30,5 +37,119 @@ FACTS = (
 )
 
 
+def rel(proj: Project, path: Path | None) -> str:
+    if path is None:
+        return ""
+    try:
+        return os.path.relpath(path, proj.root) if proj.root else str(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def skip_reason(proj: Project) -> str:
+    """Why maturin's module-name rules do not apply here, or "" when they do."""
+    if proj.root is None or proj.crate is None or proj.layout is None:
+        return "no Rust crate with a [package] table"
+    if proj.uses_setuptools_rust and not proj.uses_maturin:
+        return "built with setuptools-rust, which names modules in setup.py/pyproject"
+    if proj.layout.bindings != "pyo3":
+        kind = proj.layout.bindings or "no"
+        return f"{kind} bindings ({proj.layout.bindings_source}): no #[pymodule] to match"
+    return ""
+
+
+def _fix_target(proj: Project) -> tuple[str, str]:
+    """The TOML key to write a module name into: the one in force, else a new module-name."""
+    layout = proj.layout
+    assert layout is not None
+    if layout.key in ("tool.maturin.module-name", "lib.name"):
+        return rel(proj, layout.file), layout.key
+    if proj.pyproject_path is not None:
+        return "pyproject.toml", "tool.maturin.module-name"
+    return rel(proj, proj.cargo_path), "lib.name"
+
+
 def probe(ctx: Context) -> ProbeResult:
-    return ProbeResult(ID, Status.SKIP, "not implemented yet")
+    proj = project(ctx)
+    reason = skip_reason(proj)
+    if reason:
+        return ProbeResult(ID, Status.SKIP, reason)
+    layout, crate = proj.layout, proj.crate
+    assert layout is not None and crate is not None
+    ext = layout.extension_name
+    place = layout.extension_dir if layout.mixed else Path("<site-packages>") / ext
+    facts = {
+        "module_name": ext,
+        "module_name_source": f"{layout.source} = {layout.module_name!r}",
+        "module_name_file": rel(proj, layout.file),
+        "module_name_key": layout.key,
+        "module_place": rel(proj, place) if layout.mixed else str(place),
+        "layout": "mixed" if layout.mixed else "pure",
+        "python_source_dir": rel(proj, layout.python_root) or ".",
+        "bindings": layout.bindings,
+    }
+    found = [
+        Detected("maturin-config-unknown-key", Severity.WARN, {"unknown_key": k, "known_key": m})
+        for k, m in unknown_keys(table(proj.pyproject, "tool", "maturin"))
+        if m
+    ]
+    if "-" in ext:
+        file, key = _fix_target(proj)
+        fixed = layout.module_name.rsplit(".", 1)
+        fixed[-1] = fixed[-1].replace("-", "_")
+        details = {
+            "module_name_fix_file": file,
+            "module_name_fix_key": key,
+            "module_name_fixed": ".".join(fixed)
+            if key.startswith("tool.")
+            else ext.replace("-", "_"),
+        }
+        found.append(Detected("module-name-dash", Severity.FAIL, details))
+        return ProbeResult(
+            ID, Status.FAIL, f"module name {ext!r} contains '-'", facts, (), tuple(found)
+        )
+    if not crate.lib_root.is_file():
+        return _done(Status.SKIP, f"no lib source at {rel(proj, crate.lib_root)}", facts, found)
+    result = scan(crate.lib_root)
+    where = f"{layout.module_name} ({layout.source})"
+    if not result.entries:
+        return _done(Status.SKIP, f"entry point not found: {result.why_not_found}", facts, found)
+    match = next((e for e in result.entries if e.name == ext), None)
+    if match is not None:
+        facts.update(
+            pymodule_name=match.name,
+            pymodule_item=match.item,
+            pymodule_location=f"{rel(proj, match.file)}:{match.line}",
+        )
+        return _done(
+            Status.OK, f"{where} matches {match.item} at {facts['pymodule_location']}", facts, found
+        )
+    at_root = [e for e in result.entries if e.file.resolve() == result.files[0]]
+    entry = (at_root or list(result.entries))[0]
+    location = f"{rel(proj, entry.file)}:{entry.line}"
+    file, key = _fix_target(proj)
+    value_parts = layout.module_name.rsplit(".", 1) if key.startswith("tool.") else [ext]
+    value_parts[-1] = entry.name
+    toml_file = proj.pyproject_path if file == "pyproject.toml" else (proj.root / file)
+    details = {
+        "pymodule_name": entry.name,
+        "pymodule_name_value": ".".join(value_parts),
+        "pymodule_item": entry.item,
+        "pymodule_location": location,
+        "module_name_file": file,
+        "module_name_key": key,
+        "rust_diff": rust_rename(entry, ext, rel(proj, entry.file), proj.pyo3_version),
+        "toml_diff": toml_set(toml_file, file, key, f'"{".".join(value_parts)}"'),
+    }
+    facts.update(details)
+    found.insert(0, Detected("module-name-mismatch", Severity.FAIL, details, location=location))
+    others = ", ".join(e.name for e in result.entries if e is not entry)
+    also = f" (also exported: {others})" if others else ""
+    summary = f"maturin builds {where} but {location} exports PyInit_{entry.name}{also}"
+    return _done(Status.FAIL, summary, facts, found)
+
+
+def _done(status: Status, summary: str, facts: dict, found: list[Detected]) -> ProbeResult:
+    if status in (Status.OK, Status.SKIP) and found:
+        status = Status.WARN
+    return ProbeResult(ID, status, summary, facts, (), tuple(found))

@@ -1,0 +1,151 @@
+"""What the Cargo manifest says about the extension: lib target, pyo3 dependency, features.
+
+Read from the parsed Cargo.toml (and the workspace root for `workspace = true`), the way
+Cargo resolves it: `[lib] name` defaults to the package name with `-` turned into `_`,
+the lib root defaults to `src/lib.rs`, dependencies may sit under `[target.'cfg(..)']`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+EXTENSION_MODULE = "pyo3/extension-module"
+
+
+def table(data: Any, *keys: str) -> Mapping[str, Any]:
+    """data[k1][k2]..., or {} where a level is missing or not a table (files can be wrong)."""
+    for key in keys:
+        data = data.get(key) if isinstance(data, Mapping) else None
+    return data if isinstance(data, Mapping) else {}
+
+
+def _strs(value: Any) -> tuple[str, ...]:
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
+
+
+@dataclass(frozen=True)
+class Dependency:
+    name: str  # "pyo3" or "pyo3-ffi"
+    requirement: str  # as written ("0.27", "=0.26.0"), after workspace inheritance
+    features: tuple[str, ...]
+    optional: bool
+    target: str  # "" or the `[target.X]` key it sits under
+
+
+def _dependency(
+    name: str, raw: Any, workspace: Mapping[str, Any], target: str
+) -> Dependency | None:
+    features: list[str] = []
+    optional = False
+    if isinstance(raw, Mapping) and raw.get("workspace") is True:
+        features = list(_strs(raw.get("features")))
+        optional = raw.get("optional") is True
+        raw = table(workspace, "workspace", "dependencies").get(name)
+    if isinstance(raw, str):
+        return Dependency(name, raw, tuple(features), optional, target)
+    if isinstance(raw, Mapping):
+        features += _strs(raw.get("features"))
+        optional = optional or raw.get("optional") is True
+        return Dependency(name, str(raw.get("version", "")), tuple(features), optional, target)
+    return None
+
+
+def _dependency_tables(cargo: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
+    tables = [("", table(cargo, "dependencies"))]
+    for target, spec in table(cargo, "target").items():
+        tables.append((target, table(spec, "dependencies")))
+    return tables
+
+
+@dataclass(frozen=True)
+class Crate:
+    manifest: Path
+    package_name: str
+    lib_name: str  # the explicit [lib] name, "" when not written
+    lib_root: Path  # the lib target's root source file
+    has_lib: bool  # a [lib] table or src/lib.rs
+    crate_types: tuple[str, ...] | None  # [lib] crate-type; None when not written
+    package_crate_type: tuple[str, ...] | None  # crate-type wrongly under [package]
+    pyo3: Dependency | None  # pyo3, else pyo3-ffi (what maturin detects as pyo3 bindings)
+    dependency_names: frozenset[str]
+    features: Mapping[str, tuple[str, ...]]
+    rust_targets: tuple[str, ...]  # bins, tests, benches, examples: "bin foo", "tests/a.rs"
+
+    @property
+    def cargo_lib_name(self) -> str:
+        return self.lib_name or self.package_name.replace("-", "_")
+
+    def features_enabling(self, wanted: str) -> tuple[str, ...]:
+        """Crate features that turn `wanted` (e.g. pyo3/extension-module) on, transitively."""
+        found: set[str] = set()
+        changed = True
+        while changed:
+            changed = False
+            for name, enables in self.features.items():
+                if name in found:
+                    continue
+                for item in enables:
+                    target = item.replace("?/", "/")
+                    if target == wanted or target in found:
+                        found.add(name)
+                        changed = True
+                        break
+        return tuple(sorted(found))
+
+    @property
+    def default_features(self) -> tuple[str, ...]:
+        return self.features.get("default", ())
+
+
+def _rust_targets(cargo: Mapping[str, Any], crate_dir: Path) -> tuple[str, ...]:
+    found: list[str] = []
+    for kind in ("bin", "test", "bench", "example"):
+        items = cargo.get(kind, [])
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, Mapping):
+                found.append(f"{kind} {item.get('name', '?')}")
+    if (crate_dir / "src" / "main.rs").is_file():
+        found.append("src/main.rs")
+    for folder in ("src/bin", "tests", "benches", "examples"):
+        path = crate_dir / folder
+        if path.is_dir():
+            found += sorted(f"{folder}/{p.name}" for p in path.glob("*.rs"))
+    return tuple(dict.fromkeys(found))
+
+
+def read_crate(manifest: Path, cargo: Mapping[str, Any], workspace: Mapping[str, Any]) -> Crate:
+    crate_dir = manifest.parent
+    package = table(cargo, "package")
+    lib = table(cargo, "lib")
+    lib_path = lib.get("path")
+    lib_root = crate_dir / (lib_path if isinstance(lib_path, str) else "src/lib.rs")
+    deps: dict[str, Dependency] = {}
+    names: set[str] = set()
+    for target, deps_table in _dependency_tables(cargo):
+        names.update(deps_table)
+        for name in ("pyo3", "pyo3-ffi"):
+            if name in deps_table and name not in deps:
+                dep = _dependency(name, deps_table[name], workspace, target)
+                if dep is not None:
+                    deps[name] = dep
+    features = {
+        str(k): _strs(v) for k, v in table(cargo, "features").items() if isinstance(v, list)
+    }
+    crate_types = lib.get("crate-type", lib.get("crate_type"))
+    wrong = package.get("crate-type", package.get("crate_type"))
+    return Crate(
+        manifest=manifest,
+        package_name=str(package.get("name", "")),
+        lib_name=str(lib.get("name", "")),
+        lib_root=lib_root,
+        has_lib=bool(lib) or lib_root.is_file(),
+        crate_types=_strs(crate_types) if crate_types is not None else None,
+        package_crate_type=_strs(wrong) if wrong is not None else None,
+        pyo3=deps.get("pyo3") or deps.get("pyo3-ffi"),
+        dependency_names=frozenset(names),
+        features=features,
+        rust_targets=_rust_targets(cargo, crate_dir),
+    )

@@ -1,0 +1,348 @@
+"""Where does the lib crate export its `PyInit_<name>`? Read from the sources, not built.
+
+Starting at the lib target's root file, the scanner walks items, follows `mod x;` to `x.rs`,
+`x/mod.rs` or a `#[path]`, and records every module entry point: `#[pymodule] fn`,
+`#[pymodule] mod` (declarative; nested ones export nothing), the name set by
+`#[pymodule(name = "...")]` or `#[pyo3(name = "...")]`, and hand-written
+`#[no_mangle] extern "C" fn PyInit_x`. Items under a cfg that is false in every normal build
+(`cfg(any())`, `cfg(FALSE)`, `cfg(test)`) are skipped. When nothing is found the result says
+why it may be elsewhere (a macro, another crate) instead of guessing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from doctor.rustlex import Token, tokenize
+
+MAX_FILES = 400  # a big crate is fine; a symlink loop or a vendored tree is not
+MAX_BYTES = 4 * 1024 * 1024
+# cfg names that are never set in a build maturin makes of the library.
+FALSE_CFGS = {"false", "FALSE", "test", "miri", "doc", "doctest"}
+
+
+@dataclass(frozen=True)
+class EntryPoint:
+    name: str  # the module name: PyInit_<name>
+    kind: str  # "fn" | "mod" | "extern"
+    item: str  # "fn my_mod", "mod my_mod", "extern fn PyInit_x"
+    file: Path
+    line: int  # the item's name
+    attr_line: int  # the #[pymodule] attribute (or the item for extern fns)
+    attr_end_line: int
+    attr_text: str  # the #[pymodule...] attribute as written, one line
+    renamed: bool  # the name comes from name = "..."
+    name_line: int = 0  # where name = "..." is written
+
+
+@dataclass(frozen=True)
+class Scan:
+    root: Path
+    entries: tuple[EntryPoint, ...]  # exporting entry points, source order
+    nested: tuple[EntryPoint, ...]  # #[pymodule]s inside a declarative module: no PyInit_
+    files: tuple[Path, ...]
+    missing_mods: tuple[str, ...]  # `mod x;` whose file was not found
+    macro_items: tuple[str, ...]  # item-level macro calls (`foo!{...}`) that may define one
+    reexports: tuple[str, ...]  # `pub use other_crate::...` at the crate root
+
+    @property
+    def why_not_found(self) -> str:
+        if self.entries:
+            return ""
+        parts = [f"no #[pymodule] or PyInit_ function in {len(self.files)} file(s)"]
+        if self.reexports:
+            parts.append(f"the crate re-exports {', '.join(self.reexports[:3])} (may hold it)")
+        if self.macro_items:
+            parts.append(f"macros may generate it: {', '.join(self.macro_items[:3])}")
+        if self.missing_mods:
+            parts.append(f"modules not found: {', '.join(self.missing_mods[:3])}")
+        return "; ".join(parts)
+
+
+def _cfg_value(tokens: list[Token]) -> bool | None:
+    """Evaluate a cfg predicate: True, False, or None when it depends on the build."""
+    pos = 0
+
+    def pred() -> bool | None:
+        nonlocal pos
+        tok = tokens[pos] if pos < len(tokens) else None
+        if tok is None:
+            return None
+        pos += 1
+        if tok.kind != "ident":
+            return None
+        if pos < len(tokens) and tokens[pos].text == "(":
+            pos += 1
+            args: list[bool | None] = []
+            while pos < len(tokens) and tokens[pos].text != ")":
+                if tokens[pos].text == ",":
+                    pos += 1
+                    continue
+                args.append(pred())
+            pos += 1
+            if tok.text == "any":
+                return True if True in args else (False if all(a is False for a in args) else None)
+            if tok.text == "all":
+                return False if False in args else (True if all(args) else None)
+            if tok.text == "not" and len(args) == 1:
+                return None if args[0] is None else not args[0]
+            return None
+        if pos < len(tokens) and tokens[pos].text == "=":
+            pos += 2  # key = "value": depends on the target or features
+            return None
+        if tok.text == "true":
+            return True
+        return False if tok.text in FALSE_CFGS else None
+
+    return pred()
+
+
+@dataclass
+class _Attr:
+    name: str  # last path segment: "pymodule", "pyo3", "cfg", "no_mangle", "path", ...
+    args: list[Token]  # inside the parentheses, or after `=`
+    line: int
+    end_line: int
+    text: str
+
+
+def _parse_attr(toks: list[Token], first: int, last: int, src_lines: list[str]) -> _Attr:
+    """`toks` is what sits between `#[` and `]`."""
+    path, i = [], 0
+    while i < len(toks) and (toks[i].kind == "ident" or toks[i].text == ":"):
+        if toks[i].kind == "ident":
+            path.append(toks[i].text)
+        i += 1
+    args = toks[i + 1 : -1] if i < len(toks) and toks[i].text == "(" else toks[i + 1 :]
+    if path == ["unsafe"] and args:  # #[unsafe(no_mangle)], #[unsafe(export_name = "..")]
+        return _parse_attr(args, first, last, src_lines)
+    text = src_lines[first - 1].strip() if first == last and first <= len(src_lines) else ""
+    return _Attr(path[-1] if path else "", args, first, last, text)
+
+
+def _name_arg(args: list[Token]) -> tuple[str, int] | None:
+    for i in range(len(args) - 2):
+        if args[i].text == "name" and args[i + 1].text == "=" and args[i + 2].kind == "string":
+            return args[i + 2].text, args[i + 2].line
+    return None
+
+
+def _has_flag(args: list[Token], flag: str) -> bool:
+    return any(t.kind == "ident" and t.text == flag for t in args)
+
+
+class _Walker:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.entries: list[EntryPoint] = []
+        self.nested: list[EntryPoint] = []
+        self.files: list[Path] = []
+        self.missing: list[str] = []
+        self.macros: list[str] = []
+        self.reexports: list[str] = []
+
+    def file(self, path: Path, mod_dir: Path, in_pymodule: bool) -> None:
+        try:
+            resolved = path.resolve()
+            if resolved in self.files or len(self.files) >= MAX_FILES:
+                return
+            if path.stat().st_size > MAX_BYTES:
+                return
+            src = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return
+        self.files.append(resolved)
+        toks = tokenize(src)
+        self.block(toks, 0, len(toks), path, src.splitlines(), mod_dir, in_pymodule)
+
+    def block(
+        self,
+        toks: list[Token],
+        i: int,
+        end: int,
+        path: Path,
+        lines: list[str],
+        mod_dir: Path,
+        in_pymodule: bool,
+    ) -> None:
+        attrs: list[_Attr] = []
+        while i < end:
+            tok = toks[i]
+            if tok.text == "#" and i + 1 < end:
+                inner = toks[i + 1].text == "!"
+                start = i + 2 if inner else i + 1
+                if start < end and toks[start].text == "[":
+                    close = _matching(toks, start)
+                    inside = toks[start + 1 : close]
+                    attr = _parse_attr(inside, toks[i].line, toks[close].line, lines)
+                    if inner and attr.name == "cfg" and _cfg_value(attr.args) is False:
+                        return  # #![cfg(FALSE)]: the whole module is compiled out
+                    if not inner:
+                        attrs.append(attr)
+                    i = close + 1
+                    continue
+            i, attrs = self.item(toks, i, end, path, lines, mod_dir, in_pymodule, attrs), []
+
+    def item(self, toks, i, end, path, lines, mod_dir, in_pymodule, attrs) -> int:
+        """Handle one item starting at toks[i]; return the index just past it."""
+        disabled = any(a.name == "cfg" and _cfg_value(a.args) is False for a in attrs)
+        j = i
+        while j < end and toks[j].kind == "ident" and toks[j].text in _MODIFIERS:
+            j += 1
+        if j < end and toks[j].text == "(":  # pub(crate)
+            j = _matching(toks, j) + 1
+            while j < end and toks[j].kind == "ident" and toks[j].text in _MODIFIERS:
+                j += 1
+        if j < end and toks[j].kind == "string":  # extern "C"
+            j += 1
+            while j < end and toks[j].kind == "ident" and toks[j].text in _MODIFIERS:
+                j += 1
+        head = toks[j] if j < end else None
+        if head is None:
+            return end
+        stop = _item_end(toks, j, end)
+        if disabled:
+            return stop
+        pymod = next((a for a in attrs if a.name == "pymodule"), None)
+        pyo3 = next((a for a in attrs if a.name == "pyo3"), None)
+        keyword = head.text if head.kind == "ident" else ""
+        name_tok = toks[j + 1] if j + 1 < end and toks[j + 1].kind == "ident" else None
+        if keyword == "mod" and name_tok is not None:
+            name = name_tok.text
+            explicit = next((a for a in attrs if a.name == "path" and a.args), None)
+            if pymod is not None:
+                self._entry("mod", name, name_tok, pymod, pyo3, path, in_pymodule)
+            inside = in_pymodule or pymod is not None
+            after = toks[j + 2].text if j + 2 < end else ";"
+            if after == ";":
+                self._follow(name, explicit, path, mod_dir, inside)
+            elif after == "{":
+                close = _matching(toks, j + 2)
+                sub_dir = mod_dir / name
+                self.block(toks, j + 3, close, path, lines, sub_dir, inside)
+                return close + 1
+            return stop
+        if keyword == "fn" and name_tok is not None:
+            if pymod is not None:
+                self._entry("fn", name_tok.text, name_tok, pymod, pyo3, path, in_pymodule)
+            elif _exported_symbol(name_tok.text, attrs).startswith("PyInit_"):
+                symbol = _exported_symbol(name_tok.text, attrs)
+                ep = EntryPoint(
+                    symbol[len("PyInit_") :],
+                    "extern",
+                    f"extern fn {name_tok.text}"
+                    + (f" ({symbol})" if symbol != name_tok.text else ""),
+                    path,
+                    name_tok.line,
+                    head.line,
+                    head.line,
+                    "",
+                    False,
+                )
+                (self.nested if in_pymodule else self.entries).append(ep)
+            return stop
+        if keyword == "use" and path.resolve() == self.files[0] and toks[i].text == "pub":
+            crate = toks[j + 1].text if j + 1 < end else ""
+            if crate not in ("crate", "self", "super", "std", "core") and crate:
+                self.reexports.append(crate)
+        if (
+            head.kind == "ident"
+            and j + 1 < end
+            and toks[j + 1].text == "!"
+            and keyword not in ("macro_rules",)
+        ):
+            self.macros.append(f"{keyword}!")
+        return stop
+
+    def _entry(self, kind, name, name_tok, pymod, pyo3, path, nested) -> None:
+        options = [*pymod.args, *(pyo3.args if pyo3 else [])]
+        if _has_flag(options, "submodule"):
+            nested = True
+        renamed = _name_arg(options)
+        ep = EntryPoint(
+            name=renamed[0] if renamed else name,
+            kind=kind,
+            item=f"{kind} {name}",
+            file=path,
+            line=name_tok.line,
+            attr_line=pymod.line,
+            attr_end_line=pymod.end_line,
+            attr_text=pymod.text,
+            renamed=renamed is not None,
+            name_line=renamed[1] if renamed else 0,
+        )
+        (self.nested if nested else self.entries).append(ep)
+
+    def _follow(self, name, explicit, path, mod_dir, in_pymodule) -> None:
+        if explicit is not None and explicit.args and explicit.args[-1].kind == "string":
+            target = path.parent / explicit.args[-1].text
+            candidates = [(target, target.parent / target.stem)]
+        else:
+            candidates = [
+                (mod_dir / f"{name}.rs", mod_dir / name),
+                (mod_dir / name / "mod.rs", mod_dir / name),
+            ]
+        for file, sub_dir in candidates:
+            if file.is_file():
+                self.file(file, sub_dir, in_pymodule)
+                return
+        self.missing.append(name)
+
+
+_MODIFIERS = {"pub", "crate", "unsafe", "async", "const", "extern", "default", "safe"}
+
+
+def _exported_symbol(fn_name: str, attrs: list[_Attr]) -> str:
+    """The symbol a fn is exported under, or "" when it is not exported unmangled."""
+    for a in attrs:
+        if a.name == "export_name" and a.args and a.args[-1].kind == "string":
+            return a.args[-1].text
+    return fn_name if any(a.name == "no_mangle" for a in attrs) else ""
+
+
+def _matching(toks: list[Token], open_at: int) -> int:
+    pairs = {"(": ")", "[": "]", "{": "}"}
+    opener = toks[open_at].text
+    closer, depth = pairs[opener], 0
+    for k in range(open_at, len(toks)):
+        text = toks[k].text if toks[k].kind == "punct" else ""
+        if text == opener:
+            depth += 1
+        elif text == closer:
+            depth -= 1
+            if depth == 0:
+                return k
+    return len(toks) - 1
+
+
+def _item_end(toks: list[Token], j: int, end: int) -> int:
+    """Past the item: its `;` or its (first top-level) braced body."""
+    k = j
+    while k < end:
+        tok = toks[k]
+        if tok.kind == "punct":
+            if tok.text == ";":
+                return k + 1
+            if tok.text in "([":
+                k = _matching(toks, k) + 1
+                continue
+            if tok.text == "{":
+                return _matching(toks, k) + 1
+        k += 1
+    return end
+
+
+def scan(lib_root: Path) -> Scan:
+    """Scan the crate whose library root file is `lib_root` (usually src/lib.rs)."""
+    walker = _Walker(lib_root)
+    walker.file(lib_root, lib_root.parent, False)
+    return Scan(
+        root=lib_root,
+        entries=tuple(walker.entries),
+        nested=tuple(walker.nested),
+        files=tuple(walker.files),
+        missing_mods=tuple(walker.missing),
+        macro_items=tuple(dict.fromkeys(walker.macros)),
+        reexports=tuple(dict.fromkeys(walker.reexports)),
+    )
