@@ -42,6 +42,8 @@ class Policy:
     maturin_extension_module_env_since: Version
     maturin_project_version_required_since: Version
     maturin_recommended_requires: str
+    pyo3_extension_module_env_since: Version = Version("0.26")
+    maturin_false_extension_warning_fixed: Version = Version("1.10.0")
 
     @property
     def newest(self) -> PyO3Support:
@@ -90,4 +92,8 @@ def policy() -> Policy:
         maturin_extension_module_env_since=Version(maturin["extension_module_env_since"]),
         maturin_project_version_required_since=Version(maturin["project_version_required_since"]),
         maturin_recommended_requires=maturin["recommended_requires"],
+        pyo3_extension_module_env_since=Version(data["extension_module"]["pyo3_env_since"]),
+        maturin_false_extension_warning_fixed=Version(
+            data["extension_module"]["maturin_false_warning_fixed"]
+        ),
     )

@@ -1,20 +1,93 @@
-"""PyO3 and Python compatibility."""
+"""Do the abi3 feature and requires-python fit the target interpreter and each other?"""
 
 from __future__ import annotations
 
+import re
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
 from doctor.context import Context
-from doctor.model import ProbeResult, Status
+from doctor.interpreter import interpreter
+from doctor.model import Detected, ProbeResult, Severity, Status
+from doctor.project import project, table
 
 ID = "pyo3_compat"
-TITLE = "PyO3 and Python compatibility"
-FACTS = (
-    "abi3_feature",
-    "abi3_min_python",
-    "abi3_problem",
-    "abi3_suggested",
-    "requires_python",
-)
+TITLE = "abi3 and requires-python"
+FACTS = ("abi3_feature", "abi3_min_python", "abi3_problem", "abi3_suggested", "requires_python")
+
+_ABI3 = re.compile(r"^(?:pyo3/)?abi3-py3(\d+)$")
+
+
+def _abi3_features(proj) -> list[str]:
+    """abi3-pyXY features on pyo3, in Cargo features that enable it, or in [tool.maturin]."""
+    crate = proj.crate
+    found = [f for f in proj.pyo3_features if _ABI3.match(f)]
+    chosen = table(proj.pyproject, "tool", "maturin").get("features", [])
+    wanted = {f for f in chosen if isinstance(f, str)} if isinstance(chosen, list) else set()
+    wanted |= set(crate.default_features) if crate else set()
+    for name in sorted(wanted):
+        if _ABI3.match(name):
+            found.append(name)
+        for item in crate.features.get(name, ()) if crate else ():
+            if _ABI3.match(item):
+                found.append(item)
+    return list(dict.fromkeys(f.split("/")[-1] for f in found))
 
 
 def probe(ctx: Context) -> ProbeResult:
-    return ProbeResult(ID, Status.SKIP, "not implemented yet")
+    proj = project(ctx)
+    if proj.root is None or proj.crate is None:
+        return ProbeResult(ID, Status.SKIP, "no Rust crate")
+    interp = interpreter(ctx)
+    version = interp.version
+    requires = table(proj.pyproject, "project").get("requires-python")
+    facts: dict = {"requires_python": requires if isinstance(requires, str) else None}
+    found: list[Detected] = []
+    notes: list[str] = []
+    spec = None
+    if isinstance(requires, str):
+        try:
+            spec = SpecifierSet(requires)
+        except InvalidSpecifier:
+            notes.append(f"requires-python {requires!r} does not parse")
+    features = _abi3_features(proj)
+    if features:
+        feature = max(features, key=lambda f: int(_ABI3.match(f).group(1)))  # type: ignore[union-attr]
+        minor = int(_ABI3.match(feature).group(1))  # type: ignore[union-attr]
+        facts.update(abi3_feature=feature, abi3_min_python=f"3.{minor}")
+        problems = []
+        if version and version < (3, minor):
+            problems.append(
+                f"The target interpreter is {version[0]}.{version[1]}: PyO3 refuses with "
+                f'"cannot set a minimum Python version 3.{minor} higher than the interpreter '
+                f'version {version[0]}.{version[1]}".'
+            )
+        if spec is not None:
+            lowest = next((m for m in range(5, 20) if spec.contains(f"3.{m}.99")), None)
+            if lowest is not None and lowest < minor:
+                problems.append(
+                    f"requires-python {requires!r} admits 3.{lowest}, "
+                    "where the wheel will not load."
+                )
+        if problems:
+            target = min([minor, *([version[1]] if version else [])])
+            if spec is not None and lowest is not None:
+                target = min(target, lowest)
+            details = {"abi3_problem": " ".join(problems), "abi3_suggested": f"py3{target}"}
+            facts.update(details)
+            found.append(Detected("abi3-misuse", Severity.FAIL, details))
+    if (
+        spec is not None
+        and interp.info
+        and not spec.contains(interp.info["version"], prereleases=True)
+    ):
+        found.append(Detected("requires-python-excludes-interpreter", Severity.WARN))
+    shown = interp.info["version"] if interp.info else "unknown interpreter"
+    abi3 = ", ".join(features) or "off"
+    summary = f"Python {shown}; requires-python {requires or 'not set'}; abi3 {abi3}"
+    if notes:
+        summary += f" ({'; '.join(notes)})"
+    status = Status.OK
+    if found:
+        status = Status.FAIL if any(d.severity is Severity.FAIL for d in found) else Status.WARN
+    return ProbeResult(ID, status, summary, facts, (), tuple(found))
