@@ -1,0 +1,203 @@
+"""DoctorApp: the screens, plus the workers that run probes, fixes and the log matcher.
+
+Inputs come as arguments (probes, context, timeout) so tests build the app with fake probes
+and a staged project. Workers run in threads and only post past-tense messages; the handlers
+here keep the latest result per probe and hand the screens what to show. A run is numbered so
+that a late answer from an older run never paints over a newer one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any, Callable, ClassVar
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.worker import Worker, WorkerFailed, WorkerState, get_current_worker
+
+from doctor.context import Context
+from doctor.model import Finding, ProbeResult, Report
+from doctor.render.fixes import fix_line
+from doctor.textsafe import clean_line
+from doctor.tui import backend
+from doctor.tui.messages import (
+    FixApplied,
+    FixCancelled,
+    FixRechecked,
+    PasteDiagnosed,
+    ProbeFinished,
+    ProbesFinished,
+    ProbesStarted,
+)
+from doctor.tui.screens.checks import ChecksScreen
+from doctor.tui.screens.confirm_fix import ConfirmFix
+from doctor.tui.screens.diagnose import DiagnoseScreen
+from doctor.tui.screens.help import HelpScreen
+from doctor.tui.screens.knowledge import KnowledgeScreen
+from probes import Probe
+
+
+class DoctorApp(App[int]):
+    CSS_PATH = "doctor.tcss"
+    TITLE = "pyo3-doctor"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("question_mark", "help", "Keys"),
+    ]
+    SCREENS: ClassVar[dict[str, Callable[[], Screen[Any]]]] = {
+        "diagnose": DiagnoseScreen,
+        "knowledge": KnowledgeScreen,
+    }
+
+    def __init__(
+        self,
+        probes: Sequence[Probe],
+        context: Context,
+        timeout: float | None = None,
+        shell: str | None = None,
+    ) -> None:
+        super().__init__()
+        if timeout is not None:
+            context = dataclasses.replace(context, timeout=timeout)
+        self.probes = tuple(probes)
+        self.by_id = {p.ID: p for p in self.probes}
+        self.context = context
+        self.shell = context.env.get("SHELL", "") if shell is None else shell
+        self.results: dict[str, ProbeResult] = {}
+        self.report: Report | None = None
+        self._run = 0
+        self._latest: dict[str, int] = {}  # probe id -> the run whose answer counts
+        self._pending_recheck: dict[int, Finding] = {}  # run -> the fix it re-checks
+        self._fix_dialog: ConfirmFix | None = None
+        self.checks = ChecksScreen(self.probes, self.shell)
+
+    def get_default_screen(self) -> ChecksScreen:
+        return self.checks
+
+    # --- probes ---------------------------------------------------------------------------
+
+    def run_checks(self, probes: Sequence[Probe]) -> int:
+        """Start a run of `probes`; their rows show the running indicator until they answer."""
+        self._run += 1
+        run = self._run
+        ids = tuple(p.ID for p in probes)
+        for probe_id in ids:
+            self._latest[probe_id] = run
+            self.results.pop(probe_id, None)
+        self.checks.mark_running(ids)
+        self.post_message(ProbesStarted(run, ids))
+        self._probe_worker(run, tuple(probes), backend.fresh_context(self.context))
+        return run
+
+    @work(thread=True, group="probes", exit_on_error=False, description="running probes")
+    def _probe_worker(self, run: int, probes: Sequence[Probe], ctx: Context) -> None:
+        worker = get_current_worker()
+        for result in backend.run_probes(probes, ctx):
+            if worker.is_cancelled:
+                return
+            self.post_message(ProbeFinished(run, result))
+        self.post_message(ProbesFinished(run))
+
+    async def on_probe_finished(self, event: ProbeFinished) -> None:
+        if self._latest.get(event.result.probe) != event.run:
+            return
+        self.results[event.result.probe] = event.result
+        self.report = backend.build_report(self.results.values(), self.context)
+        await self.checks.show_result(event.result, self.report)
+
+    async def on_probes_finished(self, event: ProbesFinished) -> None:
+        await self.checks.run_finished()
+        finding = self._pending_recheck.pop(event.run, None)
+        if finding is None or self.report is None:
+            return
+        fixed = not any(f.id == finding.id for f in self.report.findings)
+        if self._fix_dialog is not None and self._fix_dialog.is_attached:
+            self._fix_dialog.rechecked(fixed)
+        self.notify(f"{finding.id} is {'fixed' if fixed else 'still there'}.")
+        self.post_message(FixRechecked(finding.id, fixed))
+
+    def action_rerun(self) -> None:
+        self.run_checks(self.probes)
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            error = clean_line(f"{event.worker.description} failed: {event.worker.error}")
+            self.notify(error, severity="error", markup=False)
+
+    # --- fixes ----------------------------------------------------------------------------
+
+    def copy_fix(self, finding: Finding, index: int) -> None:
+        line = fix_line(finding.fixes[index], self.shell)
+        self.copy_to_clipboard(line)
+        self.notify("Copied the fix to the clipboard.")
+
+    @work(exclusive=True, group="fix", exit_on_error=False, description="fix")
+    async def start_fix(self, finding: Finding, index: int) -> None:
+        """Plan, ask, apply in a thread with live output, then re-run the probes it names."""
+        ctx = backend.fresh_context(self.context)
+        step = finding.fixes[index]
+        try:
+            plan = backend.plan_fix(step, ctx)
+        except backend.fix_error() as exc:
+            error = clean_line(f"Cannot plan this fix: {exc}")
+            self.notify(error, severity="error", markup=False)
+            return
+        dialog = ConfirmFix(finding, plan)
+        self._fix_dialog = dialog
+        await self.push_screen(dialog)
+        if not await dialog.answer():
+            self.post_message(FixCancelled(finding.id))
+            return
+        outcome = await self._apply(plan, ctx, dialog)
+        recheck = [self.by_id[i] for i in finding.recheck if i in self.by_id] or self.probes
+        dialog.finish(outcome.ok, outcome.message, rechecking=outcome.ok)
+        self.post_message(FixApplied(finding, outcome))
+        if outcome.ok:
+            self._pending_recheck[self.run_checks(recheck)] = finding
+
+    async def _apply(self, plan: Any, ctx: Context, dialog: ConfirmFix) -> Any:
+        from doctor.fixes import Outcome
+        from doctor.tui.messages import FixOutputReceived
+
+        def apply() -> Any:
+            return backend.apply_fix(
+                plan, ctx, lambda chunk: dialog.post_message(FixOutputReceived(chunk))
+            )
+
+        worker = self.run_worker(apply, thread=True, group="fix-apply", description="fix")
+        try:
+            return await worker.wait()
+        except WorkerFailed as exc:
+            return Outcome(False, f"the fix failed: {exc.error}")
+
+    # --- diagnose -------------------------------------------------------------------------
+
+    def diagnose(self, text: str, generation: int, screen: DiagnoseScreen) -> None:
+        """Match `text` in a worker; the answer goes to `screen` as PasteDiagnosed."""
+        self._diagnose_worker(text, generation, screen, tuple(self.results.values()))
+
+    @work(thread=True, exclusive=True, group="diagnose", exit_on_error=False)
+    def _diagnose_worker(
+        self,
+        text: str,
+        generation: int,
+        screen: DiagnoseScreen,
+        results: tuple[ProbeResult, ...],
+    ) -> None:
+        try:
+            report = backend.diagnose_text(text, self.context, results)
+        except backend.DiagnoseUnavailable as exc:
+            screen.post_message(PasteDiagnosed(generation, None, str(exc)))
+            return
+        if not get_current_worker().is_cancelled:
+            screen.post_message(PasteDiagnosed(generation, report))
+
+    # --- help -----------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())

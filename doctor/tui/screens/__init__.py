@@ -1,0 +1,1 @@
+"""One screen per module: checks (the default), diagnose, knowledge, the fix dialog, help."""

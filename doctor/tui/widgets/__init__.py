@@ -1,0 +1,1 @@
+"""Widgets that display the model; none of them runs a probe or matches text."""
