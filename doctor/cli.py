@@ -155,8 +155,10 @@ def _interactive(args: argparse.Namespace) -> bool:
 def run(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if _interactive(args):
-        # The TUI is not built yet; the text report serves the terminal meanwhile.
-        return cmd_check(args)
+        # Imported here only: --json, check and diagnose must never load Textual.
+        from doctor.tui import run as run_tui
+
+        return run_tui(_context(args))
     return COMMANDS[args.command or "check"](args)
 
 
