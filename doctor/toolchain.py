@@ -84,3 +84,29 @@ def pointer_bits(triple: str) -> int | None:
     ) or arch.startswith("armv"):
         return 32
     return None
+
+
+def toolchain_override(ctx: Context) -> tuple[str, str]:
+    """The toolchain rustup is told to use here, and by what ("" when its default applies).
+
+    rustup's order: RUSTUP_TOOLCHAIN, then rust-toolchain.toml / rust-toolchain in the
+    directory or a parent (a `rustup override` is not visible without running rustup).
+    """
+    if ctx.env.get("RUSTUP_TOOLCHAIN"):
+        return ctx.env["RUSTUP_TOOLCHAIN"], "RUSTUP_TOOLCHAIN"
+    start = project(ctx).root or ctx.cwd
+    for folder in (start, *start.parents):
+        for name in ("rust-toolchain", "rust-toolchain.toml"):
+            path = folder / name
+            if not path.is_file():
+                continue
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")[:4096]
+            except OSError:
+                continue
+            found = re.search(r'^\s*channel\s*=\s*"([^"]+)"', text, re.M)
+            channel = (
+                found.group(1) if found else text.strip().splitlines()[0] if text.strip() else ""
+            )
+            return channel, str(path)
+    return "", ""

@@ -9,7 +9,7 @@ from doctor.context import Context
 from doctor.model import Detected, ProbeResult, Severity, Status
 from doctor.proc import run_tool
 from doctor.project import project
-from doctor.toolchain import rustc
+from doctor.toolchain import rustc, toolchain_override
 from doctor.versions import policy
 
 ID = "rust"
@@ -22,6 +22,7 @@ FACTS = (
     "rustc_min",
     "msrv_pyo3",
     "rust_toolchain",
+    "rust_toolchain_source",
     "cargo_bin",
 )
 
@@ -37,7 +38,12 @@ def probe(ctx: Context) -> ProbeResult:
     proj = project(ctx)
     cargo = run_tool(["cargo", "-V"], ctx.env, cwd=str(proj.root) if proj.root else None)
     cargo_bin = os.path.join(ctx.env.get("CARGO_HOME") or os.path.expanduser("~/.cargo"), "bin")
-    facts = {"rust_toolchain": ctx.env.get("RUSTUP_TOOLCHAIN") or None, "cargo_bin": cargo_bin}
+    toolchain, chosen_by = toolchain_override(ctx)
+    facts = {
+        "rust_toolchain": toolchain or None,
+        "rust_toolchain_source": chosen_by or None,
+        "cargo_bin": cargo_bin,
+    }
     evidence = (rust.evidence, cargo)
     if not rust.found or cargo.exit_code is None:
         missing = " and ".join(
@@ -88,6 +94,8 @@ def probe(ctx: Context) -> ProbeResult:
         msrv_pyo3=str(pyo3) if pyo3 else f"{support.series} (newest known)",
     )
     summary = f"rustc {rust.release} ({rust.host}), cargo {cargo_version}"
+    if toolchain:
+        summary += f", toolchain {toolchain} from {chosen_by}"
     if rust.version < support.msrv:
         return ProbeResult(
             ID,

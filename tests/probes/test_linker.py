@@ -41,8 +41,9 @@ def test_linker_named_by_cargo_env_var(pyo3_project, staged_path):
 
 
 def test_linker_named_in_cargo_config(pyo3_project, staged_path, tmp_path):
-    from doctor.toolchain import parse_rustc_vv
     import subprocess
+
+    from doctor.toolchain import parse_rustc_vv
 
     host = parse_rustc_vv(subprocess.run(["rustc", "-vV"], capture_output=True, text=True).stdout)[
         1

@@ -7,7 +7,10 @@ from helpers import ids, result, run
 from doctor.model import Status
 
 OLD_RUSTC = """#!/bin/sh
-printf 'rustc 1.60.0 (7737e0b5c 2022-04-04)\\nbinary: rustc\\nhost: x86_64-unknown-linux-gnu\\nrelease: 1.60.0\\n'
+echo 'rustc 1.60.0 (7737e0b5c 2022-04-04)'
+echo 'binary: rustc'
+echo 'host: x86_64-unknown-linux-gnu'
+echo 'release: 1.60.0'
 """
 GARBAGE_RUSTC = "#!/bin/sh\nprintf 'this is not rustc \\377\\376\\n'\n"
 HANGING_RUSTC = "#!/bin/sh\nsleep 60\n"
@@ -75,3 +78,23 @@ def test_hanging_rustc_times_out(pyo3_project, staged_path):
     )
     assert result(report, "rust").status in (Status.TIMEOUT, Status.FAIL)
     assert result(report, "project").status is Status.OK
+
+
+def test_toolchain_file_is_named(pyo3_project, staged_path):
+    root = pyo3_project(extra={"rust-toolchain.toml": '[toolchain]\nchannel = "stable"\n'})
+    rust = result(run(root, ("project", "rust"), PATH=staged_path()), "rust")
+    assert rust.facts["rust_toolchain"] == "stable"
+    assert rust.facts["rust_toolchain_source"].endswith("rust-toolchain.toml")
+
+
+def test_toolchain_that_is_not_installed(pyo3_project, staged_path):
+    report = run(
+        pyo3_project(),
+        ("project", "rust"),
+        PATH=staged_path(),
+        RUSTUP_TOOLCHAIN="1.2.3-not-installed",
+    )
+    rust = result(report, "rust")
+    assert rust.status is Status.FAIL
+    assert rust.facts["rust_toolchain"] == "1.2.3-not-installed"
+    assert ids(report) == ["rust-not-installed"]

@@ -1,0 +1,74 @@
+"""`pyo3-doctor --json` against the bare commands a careful shell script would run.
+
+The script starts `rustc -vV`, `cargo -V`, `cc --version`, `maturin -V` and the target
+interpreter's sysconfig dump all at once and waits for them: the least work that learns the
+same facts. Both run in one small PyO3 project, alternating, best and median of N runs.
+
+    python benches/bench_check.py [--runs 15] [--project DIR]
+
+Prints the median ratio; the target is at most 1.5x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BARE = """
+rustc -vV >/dev/null 2>&1 &
+cargo -V >/dev/null 2>&1 &
+cc --version >/dev/null 2>&1 &
+maturin -V >/dev/null 2>&1 &
+python3 -c 'import json, sysconfig; json.dumps(sysconfig.get_config_vars(), default=str)' >/dev/null 2>&1 &
+wait
+"""
+
+PROJECT = {
+    "pyproject.toml": '[build-system]\nrequires = ["maturin>=1.0,<2.0"]\nbuild-backend = "maturin"\n'
+    '[project]\nname = "bench"\nversion = "0.1.0"\n',
+    "Cargo.toml": '[package]\nname = "bench"\nversion = "0.1.0"\nedition = "2021"\n'
+    '[lib]\nname = "bench"\ncrate-type = ["cdylib"]\n[dependencies]\npyo3 = "0.27"\n',
+    "src/lib.rs": "use pyo3::prelude::*;\n#[pymodule]\nfn bench(_m: &Bound<'_, PyModule>)"
+    " -> PyResult<()> { Ok(()) }\n",
+}
+
+
+def timed(argv: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   check=False)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--project", type=Path)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = args.project or Path(tmp)
+        if args.project is None:
+            for rel, text in PROJECT.items():
+                (root / rel).parent.mkdir(parents=True, exist_ok=True)
+                (root / rel).write_text(text)
+        doctor = [sys.executable, "-m", "doctor", "--json"]
+        bare = ["sh", "-c", BARE]
+        timed(doctor, root), timed(bare, root)  # warm caches
+        d, b = [], []
+        for _ in range(args.runs):
+            d.append(timed(doctor, root))
+            b.append(timed(bare, root))
+    md, mb = statistics.median(d), statistics.median(b)
+    print(f"pyo3-doctor --json : median {md * 1000:7.1f} ms  best {min(d) * 1000:7.1f} ms")
+    print(f"bare commands      : median {mb * 1000:7.1f} ms  best {min(b) * 1000:7.1f} ms")
+    print(f"ratio (median)     : {md / mb:.2f}x   (target <= 1.5x)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
