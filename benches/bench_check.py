@@ -24,13 +24,13 @@ rustc -vV >/dev/null 2>&1 &
 cargo -V >/dev/null 2>&1 &
 cc --version >/dev/null 2>&1 &
 maturin -V >/dev/null 2>&1 &
-python3 -c 'import json, sysconfig; json.dumps(sysconfig.get_config_vars(), default=str)' >/dev/null 2>&1 &
+python3 -c 'import sysconfig; print(sysconfig.get_config_vars())' >/dev/null 2>&1 &
 wait
 """
 
 PROJECT = {
-    "pyproject.toml": '[build-system]\nrequires = ["maturin>=1.0,<2.0"]\nbuild-backend = "maturin"\n'
-    '[project]\nname = "bench"\nversion = "0.1.0"\n',
+    "pyproject.toml": '[build-system]\nrequires = ["maturin>=1.0,<2.0"]\n'
+    'build-backend = "maturin"\n[project]\nname = "bench"\nversion = "0.1.0"\n',
     "Cargo.toml": '[package]\nname = "bench"\nversion = "0.1.0"\nedition = "2021"\n'
     '[lib]\nname = "bench"\ncrate-type = ["cdylib"]\n[dependencies]\npyo3 = "0.27"\n',
     "src/lib.rs": "use pyo3::prelude::*;\n#[pymodule]\nfn bench(_m: &Bound<'_, PyModule>)"
