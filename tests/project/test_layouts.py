@@ -1,0 +1,348 @@
+"""Project layouts as real projects use them, each with the finding it should get (or none).
+
+Modelled on maturin's test-crates (pure, mixed, src-layout, workspace, cffi, uniffi, bin),
+pydantic-core (dotted module-name + python-source + declarative module), orjson (hand-written
+PyInit_ with pyo3-ffi), tokenizers (many declarative modules, abi3 through a feature), polars
+(entry point in a dependency crate). Written from scratch; small on purpose.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import clean_env, write_project
+
+from doctor.context import Context, detect_platform
+from probes import crate_type, module_name
+
+PY = '[build-system]\nrequires = ["maturin>=1,<2"]\nbuild-backend = "maturin"\n'
+
+
+def pyproject(name: str, extra: str = "") -> str:
+    return f'{PY}[project]\nname = "{name}"\nversion = "1.0"\n{extra}'
+
+
+def cargo(package: str, lib: str | None = None, dep: str = 'pyo3 = "0.27"', more: str = "") -> str:
+    lib_line = f'name = "{lib}"\n' if lib else ""
+    return (
+        f'[package]\nname = "{package}"\nversion = "1.0.0"\nedition = "2021"\n\n'
+        f'[lib]\n{lib_line}crate-type = ["cdylib"]\n\n[dependencies]\n{dep}\n{more}'
+    )
+
+
+def fn(name: str, attr: str = "#[pymodule]") -> str:
+    return f"use pyo3::prelude::*;\n\n{attr}\nfn {name}(m: &Bound<'_, PyModule>) -> PyResult<()> {{ Ok(()) }}\n"
+
+
+def decl(name: str, attr: str = "#[pymodule]") -> str:
+    return (
+        f"use pyo3::prelude::*;\n\n{attr}\nmod {name} {{\n    #[pyfunction]\n    fn f() {{}}\n}}\n"
+    )
+
+
+LAYOUTS = {
+    # name: (files, expected module_name status, expected ids, location or None)
+    "pure-fn": (
+        {
+            "pyproject.toml": pyproject("pure-demo"),
+            "Cargo.toml": cargo("pure-demo", "pure_demo"),
+            "src/lib.rs": fn("pure_demo"),
+        },
+        "ok",
+        [],
+        None,
+    ),
+    "pure-no-pyproject": (
+        {"Cargo.toml": cargo("hello_world"), "src/lib.rs": fn("hello_world")},
+        "ok",
+        [],
+        None,
+    ),
+    "declarative-template": (
+        {
+            "pyproject.toml": pyproject("tmpl"),
+            "Cargo.toml": cargo("tmpl", "tmpl"),
+            "src/lib.rs": decl("tmpl"),
+        },
+        "ok",
+        [],
+        None,
+    ),
+    "mixed-dotted-python-source": (
+        {
+            "pyproject.toml": pyproject(
+                "core-x",
+                '[tool.maturin]\npython-source = "python"\n'
+                'module-name = "core_x._core_x"\nbindings = "pyo3"\n',
+            ),
+            "Cargo.toml": cargo("core-x", "_core_x", more="[lib.profile]\n"),
+            "python/core_x/__init__.py": "from ._core_x import *\n",
+            "src/lib.rs": decl("_core_x", "#[pymodule(gil_used = false)]"),
+        },
+        "ok",
+        [],
+        None,
+    ),
+    "mixed-beside-cargo": (
+        {
+            "pyproject.toml": pyproject("mixed", '[tool.maturin]\nmodule-name = "mixed._native"\n'),
+            "Cargo.toml": cargo("mixed"),
+            "mixed/__init__.py": "",
+            "src/lib.rs": fn("native", '#[pymodule]\n#[pyo3(name = "_native")]'),
+        },
+        "ok",
+        [],
+        None,
+    ),
+    "python-first-src-rust": (
+        {
+            "pyproject.toml": pyproject(
+                "py-first", '[tool.maturin]\nmodule-name = "py_first._lib"\n'
+            ),
+            "rust/Cargo.toml": cargo("py-first-rs"),
+            "src/py_first/__init__.py": "",
+            "rust/src/lib.rs": fn("_lib"),
+        },
+        "ok",
+        [],
+        None,
+    ),
+    "manifest-path": (
+        {
+            "pyproject.toml": pyproject(
+                "mp", '[tool.maturin]\nmanifest-path = "crates/ext/Cargo.toml"\n'
+            ),
+            "crates/ext/Cargo.toml": cargo("mp"),
+            "crates/ext/src/lib.rs": fn("mp"),
+        },
+        "ok",
+        [],
+        None,
+    ),
+    "workspace-inherited-pyo3": (
+        {
+            "Cargo.toml": '[workspace]\nmembers = ["py"]\n[workspace.dependencies]\npyo3 = { version = "0.27" }\n',
+            "py/pyproject.toml": pyproject("ws-py"),
+            "py/Cargo.toml": cargo(
+                "ws-py", "ws_py", dep="pyo3 = { workspace = true, features = ['abi3-py39'] }"
+            ),
+            "py/src/lib.rs": "mod api;\n",
+            "py/src/api.rs": fn("ws_py"),
+        },
+        "ok",
+        [],
+        None,
+    ),
+    "hand-written-pyinit-ffi": (
+        {
+            "pyproject.toml": pyproject("ffi-json", '[tool.maturin]\npython-source = "pysrc"\n'),
+            "Cargo.toml": cargo("ffi-json", "ffi_json", dep='pyo3-ffi = { version = "0.27" }'),
+            "pysrc/ffi_json/__init__.py": "",
+            "src/lib.rs": '#[unsafe(no_mangle)]\npub unsafe extern "C" fn PyInit_ffi_json() -> *mut u8 { 0 as _ }\n',
+        },
+        "ok",
+        [],
+        None,
+    ),
+    "many-declarative": (
+        {
+            "pyproject.toml": pyproject(
+                "toks",
+                '[tool.maturin]\npython-source = "py_src"\n'
+                'module-name = "toks.toks"\nfeatures = ["pyo3/extension-module"]\n',
+            ),
+            "Cargo.toml": cargo("toks-py", "toks"),
+            "py_src/toks/__init__.py": "",
+            "src/lib.rs": "mod models;\n" + decl("toks", "#[pymodule(gil_used = false)]"),
+            "src/models.rs": decl("models"),
+        },
+        "ok",
+        [],
+        None,
+    ),
+    "entry-in-dependency": (
+        {
+            "pyproject.toml": pyproject("rt", '[tool.maturin]\nmodule-name = "rt._rt"\n'),
+            "Cargo.toml": cargo("rt", "_rt", more='core-py = { path = "../core" }\n'),
+            "rt/__init__.py": "",
+            "src/lib.rs": "pub use core_py::c_api::*;\n",
+        },
+        "skip",
+        [],
+        None,
+    ),
+    "cffi": (
+        {
+            "pyproject.toml": pyproject("cf"),
+            "Cargo.toml": cargo("cf", dep=""),
+            "src/lib.rs": '#[no_mangle]\npub extern "C" fn f() {}\n',
+        },
+        "skip",
+        [],
+        None,
+    ),
+    "uniffi": (
+        {
+            "pyproject.toml": pyproject("uf"),
+            "Cargo.toml": cargo("uf", dep='uniffi = "0.28"'),
+            "src/lib.rs": "uniffi::setup_scaffolding!();\n",
+        },
+        "skip",
+        [],
+        None,
+    ),
+    "bin-bindings": (
+        {
+            "pyproject.toml": pyproject("tool", '[tool.maturin]\nbindings = "bin"\n'),
+            "Cargo.toml": '[package]\nname = "tool"\nversion = "1.0.0"\n',
+            "src/main.rs": "fn main() {}\n",
+        },
+        "skip",
+        [],
+        None,
+    ),
+    "setuptools-rust": (
+        {
+            "pyproject.toml": '[build-system]\nrequires = ["setuptools", "setuptools-rust"]\n'
+            'build-backend = "setuptools.build_meta"\n[project]\nname = "st"\nversion = "1"\n',
+            "Cargo.toml": cargo("st", "other"),
+            "src/lib.rs": fn("st"),
+        },
+        "skip",
+        [],
+        None,
+    ),
+    # staged mistakes
+    "lib-name-mismatch": (
+        {
+            "pyproject.toml": pyproject("demo"),
+            "Cargo.toml": cargo("demo", "wrong"),
+            "src/lib.rs": fn("demo"),
+        },
+        "fail",
+        ["module-name-mismatch"],
+        "src/lib.rs:4",
+    ),
+    "module-name-mismatch-dotted": (
+        {
+            "pyproject.toml": pyproject(
+                "pk", '[tool.maturin]\npython-source = "python"\nmodule-name = "pk._pk"\n'
+            ),
+            "Cargo.toml": cargo("pk"),
+            "python/pk/__init__.py": "",
+            "src/lib.rs": "mod inner;\n",
+            "src/inner.rs": decl("_native"),
+        },
+        "fail",
+        ["module-name-mismatch"],
+        "src/inner.rs:4",
+    ),
+    "rename-attr-mismatch": (
+        {
+            "pyproject.toml": pyproject("rn"),
+            "Cargo.toml": cargo("rn", "rn"),
+            "src/lib.rs": fn("rn", '#[pymodule(name = "other")]'),
+        },
+        "fail",
+        ["module-name-mismatch"],
+        "src/lib.rs:4",
+    ),
+    "project-name-dash": (
+        {
+            "pyproject.toml": pyproject("my-pkg"),
+            "Cargo.toml": cargo("my-pkg").replace("[lib]\n", "[lib]\n", 1),
+            "src/lib.rs": fn("my_pkg"),
+        },
+        "fail",
+        ["module-name-dash"],
+        None,
+    ),
+    "misspelled-maturin-key": (
+        {
+            "pyproject.toml": pyproject("ms", '[tool.maturin]\nmodule_name = "ms"\n'),
+            "Cargo.toml": cargo("ms", "ms"),
+            "src/lib.rs": fn("ms"),
+        },
+        "warn",
+        ["maturin-config-unknown-key"],
+        None,
+    ),
+}
+
+
+def run(root: Path, probe):
+    ctx = Context(env=clean_env(), cwd=root, platform=detect_platform(), project_dir=root)
+    return probe.probe(ctx)
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+def test_layout(tmp_path: Path, name: str) -> None:
+    files, status, ids, location = LAYOUTS[name]
+    root = write_project(tmp_path / name, files)
+    start = root / "py" if name.startswith("workspace") else root  # run from the member crate
+    result = run(start, module_name)
+    assert result.status.value == status, result.summary
+    assert [d.id for d in result.detected] == ids
+    if location:
+        mismatch = result.detected[0]
+        assert mismatch.location == location
+        assert mismatch.details["pymodule_name"] in result.summary
+        assert result.facts["module_name"] in result.summary
+
+
+def test_mismatch_names_both_sides_and_shows_both_fixes(tmp_path: Path) -> None:
+    files = LAYOUTS["lib-name-mismatch"][0]
+    result = run(write_project(tmp_path / "p", files), module_name)
+    details = result.detected[0].details
+    assert (result.facts["module_name"], details["pymodule_name"]) == ("wrong", "demo")
+    assert details["module_name_key"] == "lib.name" and details["module_name_file"] == "Cargo.toml"
+    assert '-name = "wrong"' in details["toml_diff"] and '+name = "demo"' in details["toml_diff"]
+    assert '+#[pymodule(name = "wrong")]' in details["rust_diff"]
+
+
+def test_dotted_module_name_fix_keeps_the_package(tmp_path: Path) -> None:
+    files = LAYOUTS["module-name-mismatch-dotted"][0]
+    result = run(write_project(tmp_path / "p", files), module_name)
+    details = result.detected[0].details
+    assert details["pymodule_name_value"] == "pk._native"
+    assert details["module_name_key"] == "tool.maturin.module-name"
+    assert result.facts["layout"] == "mixed" and result.facts["module_place"] == "python/pk"
+
+
+def test_dash_fix_goes_to_module_name(tmp_path: Path) -> None:
+    result = run(write_project(tmp_path / "p", LAYOUTS["project-name-dash"][0]), module_name)
+    details = result.detected[0].details
+    assert details["module_name_fixed"] == "my_pkg"
+    assert details["module_name_fix_key"] == "tool.maturin.module-name"
+
+
+@pytest.mark.parametrize(
+    ("lib", "status"),
+    [
+        ('[lib]\ncrate-type = ["cdylib", "rlib"]\n', "ok"),
+        ('[lib]\ncrate-type = ["rlib"]\n', "warn"),
+        ("[lib]\n", "warn"),
+    ],
+)
+def test_crate_type(tmp_path: Path, lib: str, status: str) -> None:
+    files = {
+        "pyproject.toml": pyproject("ct"),
+        "Cargo.toml": f'[package]\nname = "ct"\nversion = "1.0.0"\n\n{lib}\n[dependencies]\npyo3 = "0.27"\n',
+        "src/lib.rs": fn("ct"),
+    }
+    result = run(write_project(tmp_path / "p", files), crate_type)
+    assert result.status.value == status
+
+
+def test_crate_type_under_package(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": pyproject("ct"),
+        "Cargo.toml": '[package]\nname = "ct"\nversion = "1.0.0"\ncrate-type = ["cdylib"]\n\n'
+        '[dependencies]\npyo3 = "0.27"\n',
+        "src/lib.rs": fn("ct"),
+    }
+    result = run(write_project(tmp_path / "p", files), crate_type)
+    assert [d.id for d in result.detected] == ["crate-type-not-cdylib"]
+    assert "[package]" in result.detected[0].details["crate_type_problem"]
+    assert result.detected[0].details["crate_type_value"] == '["cdylib"]'
