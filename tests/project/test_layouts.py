@@ -32,7 +32,8 @@ def cargo(package: str, lib: str | None = None, dep: str = 'pyo3 = "0.27"', more
 
 
 def fn(name: str, attr: str = "#[pymodule]") -> str:
-    return f"use pyo3::prelude::*;\n\n{attr}\nfn {name}(m: &Bound<'_, PyModule>) -> PyResult<()> {{ Ok(()) }}\n"
+    sig = "(m: &Bound<'_, PyModule>) -> PyResult<()> { Ok(()) }"
+    return f"use pyo3::prelude::*;\n\n{attr}\nfn {name}{sig}\n"
 
 
 def decl(name: str, attr: str = "#[pymodule]") -> str:
@@ -122,7 +123,8 @@ LAYOUTS = {
     ),
     "workspace-inherited-pyo3": (
         {
-            "Cargo.toml": '[workspace]\nmembers = ["py"]\n[workspace.dependencies]\npyo3 = { version = "0.27" }\n',
+            "Cargo.toml": '[workspace]\nmembers = ["py"]\n'
+            '[workspace.dependencies]\npyo3 = { version = "0.27" }\n',
             "py/pyproject.toml": pyproject("ws-py"),
             "py/Cargo.toml": cargo(
                 "ws-py", "ws_py", dep="pyo3 = { workspace = true, features = ['abi3-py39'] }"
@@ -139,7 +141,8 @@ LAYOUTS = {
             "pyproject.toml": pyproject("ffi-json", '[tool.maturin]\npython-source = "pysrc"\n'),
             "Cargo.toml": cargo("ffi-json", "ffi_json", dep='pyo3-ffi = { version = "0.27" }'),
             "pysrc/ffi_json/__init__.py": "",
-            "src/lib.rs": '#[unsafe(no_mangle)]\npub unsafe extern "C" fn PyInit_ffi_json() -> *mut u8 { 0 as _ }\n',
+            "src/lib.rs": "#[unsafe(no_mangle)]\n"
+            'pub unsafe extern "C" fn PyInit_ffi_json() -> *mut u8 { 0 as _ }\n',
         },
         "ok",
         [],
@@ -328,7 +331,8 @@ def test_dash_fix_goes_to_module_name(tmp_path: Path) -> None:
 def test_crate_type(tmp_path: Path, lib: str, status: str) -> None:
     files = {
         "pyproject.toml": pyproject("ct"),
-        "Cargo.toml": f'[package]\nname = "ct"\nversion = "1.0.0"\n\n{lib}\n[dependencies]\npyo3 = "0.27"\n',
+        "Cargo.toml": f'[package]\nname = "ct"\nversion = "1.0.0"\n\n{lib}\n'
+        '[dependencies]\npyo3 = "0.27"\n',
         "src/lib.rs": fn("ct"),
     }
     result = run(write_project(tmp_path / "p", files), crate_type)
