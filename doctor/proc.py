@@ -59,6 +59,8 @@ def kill_all() -> None:
         procs = list(_live)
     for proc in procs:
         _kill_group(proc)
+    with _live_lock:
+        _prestarted.clear()
 
 
 def _start(
@@ -90,6 +92,55 @@ def _forget(proc: subprocess.Popen[bytes]) -> None:
         _live.discard(proc)
 
 
+_prestarted: dict[tuple, subprocess.Popen[bytes] | Evidence] = {}
+
+
+def _key(argv: tuple[str, ...], env: Mapping[str, str], cwd: str | None) -> tuple:
+    return (argv, env.get("PATH", ""), cwd)
+
+
+def prestart(argv: Sequence[str], env: Mapping[str, str], cwd: str | None = None) -> None:
+    """Start a tool now that a probe will ask for later, so start-up hides behind it.
+
+    The probe's run_tool with the same argv, PATH and cwd collects it under the probe's own
+    deadline; one nobody collects is killed at exit with the rest (kill_all).
+    """
+    argv = tuple(argv)
+    key = _key(argv, env, cwd)
+    with _live_lock:
+        if key in _prestarted:
+            return
+    started = _start(argv, env, cwd)
+    with _live_lock:
+        _prestarted[key] = started
+
+
+def _collect(proc: subprocess.Popen[bytes], limit: float) -> tuple[bytes, int, bool]:
+    """Read at most OUTPUT_CAP bytes while draining the rest; kill the group at `limit`."""
+    kept = bytearray()
+    dropped = 0
+
+    def drain() -> None:
+        nonlocal dropped
+        assert proc.stdout is not None
+        for chunk in iter(lambda: proc.stdout.read1(65536), b""):  # type: ignore[union-attr]
+            room = OUTPUT_CAP - len(kept)
+            kept.extend(chunk[:room])
+            dropped += max(0, len(chunk) - room)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    timed_out = False
+    try:
+        proc.wait(timeout=limit)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        _kill_group(proc)
+        proc.wait()
+    reader.join(timeout=1.0)
+    return bytes(kept), dropped, timed_out
+
+
 def run_tool(
     argv: Sequence[str],
     env: Mapping[str, str],
@@ -99,27 +150,29 @@ def run_tool(
     """Run argv and return what it said. A missing tool or a timeout is evidence, not an error."""
     argv = tuple(argv)
     limit = _remaining(timeout)
-    proc = _start(argv, env, cwd)
+    with _live_lock:
+        proc = _prestarted.pop(_key(argv, env, cwd), None)
+    if proc is None:
+        proc = _start(argv, env, cwd)
     if isinstance(proc, Evidence):
         return proc
     try:
-        try:
-            out, _ = proc.communicate(timeout=limit)
-        except subprocess.TimeoutExpired:
-            _kill_group(proc)
-            out, _ = proc.communicate()
-            return Evidence(argv, None, _decode(out), note=f"timed out after {limit:.3g}s")
+        out, dropped, timed_out = _collect(proc, limit)
     finally:
         _forget(proc)
-    return Evidence(argv, proc.returncode, _decode(out))
+    text = _decode(out, dropped)
+    if timed_out:
+        return Evidence(argv, None, text, note=f"timed out after {limit:.3g}s")
+    return Evidence(argv, proc.returncode, text)
 
 
-def _decode(data: bytes | None) -> str:
+def _decode(data: bytes | None, dropped: int = 0) -> str:
     if not data:
         return ""
     text = data[:OUTPUT_CAP].decode("utf-8", errors="replace")
-    if len(data) > OUTPUT_CAP:
-        text += f"\n[... {len(data) - OUTPUT_CAP} more bytes cut]"
+    dropped += max(0, len(data) - OUTPUT_CAP)
+    if dropped:
+        text += f"\n[... {dropped} more bytes cut]"
     return text
 
 
