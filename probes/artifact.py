@@ -90,7 +90,8 @@ def probe(ctx: Context) -> ProbeResult:
         built = inside[0] if inside else None
     built = built or (local[0] if local else None)
     facts: dict = {"import_name": name, "expected_symbol": f"PyInit_{ext}"}
-    if built is None and not answer.get("error"):
+    missing = str(answer.get("error", "")).startswith("ModuleNotFoundError")
+    if built is None and (missing or not answer.get("error")):
         return ProbeResult(ID, Status.SKIP, f"{name} is not built or installed yet", facts)
     found: list[Detected] = []
     notes: list[str] = []
