@@ -99,7 +99,7 @@ def finding_for(
     fixes = tuple(
         knowledge.render_fix(t, values, ctx.platform.is_root)
         for t in entry.fixes
-        if t.platform in tags
+        if t.platform in tags and knowledge.fix_applies(t, values)
     )
     return Finding(
         id=entry.id,

@@ -9,14 +9,23 @@ One TOML table per entry; the table name is the id (a public contract, see READM
     why = "..."                   # the mechanism, may use {placeholders}
     probes = ["linker"]           # probes that confirm it (and are re-run after a fix)
     docs = ["https://..."]
-    needles = ["linker"]          # literal, lower-case: a line must contain one to be tried
+    needles = ["linker `"]        # literal, case as printed: a log line must contain one
     patterns = ['regex', ...]     # any one matching names this cause; named groups fill fixes
     exclude = ['regex', ...]      # a line matching one of these is a near miss
+    context = ['regex', ...]      # optional: one must match this line or one of the 3 before
+    alternatives = ["other-id"]   # the real cause instead, when a probe detects that id
     [[linker-missing.fix]]
     summary = "..."
     platform = "apt"              # any | linux | macos | windows | apt | dnf | apk | ...
     argv = ["{sudo}", "apt-get", "install", "-y", "build-essential"]   # or edit/env/text
     applicability = "confirm"     # or "manual"
+    pyo3 = ">=0.26"               # optional version guards (PEP 440 specifiers): the step is
+    maturin = ">=1.9.4"           # dropped when the project's version is known and outside
+
+Log matching (doctor.matcher) tries an entry's patterns, one line at a time, only on lines
+that contain one of its needles, so every entry with patterns needs needles, and each pattern
+must imply one of them. Patterns are Python regexes on one normalised line (CI prefixes,
+colours and carriage returns removed); use `(?i)` inside a pattern for case-insensitivity.
 
 Placeholders are `{name}`: filled from the finding's details (regex groups, probe details),
 then from probe facts. `{sudo}` as a whole argv element is "sudo", or dropped when root.
@@ -27,11 +36,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from re import Pattern
 from typing import Any
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
 
 from doctor.model import Applicability, FixStep, Severity
 from doctor.tomlfile import parse_toml
@@ -46,9 +58,23 @@ ENTRY_KEYS = {
     "needles",
     "patterns",
     "exclude",
+    "context",
+    "alternatives",
     "fix",
 }
-FIX_KEYS = {"summary", "platform", "argv", "edit", "env", "text", "applicability"}
+FIX_KEYS = {
+    "summary",
+    "platform",
+    "argv",
+    "edit",
+    "env",
+    "text",
+    "applicability",
+    "pyo3",
+    "maturin",
+}
+# A fix's version guard -> the fact holding the project's version of that tool.
+GUARD_FACTS = {"pyo3": "pyo3_version", "maturin": "maturin_version"}
 PLATFORMS = {"any", "linux", "macos", "windows", "apt", "dnf", "apk", "pacman", "zypper", "brew"}
 BUILTIN_PLACEHOLDERS = {"sudo"}
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
@@ -68,6 +94,7 @@ class FixTemplate:
     env: Mapping[str, str] | None
     text: str
     applicability: Applicability
+    guards: Mapping[str, SpecifierSet] = field(default_factory=dict)  # tool -> versions
 
     def placeholders(self) -> set[str]:
         parts = [self.summary, self.text, *self.argv]
@@ -90,6 +117,8 @@ class Entry:
     exclude: tuple[Pattern[str], ...]
     fixes: tuple[FixTemplate, ...]
     source_file: str
+    context: tuple[Pattern[str], ...] = ()
+    alternatives: tuple[str, ...] = ()
 
 
 def _strings(value: Any, where: str) -> tuple[str, ...]:
@@ -124,6 +153,15 @@ def _fix(raw: Any, where: str) -> FixTemplate:
     if edit is not None and set(edit) != {"file", "key", "value"}:
         raise KnowledgeError(f"{where}: an edit has exactly file, key and value")
     applicability = raw.get("applicability", "manual" if kinds[0] in ("env", "text") else "confirm")
+    if applicability not in ("confirm", "manual"):
+        raise KnowledgeError(f"{where}: applicability is confirm or manual")
+    guards = {}
+    for tool in GUARD_FACTS:
+        if tool in raw:
+            try:
+                guards[tool] = SpecifierSet(str(raw[tool]))
+            except InvalidSpecifier:
+                raise KnowledgeError(f"{where}: {tool} is not a version specifier") from None
     return FixTemplate(
         summary=str(raw.get("summary", "")),
         platform=platform,
@@ -132,7 +170,23 @@ def _fix(raw: Any, where: str) -> FixTemplate:
         env=dict(raw["env"]) if "env" in raw else None,
         text=str(raw.get("text", "")),
         applicability=Applicability(applicability),
+        guards=guards,
     )
+
+
+def fix_applies(template: FixTemplate, values: Mapping[str, Any]) -> bool:
+    """False only when a guarded tool's version is known and outside the guard."""
+    for tool, spec in template.guards.items():
+        known = values.get(GUARD_FACTS[tool])
+        if not known:
+            continue
+        try:
+            version = Version(str(known))
+        except InvalidVersion:
+            continue
+        if not spec.contains(version, prereleases=True):
+            return False
+    return True
 
 
 def parse_entries(text: str, source: str) -> dict[str, Entry]:
@@ -151,6 +205,12 @@ def parse_entries(text: str, source: str) -> dict[str, Entry]:
             severity = Severity(raw["severity"])
         except ValueError:
             raise KnowledgeError(f"{where}: severity is warn or fail") from None
+        if not isinstance(raw.get("priority", 50), int) or isinstance(raw.get("priority"), bool):
+            raise KnowledgeError(f"{where}: priority is an integer")
+        if raw.get("patterns") and not raw.get("needles"):
+            raise KnowledgeError(f"{where}: patterns need needles (the log prefilter)")
+        if any(not n for n in raw.get("needles", [])):
+            raise KnowledgeError(f"{where}: a needle is empty")
         entries[entry_id] = Entry(
             id=entry_id,
             title=raw["title"].strip(),
@@ -159,11 +219,13 @@ def parse_entries(text: str, source: str) -> dict[str, Entry]:
             why=" ".join(raw["why"].split()),
             probes=_strings(raw.get("probes", []), where),
             docs=_strings(raw.get("docs", []), where),
-            needles=tuple(n.lower() for n in _strings(raw.get("needles", []), where)),
+            needles=_strings(raw.get("needles", []), where),
             patterns=_compile(_strings(raw.get("patterns", []), where), where),
             exclude=_compile(_strings(raw.get("exclude", []), where), where),
             fixes=tuple(_fix(f, f"{where} fix {i}") for i, f in enumerate(raw.get("fix", []))),
             source_file=source,
+            context=_compile(_strings(raw.get("context", []), where), where),
+            alternatives=_strings(raw.get("alternatives", []), where),
         )
     return entries
 
@@ -174,6 +236,9 @@ def validate(entries: Mapping[str, Entry], known_facts: set[str], probe_ids: set
         for probe_id in entry.probes:
             if probe_id not in probe_ids:
                 raise KnowledgeError(f"[{entry.id}]: unknown probe {probe_id!r}")
+        for other in entry.alternatives:
+            if other not in entries or other == entry.id:
+                raise KnowledgeError(f"[{entry.id}]: unknown alternative {other!r}")
         groups = {name for p in entry.patterns for name in p.groupindex}
         allowed = known_facts | groups | BUILTIN_PLACEHOLDERS
         used = set(PLACEHOLDER.findall(entry.why))
@@ -239,8 +304,6 @@ def render_fix(template: FixTemplate, values: Mapping[str, Any], is_root: bool) 
         platform=template.platform,
     )
     if missing:
-        from dataclasses import replace
-
         step = replace(step, applicability=Applicability.MANUAL, missing=tuple(sorted(missing)))
     return step
 

@@ -1,0 +1,294 @@
+"""Finds knowledge entries in a build log: one streaming pass, constant memory.
+
+The log is read in 1 MiB binary blocks. Each entry names literal `needles` exactly as the tools
+print them; a block is searched for every distinct needle with `bytes.find` (memchr speed), and
+only the lines that contain one are decoded, normalised and tried against the entries' regexes.
+Everything else in the log is never decoded or split into lines, which is what keeps a 100 MB CI
+log cheap. Per entry only the earliest hit and a count are kept, so memory stays flat whatever
+the size; a few lines around each kept hit come from the block itself (plus a small tail of the
+previous block), so no per-line ring buffer is needed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from doctor.knowledge import Entry
+
+BLOCK = 1 << 20
+MAX_LINE = 64 * 1024  # longer lines are truncated for matching (a minified blob, a progress bar)
+BEFORE = 3  # context lines kept before a hit
+AFTER = 2  # and after it
+FIRST_ERRORS = 5  # error-looking lines remembered for "no known cause"
+
+_ANSI_SRC = r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]"
+_ANSI = re.compile(_ANSI_SRC.encode())
+_ANSI_TEXT = re.compile(_ANSI_SRC)
+# CI decoration in front of the message: GitHub Actions timestamps and `##[error]` markers,
+# pip/uv's boxed subprocess output, cargo build-script warnings, indentation.
+_PREFIX = re.compile(
+    r"^(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z\s?)?"
+    r"(?:##\[(?:error|warning|group|endgroup|debug|notice)\]\s*)?"
+    r"(?:[\s│║┃|]*(?:[╰├└]─+\s?[>▶]?\s*)?)*"
+    r"(?:cargo:warning=)?\s*"
+)
+# What counts as an error line when nothing is recognised.
+_ERRORISH = (b"rror", b"ERROR", b"panicked", b"FAILED", b"Segmentation fault", b"fatal")
+
+
+class BinaryInput(Exception):
+    """The input is not text (NUL bytes, or nothing in it decodes)."""
+
+
+def normalise(raw: str) -> str:
+    """One log line as the tool printed it, without CI noise around it."""
+    if "\x1b" in raw:
+        raw = _ANSI_TEXT.sub("", raw)
+    if "\r" in raw:
+        # a terminal shows what follows the last carriage return (progress bars, CRLF)
+        parts = [p for p in raw.split("\r") if p.strip()]
+        raw = parts[-1] if parts else ""
+    return _PREFIX.sub("", raw, count=1).rstrip()
+
+
+@dataclass
+class Hit:
+    """The earliest line where one entry matched, with its context."""
+
+    entry: Entry
+    line_no: int
+    line: str
+    groups: dict[str, str]
+    before: list[tuple[int, str]]
+    after: list[tuple[int, str]] = field(default_factory=list)
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class Scan:
+    hits: tuple[Hit, ...]  # best first: priority, then earliest line
+    error_lines: tuple[tuple[int, str], ...]  # the first error-looking lines
+    lines: int
+    truncated_lines: int
+
+
+class Matcher:
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self.entries = tuple(e for e in entries if e.patterns)
+        by_needle: dict[bytes, list[Entry]] = {}
+        for entry in self.entries:
+            for needle in entry.needles:
+                by_needle.setdefault(needle.encode("utf-8"), []).append(entry)
+        self.by_needle: Mapping[bytes, tuple[Entry, ...]] = {
+            k: tuple(v) for k, v in by_needle.items()
+        }
+
+    def match_line(self, text: str) -> Iterator[tuple[Entry, dict[str, str]]]:
+        """Every entry a single (normalised) line names, with its regex groups."""
+        for entry in self.entries:
+            if not any(n in text for n in entry.needles):
+                continue
+            found = _first_match(entry, text)
+            if found is not None:
+                yield entry, found
+
+    def scan(self, stream: BinaryIO) -> Scan:
+        return _Scanner(self).run(stream)
+
+
+def _first_match(entry: Entry, text: str) -> dict[str, str] | None:
+    if any(x.search(text) for x in entry.exclude):
+        return None
+    for pattern in entry.patterns:
+        m = pattern.search(text)
+        if m:
+            return {k: v for k, v in m.groupdict().items() if v is not None}
+    return None
+
+
+def _decode(raw: bytes) -> str:
+    return normalise(raw[:MAX_LINE].decode("utf-8", "replace"))
+
+
+def _blocks(stream: BinaryIO) -> Iterator[bytes]:
+    """Binary blocks as UTF-8; refuses binary input; transcodes UTF-16 (PowerShell's `>`)."""
+    first = stream.read(BLOCK)
+    if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        decoder = codecs.getincrementaldecoder("utf-16")("replace")
+        block = first
+        while block:
+            yield decoder.decode(block).encode("utf-8")
+            block = stream.read(BLOCK)
+        yield decoder.decode(b"", final=True).encode("utf-8")
+        return
+    if b"\x00" in first:
+        raise BinaryInput("the input is binary (it contains NUL bytes), not a text log")
+    sample = first[:65536]
+    if sample and sample.decode("utf-8", "replace").count("\ufffd") * 4 > len(sample):
+        raise BinaryInput("the input does not decode as text (UTF-8)")
+    block = first
+    while block:
+        yield block
+        block = stream.read(BLOCK)
+
+
+class _Scanner:
+    def __init__(self, matcher: Matcher) -> None:
+        self.m = matcher
+        self.best: dict[str, Hit] = {}
+        self.pending: list[Hit] = []  # hits still waiting for lines after them
+        self.errors: list[tuple[int, str]] = []
+        self.truncated = 0
+
+    def run(self, stream: BinaryIO) -> Scan:
+        tail = b""  # the last BEFORE complete lines already scanned (context for the next block)
+        carry = b""  # an incomplete last line
+        skipping = False  # inside an over-long line whose head was already scanned
+        line_no = 1  # number of the first line after `tail`
+        for data in _blocks(stream):
+            if b"\x1b" in data:
+                data = _ANSI.sub(b"", data)
+            if skipping:
+                nl = data.find(b"\n")
+                if nl < 0:
+                    continue
+                data = data[nl + 1 :]
+                skipping = False
+                line_no += 1
+            buf = tail + carry + data
+            start = len(tail)
+            end = buf.rfind(b"\n") + 1
+            if end <= start:  # no complete line yet
+                carry = buf[start:]
+                if len(carry) > MAX_LINE:
+                    self._region(buf, start, len(buf), line_no)
+                    self.truncated += 1
+                    skipping = True
+                    carry = b""
+                continue
+            self._region(buf, start, end, line_no)
+            line_no += buf.count(b"\n", start, end)
+            tail = _last_lines(buf, end, BEFORE)
+            carry = buf[end:]
+            if len(carry) > MAX_LINE:
+                self._region(buf + b"\n", end, len(buf) + 1, line_no)
+                self.truncated += 1
+                skipping = True
+                carry = b""
+        if carry:
+            buf = tail + carry + b"\n"
+            self._region(buf, len(tail), len(buf), line_no)
+            line_no += 1
+        hits = sorted(self.best.values(), key=lambda h: (-h.entry.priority, h.line_no))
+        return Scan(tuple(hits), tuple(self.errors), line_no - 1, self.truncated)
+
+    def _region(self, buf: bytes, start: int, end: int, first_line: int) -> None:
+        """Try every line of buf[start:end] that contains a needle."""
+        if self.pending:
+            self._fill_after(buf, start, end, first_line)
+        starts: set[int] = set()
+        for needle in self.m.by_needle:
+            pos = buf.find(needle, start, end)
+            while pos >= 0:
+                ls = buf.rfind(b"\n", start, pos) + 1 if pos > start else start
+                ls = max(ls, start)
+                starts.add(ls)
+                le = buf.find(b"\n", pos, end)
+                if le < 0:
+                    break
+                pos = buf.find(needle, le + 1, end)
+        if len(self.errors) < FIRST_ERRORS:
+            for word in _ERRORISH:
+                pos = buf.find(word, start, end)
+                count = 0
+                while pos >= 0 and count < FIRST_ERRORS:
+                    ls = buf.rfind(b"\n", start, pos) + 1 if pos > start else start
+                    starts.add(max(ls, start))
+                    count += 1
+                    le = buf.find(b"\n", pos, end)
+                    if le < 0:
+                        break
+                    pos = buf.find(word, le + 1, end)
+        counted, counted_line = start, first_line
+        for ls in sorted(starts):
+            counted_line += buf.count(b"\n", counted, ls)
+            counted = ls
+            le = buf.find(b"\n", ls, end)
+            le = end if le < 0 else le
+            self._line(buf, ls, le, counted_line, start, end)
+
+    def _line(self, buf: bytes, ls: int, le: int, line_no: int, start: int, end: int) -> None:
+        raw = buf[ls:le]
+        text = _decode(raw)
+        matched = False
+        for entry, groups in self.m.match_line(text):
+            before = None
+            if entry.context:
+                before = _before(buf, ls, line_no)
+                if not _in_context(entry, text, before):
+                    continue
+            matched = True
+            seen = self.best.get(entry.id)
+            if seen is not None:
+                seen.count += 1
+                continue
+            hit = Hit(entry, line_no, text, groups, before or _before(buf, ls, line_no))
+            self._collect_after(hit, buf, le, end)
+            self.best[entry.id] = hit
+        if not matched and len(self.errors) < FIRST_ERRORS and _errorish(text):
+            self.errors.append((line_no, text))
+
+    def _collect_after(self, hit: Hit, buf: bytes, le: int, end: int) -> None:
+        pos = le + 1
+        while len(hit.after) < AFTER and pos < end:
+            nl = buf.find(b"\n", pos, end)
+            nl = end if nl < 0 else nl
+            hit.after.append((hit.line_no + len(hit.after) + 1, _decode(buf[pos:nl])))
+            pos = nl + 1
+        if len(hit.after) < AFTER:
+            self.pending.append(hit)
+
+    def _fill_after(self, buf: bytes, start: int, end: int, first_line: int) -> None:
+        for hit in self.pending:
+            pos = start
+            while len(hit.after) < AFTER and pos < end:
+                nl = buf.find(b"\n", pos, end)
+                nl = end if nl < 0 else nl
+                hit.after.append((hit.line_no + len(hit.after) + 1, _decode(buf[pos:nl])))
+                pos = nl + 1
+        self.pending = [h for h in self.pending if len(h.after) < AFTER]
+
+
+def _in_context(entry: Entry, text: str, before: list[tuple[int, str]]) -> bool:
+    return any(c.search(t) for c in entry.context for t in (text, *(t for _, t in before)))
+
+
+def _errorish(text: str) -> bool:
+    low = text.lower()
+    return any(w in low for w in ("error", "panicked", "failed", "segmentation fault", "fatal"))
+
+
+def _before(buf: bytes, ls: int, line_no: int) -> list[tuple[int, str]]:
+    lines: list[tuple[int, str]] = []
+    pos = ls - 1  # the newline ending the previous line
+    while len(lines) < BEFORE and pos >= 0:
+        prev = buf.rfind(b"\n", 0, pos) + 1
+        lines.append((line_no - len(lines) - 1, _decode(buf[prev:pos])))
+        pos = prev - 1
+    lines.reverse()
+    return [(n, t) for n, t in lines if n >= 1]
+
+
+def _last_lines(buf: bytes, end: int, count: int) -> bytes:
+    pos = end - 1
+    for _ in range(count):
+        if pos <= 0:
+            return buf[:end]
+        pos = buf.rfind(b"\n", 0, pos)
+        if pos < 0:
+            return buf[:end]
+    return buf[pos + 1 : end]
