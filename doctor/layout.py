@@ -84,7 +84,7 @@ def bindings(tool: Mapping[str, Any], crate: Crate) -> tuple[str, str]:
     chosen = tool.get("bindings")
     if isinstance(chosen, str) and chosen:
         return chosen, "[tool.maturin] bindings"
-    if crate.pyo3 is not None:
+    if crate.pyo3 is not None and _enabled(crate, tool):
         if not crate.has_lib and crate.rust_targets:
             return "bin", "detected"
         return "pyo3", "detected"
@@ -95,6 +95,28 @@ def bindings(tool: Mapping[str, Any], crate: Crate) -> tuple[str, str]:
     if crate.rust_targets:
         return "bin", "detected"
     return "", "detected"
+
+
+def _enabled(crate: Crate, tool: Mapping[str, Any]) -> bool:
+    """An optional pyo3 dependency counts only when default or maturin's features enable it."""
+    dep = crate.pyo3
+    if dep is None or not dep.optional:
+        return dep is not None
+    if tool.get("all-features") is True:
+        return True
+    chosen = {f for f in _list(tool.get("features"))}
+    wanted = {dep.name, f"dep:{dep.name}"}
+    roots = chosen | ({"default"} if tool.get("no-default-features") is not True else set())
+    seen: set[str] = set()
+    while roots:
+        name = roots.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        if name in wanted or name.startswith(f"{dep.name}/"):
+            return True
+        roots |= set(crate.features.get(name, ()))
+    return False
 
 
 def resolve(

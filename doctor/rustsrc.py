@@ -14,12 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from doctor.rustattrs import Attr, cfg_value, has_flag, name_arg, parse_attr
 from doctor.rustlex import Token, tokenize
 
 MAX_FILES = 400  # a big crate is fine; a symlink loop or a vendored tree is not
 MAX_BYTES = 4 * 1024 * 1024
-# cfg names that are never set in a build maturin makes of the library.
-FALSE_CFGS = {"false", "FALSE", "test", "miri", "doc", "doctest"}
 
 
 @dataclass(frozen=True)
@@ -60,78 +59,6 @@ class Scan:
         return "; ".join(parts)
 
 
-def _cfg_value(tokens: list[Token]) -> bool | None:
-    """Evaluate a cfg predicate: True, False, or None when it depends on the build."""
-    pos = 0
-
-    def pred() -> bool | None:
-        nonlocal pos
-        tok = tokens[pos] if pos < len(tokens) else None
-        if tok is None:
-            return None
-        pos += 1
-        if tok.kind != "ident":
-            return None
-        if pos < len(tokens) and tokens[pos].text == "(":
-            pos += 1
-            args: list[bool | None] = []
-            while pos < len(tokens) and tokens[pos].text != ")":
-                if tokens[pos].text == ",":
-                    pos += 1
-                    continue
-                args.append(pred())
-            pos += 1
-            if tok.text == "any":
-                return True if True in args else (False if all(a is False for a in args) else None)
-            if tok.text == "all":
-                return False if False in args else (True if all(args) else None)
-            if tok.text == "not" and len(args) == 1:
-                return None if args[0] is None else not args[0]
-            return None
-        if pos < len(tokens) and tokens[pos].text == "=":
-            pos += 2  # key = "value": depends on the target or features
-            return None
-        if tok.text == "true":
-            return True
-        return False if tok.text in FALSE_CFGS else None
-
-    return pred()
-
-
-@dataclass
-class _Attr:
-    name: str  # last path segment: "pymodule", "pyo3", "cfg", "no_mangle", "path", ...
-    args: list[Token]  # inside the parentheses, or after `=`
-    line: int
-    end_line: int
-    text: str
-
-
-def _parse_attr(toks: list[Token], first: int, last: int, src_lines: list[str]) -> _Attr:
-    """`toks` is what sits between `#[` and `]`."""
-    path, i = [], 0
-    while i < len(toks) and (toks[i].kind == "ident" or toks[i].text == ":"):
-        if toks[i].kind == "ident":
-            path.append(toks[i].text)
-        i += 1
-    args = toks[i + 1 : -1] if i < len(toks) and toks[i].text == "(" else toks[i + 1 :]
-    if path == ["unsafe"] and args:  # #[unsafe(no_mangle)], #[unsafe(export_name = "..")]
-        return _parse_attr(args, first, last, src_lines)
-    text = src_lines[first - 1].strip() if first == last and first <= len(src_lines) else ""
-    return _Attr(path[-1] if path else "", args, first, last, text)
-
-
-def _name_arg(args: list[Token]) -> tuple[str, int] | None:
-    for i in range(len(args) - 2):
-        if args[i].text == "name" and args[i + 1].text == "=" and args[i + 2].kind == "string":
-            return args[i + 2].text, args[i + 2].line
-    return None
-
-
-def _has_flag(args: list[Token], flag: str) -> bool:
-    return any(t.kind == "ident" and t.text == flag for t in args)
-
-
 class _Walker:
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -166,7 +93,7 @@ class _Walker:
         mod_dir: Path,
         in_pymodule: bool,
     ) -> None:
-        attrs: list[_Attr] = []
+        attrs: list[Attr] = []
         while i < end:
             tok = toks[i]
             if tok.text == "#" and i + 1 < end:
@@ -175,8 +102,8 @@ class _Walker:
                 if start < end and toks[start].text == "[":
                     close = _matching(toks, start)
                     inside = toks[start + 1 : close]
-                    attr = _parse_attr(inside, toks[i].line, toks[close].line, lines)
-                    if inner and attr.name == "cfg" and _cfg_value(attr.args) is False:
+                    attr = parse_attr(inside, toks[i].line, toks[close].line, lines)
+                    if inner and attr.name == "cfg" and cfg_value(attr.args) is False:
                         return  # #![cfg(FALSE)]: the whole module is compiled out
                     if not inner:
                         attrs.append(attr)
@@ -186,7 +113,7 @@ class _Walker:
 
     def item(self, toks, i, end, path, lines, mod_dir, in_pymodule, attrs) -> int:
         """Handle one item starting at toks[i]; return the index just past it."""
-        disabled = any(a.name == "cfg" and _cfg_value(a.args) is False for a in attrs)
+        disabled = any(a.name == "cfg" and cfg_value(a.args) is False for a in attrs)
         j = i
         while j < end and toks[j].kind == "ident" and toks[j].text in _MODIFIERS:
             j += 1
@@ -257,9 +184,9 @@ class _Walker:
 
     def _entry(self, kind, name, name_tok, pymod, pyo3, path, nested) -> None:
         options = [*pymod.args, *(pyo3.args if pyo3 else [])]
-        if _has_flag(options, "submodule"):
+        if has_flag(options, "submodule"):
             nested = True
-        renamed = _name_arg(options)
+        renamed = name_arg(options)
         ep = EntryPoint(
             name=renamed[0] if renamed else name,
             kind=kind,
@@ -293,7 +220,7 @@ class _Walker:
 _MODIFIERS = {"pub", "crate", "unsafe", "async", "const", "extern", "default", "safe"}
 
 
-def _exported_symbol(fn_name: str, attrs: list[_Attr]) -> str:
+def _exported_symbol(fn_name: str, attrs: list[Attr]) -> str:
     """The symbol a fn is exported under, or "" when it is not exported unmangled."""
     for a in attrs:
         if a.name == "export_name" and a.args and a.args[-1].kind == "string":
