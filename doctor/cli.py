@@ -88,6 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     check = sub.add_parser("check", help="run every check and print the report (the default)")
     _common(check, top=False)
+    diagnose = sub.add_parser("diagnose", help="find the cause of an error text or build log")
+    diagnose.add_argument("file", nargs="?", default="-", help="the log (default or -: stdin)")
+    diagnose.add_argument(
+        "--no-probes", action="store_true", help="read the log only; do not examine this machine"
+    )
+    _common(diagnose, top=False)
     knowledge = sub.add_parser("knowledge", help="list the knowledge base, or show one entry")
     knowledge.add_argument("id", nargs="?", help="an entry id, e.g. linker-missing")
     _common(knowledge, top=False)
@@ -145,7 +151,40 @@ def cmd_fix(args: argparse.Namespace) -> int:
     return run_fix(args, _context(args), UsageError)
 
 
-COMMANDS = {"check": cmd_check, "knowledge": cmd_knowledge, "fix": cmd_fix}
+def cmd_diagnose(args: argparse.Namespace) -> int:
+    from doctor.diagnose import diagnose
+    from doctor.exitcodes import exit_code_for
+    from doctor.matcher import BinaryInput
+
+    ctx = _context(args)
+    try:
+        stream = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
+    except OSError as exc:
+        raise UsageError(f"{args.file}: {exc.strerror or exc}") from None
+    try:
+        with stream:
+            result = diagnose(stream, ctx, with_probes=not args.no_probes)
+    except BinaryInput as exc:
+        raise UsageError(f"{args.file}: {exc}") from None
+    except OSError as exc:  # e.g. a directory, or a read error midway
+        raise UsageError(f"{args.file}: {exc.strerror or exc}") from None
+    if args.json:
+        from doctor.render.json import dumps
+
+        sys.stdout.write(dumps(result.report, kind="diagnose") + "\n")
+    else:
+        from doctor.render.text import render_diagnosis
+
+        render_diagnosis(result.report, result.scan.error_lines, verbose=args.verbose)
+    return exit_code_for(result.report, args.strict)
+
+
+COMMANDS = {
+    "check": cmd_check,
+    "knowledge": cmd_knowledge,
+    "fix": cmd_fix,
+    "diagnose": cmd_diagnose,
+}
 
 
 def _interactive(args: argparse.Namespace) -> bool:

@@ -1,12 +1,13 @@
 """Finds knowledge entries in a build log: one streaming pass, constant memory.
 
-The log is read in 1 MiB binary blocks. Each entry names literal `needles` exactly as the tools
-print them; a block is searched for every distinct needle with `bytes.find` (memchr speed), and
-only the lines that contain one are decoded, normalised and tried against the entries' regexes.
-Everything else in the log is never decoded or split into lines, which is what keeps a 100 MB CI
-log cheap. Per entry only the earliest hit and a count are kept, so memory stays flat whatever
-the size; a few lines around each kept hit come from the block itself (plus a small tail of the
-previous block), so no per-line ring buffer is needed.
+The log is read in 1 MiB binary blocks. A block is searched with `bytes.find` (memchr speed)
+for a few ANCHORS, fragments that every diagnosable line carries ("rror", "arning", "aused by"
+of maturin's "Caused by:", ...). Only lines with an anchor are decoded, normalised and checked
+for the entries' literal `needles`, and only entries whose needle is present get their regexes
+tried. Everything else is never decoded or split into lines, which keeps a 100 MB CI log
+cheap: the cost is one memchr pass per anchor plus a few microseconds per anchored line.
+Per entry only the earliest hit and a count are kept, so memory stays flat whatever the size;
+the lines around a hit come from the block itself (plus a small tail of the previous one).
 """
 
 from __future__ import annotations
@@ -36,8 +37,27 @@ _PREFIX = re.compile(
     r"(?:[\s│║┃|]*(?:[╰├└]─+\s?[>▶]?\s*)?)*"
     r"(?:cargo:warning=)?\s*"
 )
-# What counts as an error line when nothing is recognised.
-_ERRORISH = (b"rror", b"ERROR", b"panicked", b"FAILED", b"Segmentation fault", b"fatal")
+# A line must contain one of these to be looked at (tests/diagnose checks that every positive
+# sample line does). Each costs one memchr pass over the log, so keep the list short.
+ANCHORS = (
+    b"rror",  # error, Error, TypeError, ImportError, ...
+    b"RROR",  # pip's ERROR:
+    b"arning",  # warning, Warning
+    b"aused by",  # maturin's and cargo's "Caused by:" chains
+    b"anic",  # panicked, PanicException
+    b"not found",
+    b"ndefined",  # undefined reference / Undefined symbols
+    b"ould",  # could not find, Couldn't find
+    b"Rust compiler",
+    b"egmentation",
+    b"SIGSEGV",
+    b"cannot find",
+    b"brary not loaded",
+    b"not recognized",
+    b"native library",
+    b"supported wheel",
+    b"No module named",
+)
 
 
 class BinaryInput(Exception):
@@ -79,22 +99,30 @@ class Scan:
 class Matcher:
     def __init__(self, entries: Iterable[Entry]) -> None:
         self.entries = tuple(e for e in entries if e.patterns)
-        by_needle: dict[bytes, list[Entry]] = {}
+        by_needle: dict[str, list[Entry]] = {}
         for entry in self.entries:
             for needle in entry.needles:
-                by_needle.setdefault(needle.encode("utf-8"), []).append(entry)
-        self.by_needle: Mapping[bytes, tuple[Entry, ...]] = {
+                by_needle.setdefault(needle, []).append(entry)
+        self.by_needle: Mapping[str, tuple[Entry, ...]] = {
             k: tuple(v) for k, v in by_needle.items()
         }
+        self.needles = tuple(self.by_needle)
 
     def match_line(self, text: str) -> Iterator[tuple[Entry, dict[str, str]]]:
         """Every entry a single (normalised) line names, with its regex groups."""
-        for entry in self.entries:
-            if not any(n in text for n in entry.needles):
-                continue
-            found = _first_match(entry, text)
-            if found is not None:
-                yield entry, found
+        present = [n for n in self.needles if n in text]  # the hot loop: keep it a comprehension
+        if not present:
+            return
+        text = normalise(text)
+        tried: set[str] = set()
+        for needle in present:
+            for entry in self.by_needle[needle]:
+                if entry.id in tried:
+                    continue
+                tried.add(entry.id)
+                found = _first_match(entry, text)
+                if found is not None:
+                    yield entry, found
 
     def scan(self, stream: BinaryIO) -> Scan:
         return _Scanner(self).run(stream)
@@ -143,6 +171,7 @@ class _Scanner:
         self.pending: list[Hit] = []  # hits still waiting for lines after them
         self.errors: list[tuple[int, str]] = []
         self.truncated = 0
+        self.next_region_first = False  # the last line scanned ended with ":"
 
     def run(self, stream: BinaryIO) -> Scan:
         tail = b""  # the last BEFORE complete lines already scanned (context for the next block)
@@ -191,28 +220,25 @@ class _Scanner:
         if self.pending:
             self._fill_after(buf, start, end, first_line)
         starts: set[int] = set()
-        for needle in self.m.by_needle:
-            pos = buf.find(needle, start, end)
+        if self.next_region_first:
+            starts.add(start)
+            self.next_region_first = False
+        for anchor in ANCHORS:
+            pos = buf.find(anchor, start, end)
             while pos >= 0:
-                ls = buf.rfind(b"\n", start, pos) + 1 if pos > start else start
-                ls = max(ls, start)
-                starts.add(ls)
+                ls = buf.rfind(b"\n", start, pos) + 1
+                starts.add(ls if ls > start else start)
                 le = buf.find(b"\n", pos, end)
                 if le < 0:
                     break
-                pos = buf.find(needle, le + 1, end)
-        if len(self.errors) < FIRST_ERRORS:
-            for word in _ERRORISH:
-                pos = buf.find(word, start, end)
-                count = 0
-                while pos >= 0 and count < FIRST_ERRORS:
-                    ls = buf.rfind(b"\n", start, pos) + 1 if pos > start else start
-                    starts.add(max(ls, start))
-                    count += 1
-                    le = buf.find(b"\n", pos, end)
-                    if le < 0:
-                        break
-                    pos = buf.find(word, le + 1, end)
+                # "Caused by:" and (Rust 1.73+) "panicked at src/x.rs:1:2:" put the message
+                # on the next line, which has no anchor of its own
+                if buf[le - 1 : le] == b":" or buf[le - 2 : le] == b":\r":
+                    if le + 1 < end:
+                        starts.add(le + 1)
+                    else:
+                        self.next_region_first = True
+                pos = buf.find(anchor, le + 1, end)
         counted, counted_line = start, first_line
         for ls in sorted(starts):
             counted_line += buf.count(b"\n", counted, ls)
@@ -222,25 +248,25 @@ class _Scanner:
             self._line(buf, ls, le, counted_line, start, end)
 
     def _line(self, buf: bytes, ls: int, le: int, line_no: int, start: int, end: int) -> None:
-        raw = buf[ls:le]
-        text = _decode(raw)
+        # needles survive CI noise (colours are gone already), so normalise only on a needle
+        text = buf[ls : min(le, ls + MAX_LINE)].decode("utf-8", "replace")
         matched = False
         for entry, groups in self.m.match_line(text):
             before = None
             if entry.context:
                 before = _before(buf, ls, line_no)
-                if not _in_context(entry, text, before):
+                if not _in_context(entry, normalise(text), before):
                     continue
             matched = True
             seen = self.best.get(entry.id)
             if seen is not None:
                 seen.count += 1
                 continue
-            hit = Hit(entry, line_no, text, groups, before or _before(buf, ls, line_no))
+            hit = Hit(entry, line_no, normalise(text), groups, before or _before(buf, ls, line_no))
             self._collect_after(hit, buf, le, end)
             self.best[entry.id] = hit
         if not matched and len(self.errors) < FIRST_ERRORS and _errorish(text):
-            self.errors.append((line_no, text))
+            self.errors.append((line_no, normalise(text)))
 
     def _collect_after(self, hit: Hit, buf: bytes, le: int, end: int) -> None:
         pos = le + 1

@@ -7,6 +7,7 @@ goes through textsafe.clean and into a rich Text, so `[markup]` and escapes show
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import TextIO
 
 from rich.console import Console
@@ -54,7 +55,7 @@ def _evidence(console: Console, result: ProbeResult) -> None:
             console.print(Text(f"      {out}", style="dim"))
 
 
-def _finding(console: Console, finding: Finding, shell: str) -> None:
+def print_finding(console: Console, finding: Finding, shell: str) -> None:
     fail = finding.severity is Severity.FAIL
     head = Text("✗ " if fail else "! ", style="red" if fail else "yellow")
     head.append(f"{finding.id}", style="bold")
@@ -101,6 +102,40 @@ def render(report: Report, out: TextIO | None = None, verbose: bool = False) -> 
     if report.findings:
         console.print()
     for finding in report.findings:
-        _finding(console, finding, shell)
+        print_finding(console, finding, shell)
         console.print()
     console.print(summary_line(report))
+
+
+def render_diagnosis(
+    report: Report,
+    error_lines: Sequence[tuple[int, str]],
+    out: TextIO | None = None,
+    verbose: bool = False,
+) -> None:
+    """`diagnose`: the causes found in the log, best first, or the first error lines seen."""
+    console = Console(file=out, highlight=False, soft_wrap=True, emoji=False)
+    shell = os.environ.get("SHELL", "")
+    if verbose:
+        from probes import BY_ID
+
+        for result in report.probes:
+            title = BY_ID[result.probe].TITLE if result.probe in BY_ID else result.probe
+            console.print(_probe_line(result, title, verbose))
+        if report.probes:
+            console.print()
+    for finding in report.findings:
+        print_finding(console, finding, shell)
+        console.print()
+    if report.findings:
+        n = len(report.findings)
+        style = "red" if report.status is Status.FAIL else "yellow"
+        console.print(
+            Text(f"{n} known cause{'s' if n > 1 else ''} in the log, best first.", style=style)
+        )
+        return
+    console.print(Text("No known cause in the log.", style="green"))
+    if error_lines:
+        console.print(Text("First error lines seen:", style="bold"))
+        for number, text in error_lines:
+            console.print(Text(f"  {number:>6} | ").append(clean_line(text)))

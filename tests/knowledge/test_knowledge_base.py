@@ -1,0 +1,110 @@
+"""The knowledge base: ids pinned to the public list, every file valid, the format strict."""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from doctor import knowledge
+from doctor.knowledge import KnowledgeError, fix_applies, parse_entries, render_fix, validate
+
+IDS_MD = Path(__file__).resolve().parents[3] / "shared" / "knowledge-ids.md"
+OURS = {"probe-timeout", "probe-crash"}  # pyo3-doctor's own trouble, not in the public list
+
+
+def public_ids() -> set[str]:
+    ids = set()
+    for line in IDS_MD.read_text("utf-8").splitlines():
+        cell = re.match(r"^\|\s*`([a-z0-9-]+)`\s*\|", line)
+        if cell:
+            ids.add(cell.group(1))
+    return ids
+
+
+@pytest.mark.skipif(not IDS_MD.exists(), reason="../shared/knowledge-ids.md is not here")
+def test_every_public_id_has_an_entry():
+    ids = public_ids()
+    assert len(ids) > 40
+    assert ids <= set(knowledge.load()), sorted(ids - set(knowledge.load()))
+
+
+def test_every_shipped_file_validates_on_its_own():
+    folder = resources.files("knowledge")
+    names = [p.name for p in folder.iterdir() if p.name.endswith(".toml")]
+    assert "runtime.toml" in names
+    for name in names:
+        if name == "versions.toml":
+            continue
+        parse_entries((folder / name).read_text("utf-8"), name)
+    assert OURS <= set(knowledge.load())
+
+
+def test_every_entry_is_complete():
+    for entry in knowledge.load().values():
+        assert entry.title and entry.why and entry.fixes, entry.id
+        assert 0 <= entry.priority <= 100, entry.id
+        if entry.id not in OURS:
+            assert entry.docs, entry.id
+        assert all(d.startswith("https://") for d in entry.docs), entry.id
+        for needle in entry.needles:
+            assert needle == needle.strip() and needle, entry.id
+
+
+def test_advice_fits_current_pyo3():
+    text = " ".join(
+        " ".join([e.why, *(f.summary + f.text for f in e.fixes)])
+        for e in knowledge.load().values()
+    )
+    assert "PYTHON_SYS_EXECUTABLE" not in text
+    assert "&PyModule" not in text.replace("Bound<'_, PyModule>", "")
+    contention = knowledge.load()["gil-contention"]
+    new = [f for f in contention.fixes if fix_applies(f, {"pyo3_version": "0.27.1"})]
+    old = [f for f in contention.fixes if fix_applies(f, {"pyo3_version": "0.22.6"})]
+    assert [("detach" in f.text) for f in new] == [True]
+    assert [("allow_threads" in f.text) for f in old] == [True]
+    assert len([f for f in contention.fixes if fix_applies(f, {})]) == 2  # unknown: both
+
+
+BAD = {
+    "unknown key": "[a-b]\ntitle='t'\nseverity='fail'\nwhy='w'\ncolour='red'\n",
+    "bad regex": "[a-b]\ntitle='t'\nseverity='fail'\nwhy='w'\nneedles=['x']\npatterns=['(x']\n",
+    "patterns without needles": "[a-b]\ntitle='t'\nseverity='fail'\nwhy='w'\npatterns=['x']\n",
+    "bad severity": "[a-b]\ntitle='t'\nseverity='oops'\nwhy='w'\n",
+    "bad guard": "[a-b]\ntitle='t'\nseverity='fail'\nwhy='w'\n[[a-b.fix]]\nsummary='s'\ntext='t'\npyo3='>>0.2'\n",
+    "bad id": "[A_b]\ntitle='t'\nseverity='fail'\nwhy='w'\n",
+    "two fix kinds": "[a-b]\ntitle='t'\nseverity='fail'\nwhy='w'\n[[a-b.fix]]\nsummary='s'\ntext='t'\nargv=['x']\n",
+}
+
+
+@pytest.mark.parametrize("text", BAD.values(), ids=BAD.keys())
+def test_malformed_entries_are_refused(text):
+    with pytest.raises(KnowledgeError):
+        parse_entries(text, "t.toml")
+
+
+def test_cross_checks_refuse_unknown_probes_placeholders_and_alternatives():
+    base = "[a-b]\ntitle='t'\nseverity='fail'\nwhy='w {nope}'\n"
+    with pytest.raises(KnowledgeError, match="placeholders"):
+        validate(parse_entries(base, "t.toml"), set(), set())
+    probes = "[a-b]\ntitle='t'\nseverity='fail'\nwhy='w'\nprobes=['nope']\n"
+    with pytest.raises(KnowledgeError, match="probe"):
+        validate(parse_entries(probes, "t.toml"), set(), {"rust"})
+    alt = "[a-b]\ntitle='t'\nseverity='fail'\nwhy='w'\nalternatives=['c-d']\n"
+    with pytest.raises(KnowledgeError, match="alternative"):
+        validate(parse_entries(alt, "t.toml"), set(), set())
+
+
+def test_regex_groups_fill_fixes_and_unfilled_steps_turn_manual():
+    entries = parse_entries(
+        "[a-b]\ntitle='t'\nseverity='fail'\nwhy='w'\nneedles=['lib']\n"
+        "patterns=['lib (?P<lib>\\w+)']\n"
+        "[[a-b.fix]]\nsummary='install {lib}'\nargv=['{sudo}', 'apt-get', 'install', '{lib}-dev', '{python}']\n",
+        "t.toml",
+    )
+    validate(entries, {"python"}, set())
+    step = render_fix(entries["a-b"].fixes[0], {"lib": "ssl"}, is_root=True)
+    assert step.argv[:3] == ("apt-get", "install", "ssl-dev")
+    assert step.missing == ("python",) and step.applicability.value == "manual"
