@@ -45,7 +45,7 @@ class DoctorApp(App[int]):
     TITLE = "pyo3-doctor"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("question_mark", "help", "Keys"),
+        Binding("question_mark", "help", "Keys", show=False),
     ]
     SCREENS: ClassVar[dict[str, Callable[[], Screen[Any]]]] = {
         "diagnose": DiagnoseScreen,
@@ -189,12 +189,12 @@ class DoctorApp(App[int]):
         results: tuple[ProbeResult, ...],
     ) -> None:
         try:
-            report = backend.diagnose_text(text, self.context, results)
+            diagnosis = backend.diagnose_text(text, self.context, results)
         except backend.DiagnoseUnavailable as exc:
             screen.post_message(PasteDiagnosed(generation, None, str(exc)))
             return
         if not get_current_worker().is_cancelled:
-            screen.post_message(PasteDiagnosed(generation, report))
+            screen.post_message(PasteDiagnosed(generation, diagnosis))
 
     # --- help -----------------------------------------------------------------------------
 

@@ -7,8 +7,11 @@ them here means a change in the engine, the fix engine or the matcher changes on
 from __future__ import annotations
 
 import dataclasses
+import io
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 from doctor import engine, knowledge
@@ -52,18 +55,34 @@ def apply_fix(plan, ctx: Context, on_output: Callable[[str], None]):  # -> docto
 
 
 class DiagnoseUnavailable(Exception):
-    """This build has no log matcher."""
+    """The text cannot be diagnosed (no matcher in this build, or the text is binary)."""
 
 
-def diagnose_text(text: str, ctx: Context, results: Sequence[ProbeResult]) -> Report:
-    """Findings for a pasted log, best first, `source` = "log:<line>"."""
+@dataclass(frozen=True)
+class Diagnosis:
+    report: Report  # findings best first, `source` = "log:<line>"
+    error_lines: tuple[tuple[int, str], ...]  # first error-looking lines, for "no known cause"
+
+
+@lru_cache(maxsize=1)
+def _matcher():  # -> doctor.matcher.Matcher, built once from the knowledge base
+    from doctor import diagnose
+
+    return diagnose.matcher()
+
+
+def diagnose_text(text: str, ctx: Context, results: Sequence[ProbeResult]) -> Diagnosis:
+    """Match a pasted text; the probe results already on screen confirm and fill the fixes."""
     try:
         from doctor import diagnose
+        from doctor.matcher import BinaryInput
     except ImportError:
-        raise DiagnoseUnavailable(
-            "the log matcher (doctor.diagnose) is not in this build"
-        ) from None
-    return diagnose.diagnose_text(text, ctx, results)  # type: ignore[attr-defined]
+        raise DiagnoseUnavailable("the log matcher is not in this build") from None
+    try:
+        scan = _matcher().scan(io.BytesIO(text.encode("utf-8", errors="replace")))
+    except BinaryInput as exc:
+        raise DiagnoseUnavailable(f"this does not look like text: {exc}") from None
+    return Diagnosis(diagnose.build(scan, results, ctx), scan.error_lines)
 
 
 def knowledge_entries() -> Mapping[str, knowledge.Entry]:

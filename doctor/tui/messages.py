@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from doctor.model import Finding, ProbeResult, Report
+from doctor.model import Finding, ProbeResult
 
 if TYPE_CHECKING:
     from doctor.fixes import Outcome
+    from doctor.tui.backend import Diagnosis
 
 
 @dataclass
@@ -41,7 +42,7 @@ class ProbesFinished(Message):
 
 
 @dataclass
-class FixOutputReceived(Message):
+class FixOutputReceived(Message, bubble=False):
     """A chunk of live output from a running fix command."""
 
     chunk: str
@@ -71,11 +72,11 @@ class FixChosen(Message):
 
 
 @dataclass
-class PasteDiagnosed(Message):
-    """A pasted text was matched; `report` is None when no matcher is available."""
+class PasteDiagnosed(Message, bubble=False):
+    """A pasted text was matched; `diagnosis` is None when it could not be."""
 
     generation: int
-    report: Report | None
+    diagnosis: Diagnosis | None
     error: str = ""
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 
 from textual.pilot import Pilot
 from textual.worker import WorkerState
@@ -12,19 +14,38 @@ from doctor.context import Context
 from doctor.model import Detected, Severity, Status
 from doctor.tui.app import DoctorApp
 from doctor.tui.messages import ProbeFinished, ProbesFinished
+from doctor.tui.screens.confirm_fix import ConfirmFix
 from doctor.tui.widgets.probe_row import ProbeRow
 from doctor.tui.widgets.summary_line import SummaryLine
 
 
-async def settle(pilot: Pilot[object]) -> None:
-    """Wait until no worker runs and every message they posted has been handled."""
+async def settle(pilot: Pilot[object], timeout: float = 30) -> None:
+    """Wait until every worker is done (or only waits for the user's answer to a fix)
+    and every message the workers posted has been handled."""
     app = pilot.app
-    for _ in range(100):
-        await app.workers.wait_for_complete()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
         await pilot.pause()
-        if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers):
+        busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+        threads = [w for w in busy if w.group != "fix"]
+        if threads:
+            await app.workers.wait_for_complete(threads)
+            continue
+        asking = isinstance(app.screen, ConfirmFix) and app.screen.phase == "ask"
+        if not busy or asking:
+            await pilot.pause()
             return
     raise AssertionError("workers never settled")
+
+
+async def wait_until(pilot: Pilot[object], done: Callable[[], bool], timeout: float = 30) -> None:
+    """Settle repeatedly until `done()` holds (a timer or a worker may still be on its way)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        await settle(pilot)
+        if done():
+            return
+    raise AssertionError("the condition never held")
 
 
 def row(app: DoctorApp, probe_id: str) -> ProbeRow:

@@ -11,7 +11,7 @@ from pathlib import Path
 from doctor.context import Context
 from doctor.model import Detected, Evidence, ProbeResult, Severity, Status
 
-HOSTILE = "[bold]not bold[/] [/] \x1b[31mred\x1b[0m \x1b]0;pwned\x07 \x1b[2J"
+HOSTILE = "[bold]not bold[/] [/] \x1b[31mred\x1b[0m \x1b]0;pwned\x07 \x1b[2J \x1bc \x07"
 
 
 class FakeProbe:

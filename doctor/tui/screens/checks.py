@@ -26,12 +26,13 @@ from probes import Probe
 
 class ChecksScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "app.quit", "Quit"),
+        Binding("q", "app.quit", "Quit", show=False),  # the footer shows ctrl+q
         Binding("r", "app.rerun", "Re-run"),
         Binding("f", "fix", "Fix"),
         Binding("c", "copy_fix", "Copy fix"),
         Binding("d", "app.push_screen('diagnose')", "Diagnose"),
         Binding("k", "app.push_screen('knowledge')", "Knowledge"),
+        Binding("question_mark", "app.help", "Keys"),
     ]
 
     def __init__(self, probes: Sequence[Probe], shell: str) -> None:
@@ -48,7 +49,7 @@ class ChecksScreen(Screen[None]):
         rows = [ProbeRow(p.ID, p.TITLE, width) for p in self._probes]
         yield ListView(*rows, id="probes")
         yield DetailPane(self._shell, id="detail")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self._summarise()

@@ -16,12 +16,23 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Footer, Static, TextArea
 
 from doctor.textsafe import clean_line
 from doctor.tui.messages import FixChosen, PasteDiagnosed
 from doctor.tui.screens.fixing import selected_fix
 from doctor.tui.widgets.finding_view import FindingView
+from doctor.tui.widgets.paste_area import PasteArea
+
+
+def first_errors(lines: tuple[tuple[int, str], ...]) -> Text:
+    """The first error-looking lines, so "no known cause" still says what was seen."""
+    text = Text("The first errors in it:", style="bold")
+    for number, line in lines:
+        text.append(f"\n{number:>6} | ", style="dim").append(clean_line(line))
+    return text
+
 
 PLACEHOLDER = "Paste an error message or a whole build log here (ctrl+v or your terminal's paste)"
 
@@ -43,10 +54,10 @@ class DiagnoseScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Diagnose a pasted error"), id="diagnose-title")
-        yield TextArea(id="paste", soft_wrap=False, placeholder=PLACEHOLDER)
+        yield PasteArea(id="paste", soft_wrap=False, placeholder=PLACEHOLDER)
         yield Static(Text("Nothing pasted yet."), id="diagnose-status")
         yield VerticalScroll(id="diagnose-findings")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#paste", TextArea).focus()
@@ -56,7 +67,11 @@ class DiagnoseScreen(Screen[None]):
         self._generation += 1
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_timer(self.DEBOUNCE_SECONDS, self._diagnose)
+            self._timer = None
+        if self.DEBOUNCE_SECONDS > 0:
+            self._timer = self.set_timer(self.DEBOUNCE_SECONDS, self._diagnose)
+        else:
+            self.call_later(self._diagnose)
 
     def _diagnose(self) -> None:
         text = self.query_one("#paste", TextArea).text
@@ -72,19 +87,24 @@ class DiagnoseScreen(Screen[None]):
         if event.generation != self._generation:
             return  # an answer for text that has changed since
         status = self.query_one("#diagnose-status", Static)
-        findings = event.report.findings if event.report else ()
+        diagnosis = event.diagnosis
+        findings = diagnosis.report.findings if diagnosis else ()
+        widgets: list[Widget] = []
         if event.error:
             status.update(Text(clean_line(event.error)))
         elif not findings:
             status.update(Text("No known PyO3/maturin cause in this text."))
+            if diagnosis and diagnosis.error_lines:
+                widgets.append(Static(first_errors(diagnosis.error_lines), classes="no-cause"))
         else:
             many = "cause" if len(findings) == 1 else "causes"
             status.update(Text(f"{len(findings)} {many} found, best first."))
-        pane = self.query_one("#diagnose-findings", VerticalScroll)
         shell = self.app.shell  # type: ignore[attr-defined]
+        widgets.extend(FindingView(f, shell) for f in findings)
+        pane = self.query_one("#diagnose-findings", VerticalScroll)
         with self.app.batch_update():
             await pane.remove_children()
-            await pane.mount_all(FindingView(f, shell) for f in findings)
+            await pane.mount_all(widgets)
 
     def action_clear(self) -> None:
         self.query_one("#paste", TextArea).clear()

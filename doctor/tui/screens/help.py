@@ -1,4 +1,4 @@
-"""`?`: the keys, per screen."""
+"""`?`: the keys, per screen, in two columns so that it fits 80x24."""
 
 from __future__ import annotations
 
@@ -7,37 +7,41 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-KEYS = (
-    ("Everywhere", (("ctrl+q", "quit"), ("?", "these keys"), ("escape", "back"))),
+Section = tuple[str, tuple[tuple[str, str], ...]]
+
+LEFT: tuple[Section, ...] = (
     (
         "Checks",
         (
             ("↑ ↓", "choose a check"),
             ("enter", "go to its fixes"),
             ("tab", "next fix list"),
-            ("f / enter on a fix", "apply the fix (asks first)"),
-            ("c", "copy the fix command"),
+            ("f, enter", "apply a fix (asks)"),
+            ("c", "copy a fix command"),
             ("r", "run every check again"),
-            ("d", "diagnose a pasted error"),
-            ("k", "browse the knowledge base"),
+            ("d", "diagnose a paste"),
+            ("k", "knowledge base"),
             ("q", "quit"),
         ),
     ),
+)
+RIGHT: tuple[Section, ...] = (
+    ("Everywhere", (("ctrl+q", "quit"), ("?", "these keys"), ("escape", "back"))),
     ("Diagnose", (("paste", "diagnosed at once"), ("tab", "to the findings"), ("ctrl+l", "clear"))),
-    ("Knowledge", (("type", "filter"), ("↓ / enter", "to the list"))),
+    ("Knowledge", (("type", "filter"), ("↓, enter", "to the list"))),
 )
 
 
-def keys_text() -> Text:
+def keys_text(sections: tuple[Section, ...]) -> Text:
     text = Text()
-    for i, (screen, keys) in enumerate(KEYS):
+    for i, (screen, keys) in enumerate(sections):
         text.append(("\n\n" if i else "") + screen, style="bold")
         for key, what in keys:
-            text.append(f"\n  {key:<20}", style="bold").append(what)
+            text.append(f"\n {key:<9}", style="bold").append(what)
     return text
 
 
@@ -50,5 +54,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help"):
-            yield Static(Text("Keys"), id="help-title")
-            yield Static(keys_text(), id="help-keys")
+            yield Static(Text("Keys  (escape closes)"), id="help-title")
+            with Horizontal(id="help-columns"):
+                yield Static(keys_text(LEFT), classes="help-keys")
+                yield Static(keys_text(RIGHT), classes="help-keys")

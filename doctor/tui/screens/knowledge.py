@@ -14,8 +14,11 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from doctor.knowledge import Entry
+from doctor.textsafe import clean_line
 from doctor.tui.backend import entry_matches, knowledge_entries
 from doctor.tui.text import entry_text
+
+PRINTABLE = r"[^\x00-\x1f\x7f-\x9f]*"
 
 
 class KnowledgeScreen(Screen[None]):
@@ -31,11 +34,14 @@ class KnowledgeScreen(Screen[None]):
         )
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Type to filter the knowledge base", id="filter")
+        # no control characters: a pasted ESC must never reach the terminal
+        yield Input(
+            placeholder="Type to filter the knowledge base", id="filter", restrict=PRINTABLE
+        )
         yield OptionList(id="entries")
         with VerticalScroll(id="entry-view"):
             yield Static("", id="entry-text")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self._fill("")
@@ -56,6 +62,10 @@ class KnowledgeScreen(Screen[None]):
 
     @on(Input.Changed, "#filter")
     def _filter(self, event: Input.Changed) -> None:
+        safe = clean_line(event.value)
+        if safe != event.value:  # a paste with control characters: never shown raw
+            event.input.value = safe
+            return
         self._fill(event.value)
 
     @on(Input.Submitted, "#filter")
