@@ -27,7 +27,6 @@ AFTER = 2  # and after it
 FIRST_ERRORS = 5  # error-looking lines remembered for "no known cause"
 
 _ANSI_SRC = r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]"
-_ANSI = re.compile(_ANSI_SRC.encode())
 _ANSI_TEXT = re.compile(_ANSI_SRC)
 # CI decoration in front of the message: GitHub Actions timestamps and `##[error]` markers,
 # pip/uv's boxed subprocess output, cargo build-script warnings, indentation.
@@ -179,8 +178,6 @@ class _Scanner:
         skipping = False  # inside an over-long line whose head was already scanned
         line_no = 1  # number of the first line after `tail`
         for data in _blocks(stream):
-            if b"\x1b" in data:
-                data = _ANSI.sub(b"", data)
             if skipping:
                 nl = data.find(b"\n")
                 if nl < 0:
@@ -248,7 +245,7 @@ class _Scanner:
             self._line(buf, ls, le, counted_line, start, end)
 
     def _line(self, buf: bytes, ls: int, le: int, line_no: int, start: int, end: int) -> None:
-        # needles survive CI noise (colours are gone already), so normalise only on a needle
+        # colour codes sit around words, not inside the phrases needles name: normalise later
         text = buf[ls : min(le, ls + MAX_LINE)].decode("utf-8", "replace")
         matched = False
         for entry, groups in self.m.match_line(text):
