@@ -79,13 +79,12 @@ class ChecksScreen(Screen[None]):
         await self._show_selected()
 
     async def run_finished(self) -> None:
-        """After the first run, land on the first problem unless the user moved already."""
+        """After the first run, land on the worst problem unless the user moved already."""
         probes = self.query_one(ListView)
         if not self._landed and probes.index in (None, 0):
-            for i, row in enumerate(self._rows()):
-                if row.result is not None and row.result.status.value not in ("ok", "skip"):
-                    probes.index = i
-                    break
+            landing = _first_problem(self._rows())
+            if landing is not None:
+                probes.index = landing
         self._landed = True
         await self._show_selected()
 
@@ -129,3 +128,12 @@ class ChecksScreen(Screen[None]):
             self.notify("No fix to copy here.")
             return
         self.app.copy_fix(*chosen)  # type: ignore[attr-defined]
+
+
+def _first_problem(rows: Sequence[ProbeRow]) -> int | None:
+    """The first failing row, else the first that warned, crashed or timed out."""
+    for wanted in (("fail",), ("warn", "crash", "timeout")):
+        for i, row in enumerate(rows):
+            if row.result is not None and row.result.status.value in wanted:
+                return i
+    return None

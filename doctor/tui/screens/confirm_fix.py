@@ -38,6 +38,7 @@ class ConfirmFix(ModalScreen[None]):
         self.confirmed = False
         self.phase = "ask"  # ask -> running -> done
         self._answered = asyncio.Event()
+        self._outcome = ""
 
     def compose(self) -> ComposeResult:
         runnable = bool(self.plan.runnable)
@@ -77,7 +78,8 @@ class ConfirmFix(ModalScreen[None]):
         self.phase = "running"
         self.query_one("#apply", Button).disabled = True
         self.query_one("#cancel", Button).disabled = True
-        self.query_one("#output", Log).remove_class("-hidden")
+        if self.plan.kind == "argv":  # an edit has no output to follow
+            self.query_one("#output", Log).remove_class("-hidden")
         self.query_one("#outcome", Static).update(Text("Running…"))
         self._answered.set()
 
@@ -96,10 +98,11 @@ class ConfirmFix(ModalScreen[None]):
         """Show the outcome; the dialog stays until the user closes it."""
         self.phase = "done"
         mark = "✓" if ok else "✗"
+        self._outcome = f"{mark} {clean_line(message)}."
         tail = " Re-checking…" if rechecking else ""
         outcome = self.query_one("#outcome", Static)
         outcome.set_class(not ok, "-error")
-        outcome.update(Text(f"{mark} {clean_line(message)}.{tail}"))
+        outcome.update(Text(self._outcome + tail))
         cancel = self.query_one("#cancel", Button)
         cancel.label = "Close"
         cancel.disabled = False
@@ -109,4 +112,4 @@ class ConfirmFix(ModalScreen[None]):
         verdict = "fixed" if fixed else "still there"
         outcome = self.query_one("#outcome", Static)
         outcome.set_class(not fixed, "-error")
-        outcome.update(Text(f"Re-checked: {self.finding.id} is {verdict}."))
+        outcome.update(Text(f"{self._outcome}\nRe-checked: {self.finding.id} is {verdict}."))
