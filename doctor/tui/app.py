@@ -26,6 +26,7 @@ from doctor.tui import backend
 from doctor.tui.messages import (
     FixApplied,
     FixCancelled,
+    FixOutputReceived,
     FixRechecked,
     PasteDiagnosed,
     ProbeFinished,
@@ -116,7 +117,8 @@ class DoctorApp(App[int]):
         fixed = not any(f.id == finding.id for f in self.report.findings)
         if self._fix_dialog is not None and self._fix_dialog.is_attached:
             self._fix_dialog.rechecked(fixed)
-        self.notify(f"{finding.id} is {'fixed' if fixed else 'still there'}.")
+        else:  # the dialog was closed before the re-check ended
+            self.notify(f"{finding.id} is {'fixed' if fixed else 'still there'}.")
         self.post_message(FixRechecked(finding.id, fixed))
 
     def action_rerun(self) -> None:
@@ -161,14 +163,15 @@ class DoctorApp(App[int]):
 
     async def _apply(self, plan: Any, ctx: Context, dialog: ConfirmFix) -> Any:
         from doctor.fixes import Outcome
-        from doctor.tui.messages import FixOutputReceived
 
         def apply() -> Any:
             return backend.apply_fix(
                 plan, ctx, lambda chunk: dialog.post_message(FixOutputReceived(chunk))
             )
 
-        worker = self.run_worker(apply, thread=True, group="fix-apply", description="fix")
+        worker = self.run_worker(
+            apply, thread=True, group="fix-apply", description="fix", exit_on_error=False
+        )
         try:
             return await worker.wait()
         except WorkerFailed as exc:
