@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from doctor import __version__
+from doctor.about import knowledge_version
 from doctor.model import Evidence, Finding, FixStep, ProbeResult, Report
 
 SCHEMA_VERSION = 1
@@ -81,6 +82,7 @@ def to_dict(report: Report, kind: str = "check") -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "tool": "pyo3-doctor",
         "tool_version": __version__,
+        "knowledge_version": knowledge_version(),
         "kind": kind,
         "status": report.status.value,
         "context": dict(report.context),
