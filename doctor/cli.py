@@ -18,6 +18,7 @@ from doctor import __version__
 from doctor.exitcodes import ExitCode
 
 PROG = "pyo3-doctor"
+FORMATS = ("text", "json", "github")
 
 
 class UsageError(Exception):
@@ -38,10 +39,25 @@ def _common(parser: argparse.ArgumentParser, top: bool) -> None:
     # Sub-commands suppress defaults so that an option given before the sub-command survives.
     default: Callable[[object], object] = (lambda v: v) if top else (lambda v: argparse.SUPPRESS)
     parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=default("text"),
+        help="text (default), json (one JSON report, schema in the README) or github "
+        "(GitHub Actions annotations)",
+    )
+    parser.add_argument(
         "--json",
+        dest="format",
+        action="store_const",
+        const="json",
+        default=default("text"),
+        help="the same as --format json",
+    )
+    parser.add_argument(
+        "--redact",
         action="store_true",
         default=default(False),
-        help="print one JSON report on stdout (schema in the README)",
+        help="replace the home directory, user name and host name in all output",
     )
     parser.add_argument(
         "--project",
@@ -74,6 +90,16 @@ def _common(parser: argparse.ArgumentParser, top: bool) -> None:
     )
 
 
+class _Version(argparse.Action):
+    """`--version`, computed only when asked (it hashes the knowledge files)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[override]
+        from doctor.about import version_line
+
+        sys.stdout.write(version_line() + "\n")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -82,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
         "2 usage or input error, 3 internal error, 130 interrupted.",
     )
     parser.add_argument(
-        "--version", action="version", version=f"{PROG} {__version__} (knowledge schema 1)"
+        "--version", action=_Version, nargs=0, help="print the tool and knowledge-base versions"
     )
     _common(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -124,6 +150,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         from doctor.render.json import dumps
 
         sys.stdout.write(dumps(report) + "\n")
+    elif args.format == "github":
+        from doctor.render.github import render as render_github
+
+        render_github(report)
     else:
         from doctor.render.text import render
 
@@ -172,6 +202,10 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
         from doctor.render.json import dumps
 
         sys.stdout.write(dumps(result.report, kind="diagnose") + "\n")
+    elif args.format == "github":
+        from doctor.render.github import render as render_github
+
+        render_github(result.report, log_file=None if args.file == "-" else args.file)
     else:
         from doctor.render.text import render_diagnosis
 
@@ -188,11 +222,24 @@ COMMANDS = {
 
 
 def _interactive(args: argparse.Namespace) -> bool:
-    return args.command is None and not args.json and sys.stdin.isatty() and sys.stdout.isatty()
+    # --redact means a report to paste somewhere: the plain report, which the redaction covers
+    plain = args.format == "text" and not args.redact
+    return args.command is None and plain and sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _redact_output() -> None:
+    from doctor.redact import RedactingStream, Redactor
+
+    redactor = Redactor.for_this_machine()
+    sys.stdout = RedactingStream(sys.stdout, redactor)  # type: ignore[assignment]
+    sys.stderr = RedactingStream(sys.stderr, redactor)  # type: ignore[assignment]
 
 
 def run(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    args.json = args.format == "json"
+    if args.redact:
+        _redact_output()
     if _interactive(args):
         # Imported here only: --json, check and diagnose must never load Textual.
         from doctor.tui import run as run_tui
@@ -225,9 +272,23 @@ def _error(message: str) -> None:
     sys.stderr.write(f"{PROG}: error: {clean_line(message)}\n")
 
 
+def _silence_stdout() -> None:
+    """The reader went away (`| head`): send what is still buffered, and the exit flush,
+    to /dev/null rather than into an "Exception ignored" message on stderr."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno())
+        os.close(devnull)
+    with contextlib.suppress(OSError):
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
-        return int(run(argv))
+        code = int(run(argv))
+        # a closed pipe shows up here, inside the handlers below, not at interpreter exit
+        sys.stdout.flush()
+        return code
     except UsageError as exc:
         _error(str(exc))
         return ExitCode.USAGE
@@ -238,9 +299,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"{PROG}: interrupted\n")
         return ExitCode.INTERRUPTED
     except BrokenPipeError:
-        # the reader went away (| head): nothing more to say, and nothing to say it to
-        with contextlib.suppress(OSError):
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silences the flush at exit
+        # nothing more to say, and nobody to say it to
+        _silence_stdout()
         return ExitCode.OK
     except Exception as exc:
         try:
@@ -253,3 +313,10 @@ def main(argv: list[str] | None = None) -> int:
         from doctor.proc import kill_all
 
         kill_all()
+        for stream in (sys.stdout, sys.stderr):  # --redact holds back an unfinished line
+            try:
+                stream.flush()
+            except BrokenPipeError:
+                _silence_stdout()
+            except (OSError, ValueError):
+                pass
