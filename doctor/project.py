@@ -86,6 +86,15 @@ class Project:
             return None
 
 
+def _present(path: Path) -> bool:
+    """A file, or a name that cannot be one (a symlink loop, a dangling link): the latter
+    must be reported as unreadable rather than make the project vanish."""
+    try:
+        return path.is_file() or path.is_symlink()
+    except (OSError, RuntimeError):
+        return True
+
+
 def find_root(start: Path) -> Path | None:
     """The nearest directory at or above `start` holding pyproject.toml or Cargo.toml.
 
@@ -97,10 +106,10 @@ def find_root(start: Path) -> Path | None:
     except (OSError, RuntimeError):
         return None
     for folder in (here, *here.parents):
-        if (folder / "pyproject.toml").is_file():
+        if _present(folder / "pyproject.toml"):
             return folder
-        if (folder / "Cargo.toml").is_file():
-            if (folder.parent / "pyproject.toml").is_file():
+        if _present(folder / "Cargo.toml"):
+            if _present(folder.parent / "pyproject.toml"):
                 return folder.parent
             return folder
     return None
@@ -170,11 +179,11 @@ def load(ctx: Context) -> Project:
         return Project(None)
     errors: list = []
     pyproject_path = root / "pyproject.toml"
-    pyproject = _load(pyproject_path, errors) if pyproject_path.is_file() else {}
+    pyproject = _load(pyproject_path, errors) if _present(pyproject_path) else {}
     manifest = table(pyproject, "tool", "maturin").get("manifest-path")
     candidates = [root / manifest] if isinstance(manifest, str) else []
     candidates += [root / "Cargo.toml", root / "rust" / "Cargo.toml"]
-    cargo_path = next((p for p in candidates if p.is_file()), None)
+    cargo_path = next((p for p in candidates if _present(p)), None)
     cargo = _load(cargo_path, errors) if cargo_path else {}
     workspace: Mapping[str, Any] = cargo
     ws_path = lock_path = crate = layout = None
@@ -196,7 +205,7 @@ def load(ctx: Context) -> Project:
         locked = _locked(lock, "pyo3") or _locked(lock, "pyo3-ffi")
     return Project(
         root=root,
-        pyproject_path=pyproject_path if pyproject_path.is_file() else None,
+        pyproject_path=pyproject_path if _present(pyproject_path) else None,
         cargo_path=cargo_path,
         pyproject=pyproject,
         cargo=cargo,

@@ -77,7 +77,7 @@ class _Walker:
             if path.stat().st_size > MAX_BYTES:
                 return
             src = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
+        except (OSError, RuntimeError):  # RuntimeError: a symlink loop, on Python < 3.13
             return
         self.files.append(resolved)
         toks = tokenize(src)

@@ -40,7 +40,9 @@ def probe(ctx: Context) -> ProbeResult:
             Detected(
                 "project-file-invalid",
                 Severity.FAIL,
-                {"file": e.path, "line": str(e.line), "column": str(e.column), "error": e.message},
+                # no line for a file that cannot be read at all (a symlink loop, too big)
+                {"file": e.path, "error": e.message}
+                | ({"line": str(e.line), "column": str(e.column)} if e.line else {}),
                 location=e.location,
             )
             for e in proj.errors
