@@ -187,10 +187,16 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     from doctor.matcher import BinaryInput
 
     ctx = _context(args)
+    from doctor.logopen import NoWriter, open_log
+
     try:
-        stream = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
+        stream = sys.stdin.buffer if args.file == "-" else open_log(args.file, args.timeout)
     except OSError as exc:
         raise UsageError(f"{args.file}: {exc.strerror or exc}") from None
+    except NoWriter as exc:
+        raise UsageError(str(exc)) from None
+    if args.file == "-" and sys.stdin.isatty():
+        sys.stderr.write("reading the log from the terminal; end it with Ctrl-D\n")
     try:
         with stream:
             result = diagnose(stream, ctx, with_probes=not args.no_probes)

@@ -7,6 +7,7 @@ is never a schema change. `schema_version` only goes up on a breaking change.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from doctor import __version__
@@ -14,6 +15,9 @@ from doctor.about import knowledge_version
 from doctor.model import Evidence, Finding, FixStep, ProbeResult, Report
 
 SCHEMA_VERSION = 1
+# json.dumps with ensure_ascii=False leaves DEL, C1 and bidi controls raw, and a terminal showing
+# the report would obey them; as \u escapes they decode to the same strings.
+_INVISIBLE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 def _evidence(ev: Evidence) -> dict[str, Any]:
@@ -94,4 +98,5 @@ def to_dict(report: Report, kind: str = "check") -> dict[str, Any]:
 
 
 def dumps(report: Report, kind: str = "check") -> str:
-    return json.dumps(to_dict(report, kind), indent=2, ensure_ascii=False, default=str)
+    text = json.dumps(to_dict(report, kind), indent=2, ensure_ascii=False, default=str)
+    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)

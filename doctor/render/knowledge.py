@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from doctor.knowledge import Entry, FixTemplate
+from doctor.textsafe import clean
 
 
 def _fix(t: FixTemplate) -> dict[str, Any]:
@@ -46,7 +47,7 @@ def render_list(entries: Mapping[str, Entry], as_json: bool) -> None:
         return
     width = max(len(i) for i in entries)
     for e in sorted(entries.values(), key=lambda e: e.id):
-        sys.stdout.write(f"{e.id.ljust(width)}  {e.severity.value:4}  {e.title}\n")
+        sys.stdout.write(clean(f"{e.id.ljust(width)}  {e.severity.value:4}  {e.title}") + "\n")
 
 
 def render_entry(e: Entry, as_json: bool) -> None:
@@ -65,4 +66,5 @@ def render_entry(e: Entry, as_json: bool) -> None:
         if detail:
             lines.append(f"    {detail}")
     lines += [f"docs: {d}" for d in e.docs]
-    sys.stdout.write("\n".join(lines) + "\n")
+    # shipped data, but a locally edited knowledge file is text like any other
+    sys.stdout.write(clean("\n".join(lines)) + "\n")
