@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.version import InvalidVersion, Version
 
 from doctor.cargo import EXTENSION_MODULE, Crate
 from doctor.context import Context
-from doctor.interpreter import interpreter
+from doctor.maturin_tool import maturin as tool
+from doctor.maturin_tool import requirement
 from doctor.model import Detected, ProbeResult, Severity, Status
-from doctor.proc import run_tool
 from doctor.project import Project, project, table
 from doctor.versions import policy
 from probes.module_name import skip_reason
@@ -31,34 +27,6 @@ FACTS = (
     "spurious_reason",
     "spurious_fixed_in",
 )
-
-
-def maturin_version(ctx: Context) -> Version | None:
-    """The maturin `maturin develop`/`build` would run: the target env's, else PATH's."""
-
-    def find(ctx: Context) -> Version | None:
-        text = (interpreter(ctx).info or {}).get("maturin")
-        if not text:
-            ran = run_tool(["maturin", "--version"], ctx.env)
-            found = re.search(r"maturin (\S+)", ran.output) if ran.exit_code == 0 else None
-            text = found.group(1) if found else None
-        try:
-            return Version(text) if text else None
-        except InvalidVersion:
-            return None
-
-    return ctx.shared("maturin_version", find)
-
-
-def maturin_requirement(proj: Project) -> Requirement | None:
-    for text in proj.build_requires:
-        try:
-            req = Requirement(text)
-        except InvalidRequirement:
-            continue
-        if req.name.lower() == "maturin":
-            return req
-    return None
 
 
 def where_enabled(proj: Project, crate: Crate) -> tuple[str, str]:
@@ -114,7 +82,7 @@ def probe(ctx: Context) -> ProbeResult:
         return ProbeResult(ID, Status.SKIP, reason or "the PyO3 version is not known")
     crate, rules = proj.crate, policy()
     always, maturin_only = where_enabled(proj, crate)
-    maturin = maturin_version(ctx)
+    maturin = tool(ctx).version
     env_since = rules.maturin_extension_module_env_since
     facts: dict = {
         "extension_module_source": always or maturin_only or None,
@@ -123,7 +91,7 @@ def probe(ctx: Context) -> ProbeResult:
     }
     found: list[Detected] = []
     pyo3_env = pyo3 >= rules.pyo3_extension_module_env_since
-    req = maturin_requirement(proj)
+    written, req = requirement(proj) or ("", None)
     pinned_old = bool(
         req
         and req.specifier
@@ -144,7 +112,7 @@ def probe(ctx: Context) -> ProbeResult:
         elif pinned_old:
             why = (
                 f"PyO3 {pyo3} needs maturin {env_since} or later to skip libpython, and "
-                f"pyproject.toml pins {req}."
+                f"pyproject.toml pins {written}."
             )
         elif maturin is not None and maturin < rules.maturin_false_extension_warning_fixed:
             found.append(

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import re
-
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.version import InvalidVersion, Version
-
 from doctor.context import Context
-from doctor.interpreter import interpreter
+from doctor.maturin_tool import maturin, requirement
 from doctor.model import Detected, ProbeResult, Severity, Status
-from doctor.proc import run_tool, which
-from doctor.project import Project, project, table
+from doctor.project import project, table
 from doctor.versions import policy
 
 ID = "maturin"
@@ -20,60 +13,26 @@ TITLE = "maturin"
 FACTS = ("maturin", "maturin_version", "maturin_requirement", "maturin_env_version", "reason")
 
 
-def requirement(proj: Project) -> tuple[str, Requirement] | None:
-    """The maturin requirement of [build-system] requires, as written and parsed."""
-    for text in proj.build_requires:
-        try:
-            req = Requirement(text)
-        except InvalidRequirement:
-            continue
-        if req.name.lower() == "maturin":
-            return text.strip(), req
-    return None
-
-
 def probe(ctx: Context) -> ProbeResult:
     proj = project(ctx)
-    info = interpreter(ctx).info or {}
     written, req = requirement(proj) or ("maturin", None)
-    in_env = info.get("maturin")
-    # What `maturin develop` runs is the one on PATH; the target env's is the fallback.
-    exe = which("maturin", ctx.env) or "maturin"
-    scripts_maturin = os.path.join(info.get("scripts") or "", "maturin")
-    if exe == "maturin" and in_env and os.path.exists(scripts_maturin):
-        exe = scripts_maturin
-    ran = run_tool([exe, "--version"], ctx.env)
-    facts = {
-        "maturin": exe,
-        "maturin_env_version": in_env,
-        "maturin_requirement": written,
-    }
-    if ran.exit_code != 0 and not in_env:
-        broken = "" if ran.exit_code is None else f" (`{exe}` on PATH exits {ran.exit_code})"
+    tool = maturin(ctx)
+    exe, ran, in_env = tool.exe, tool.evidence, tool.env_version
+    facts = {"maturin": exe, "maturin_env_version": in_env, "maturin_requirement": written}
+    if not tool.runs:
+        where = "on PATH or in the target environment"
+        broken = "" if ran.exit_code is None else f" (`{exe}` exits {ran.exit_code})"
+        if in_env:
+            where, broken = f"as a working command (the target environment has {in_env})", broken
         return ProbeResult(
             ID,
             Status.WARN,
-            f"maturin is not installed on PATH or in the target environment{broken}",
+            f"maturin is not installed {where}{broken}",
             facts,
             (ran,),
             (Detected("maturin-not-installed", Severity.WARN),),
         )
-    if ran.exit_code != 0:
-        broken = f"`{exe}` on PATH does not run; the target environment has maturin {in_env}"
-        return ProbeResult(
-            ID,
-            Status.WARN,
-            broken,
-            facts,
-            (ran,),
-            (Detected("maturin-not-installed", Severity.WARN),),
-        )
-    found = re.search(r"maturin (\S+)", ran.output)
-    text = found.group(1) if found else in_env
-    try:
-        version = Version(text) if text else None
-    except InvalidVersion:
-        version = None
+    version = tool.version
     if version is None:
         return ProbeResult(ID, Status.WARN, f"`{exe} --version` printed no version", facts, (ran,))
     facts["maturin_version"] = str(version)

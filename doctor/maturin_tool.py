@@ -1,0 +1,71 @@
+"""Which maturin the user's commands would run, and the range the project asks for.
+
+Gathered once per run (ctx.shared) so that every probe that cares about maturin's version
+agrees and `maturin --version` runs once. `maturin develop` runs the maturin on PATH; when
+there is none, the one installed in the target interpreter's environment.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.version import InvalidVersion, Version
+
+from doctor.context import Context
+from doctor.interpreter import interpreter
+from doctor.model import Evidence
+from doctor.proc import run_tool, which
+from doctor.project import Project
+
+
+@dataclass(frozen=True)
+class Maturin:
+    exe: str
+    evidence: Evidence
+    version: Version | None  # None: missing, broken, or no version printed
+    env_version: str | None  # the maturin distribution in the target environment, if any
+
+    @property
+    def runs(self) -> bool:
+        return self.evidence.exit_code == 0
+
+
+def exe_for(ctx: Context) -> str:
+    """The maturin executable to ask, without running anything (prestart uses it too)."""
+    found = which("maturin", ctx.env)
+    if found:
+        return found
+    info = interpreter(ctx).info or {}
+    scripts = os.path.join(info.get("scripts") or "", "maturin")
+    return scripts if info.get("maturin") and os.path.exists(scripts) else "maturin"
+
+
+def _inspect(ctx: Context) -> Maturin:
+    exe = exe_for(ctx)
+    ran = run_tool([exe, "--version"], ctx.env)
+    env_version = (interpreter(ctx).info or {}).get("maturin")
+    found = re.search(r"maturin (\S+)", ran.output) if ran.exit_code == 0 else None
+    try:
+        version = Version(found.group(1)) if found else None
+    except InvalidVersion:
+        version = None
+    return Maturin(exe, ran, version, env_version)
+
+
+def maturin(ctx: Context) -> Maturin:
+    return ctx.shared("maturin", _inspect)
+
+
+def requirement(proj: Project) -> tuple[str, Requirement] | None:
+    """The maturin requirement in [build-system] requires, as written and parsed."""
+    for text in proj.build_requires:
+        try:
+            req = Requirement(text)
+        except InvalidRequirement:
+            continue
+        if req.name.lower() == "maturin":
+            return text.strip(), req
+    return None
