@@ -205,6 +205,8 @@ class _Scanner:
                 self.truncated += 1
                 skipping = True
                 carry = b""
+        if skipping:  # the log ended inside an over-long line: it still counts as one
+            line_no += 1
         if carry:
             buf = tail + carry + b"\n"
             self._region(buf, len(tail), len(buf), line_no)
