@@ -17,7 +17,7 @@ One TOML table per entry; the table name is the id (a public contract, see READM
     [[linker-missing.fix]]
     summary = "..."
     platform = "apt"              # any | linux | macos | windows | apt | dnf | apk | ...
-    argv = ["{sudo}", "apt-get", "install", "-y", "build-essential"]   # or edit/env/text
+    argv = ["{sudo}", "apt-get", "install", "-y", "build-essential"]   # or edit/patch/env/text
     applicability = "confirm"     # or "manual"
     pyo3 = ">=0.26"               # optional version guards (PEP 440 specifiers): the step is
     maturin = ">=1.9.4"           # dropped when the project's version is known and outside
@@ -26,6 +26,11 @@ Log matching (doctor.matcher) tries an entry's patterns, one line at a time, onl
 that contain one of its needles, so every entry with patterns needs needles, and each pattern
 must imply one of them. Patterns are Python regexes on one normalised line (CI prefixes,
 colours and carriage returns removed); use `(?i)` inside a pattern for case-insensitivity.
+
+Fix kinds: `argv` runs a command; `edit = { file, key, value }` sets a TOML key (value is
+TOML, or a plain string); `patch = { file, line, old, new }` replaces source line `line`,
+which must read exactly `old`, with `new` (several lines allowed); `env` is shown as the line
+for the user's shell; `text` is prose. A patch's fields normally all come from probe facts.
 
 Placeholders are `{name}`: filled from the finding's details (regex groups, probe details),
 then from probe facts. `{sudo}` as a whole argv element is "sudo", or dropped when root.
@@ -67,6 +72,7 @@ FIX_KEYS = {
     "platform",
     "argv",
     "edit",
+    "patch",
     "env",
     "text",
     "applicability",
@@ -94,11 +100,13 @@ class FixTemplate:
     env: Mapping[str, str] | None
     text: str
     applicability: Applicability
+    patch: Mapping[str, str] | None = None
     guards: Mapping[str, SpecifierSet] = field(default_factory=dict)  # tool -> versions
 
     def placeholders(self) -> set[str]:
         parts = [self.summary, self.text, *self.argv]
         parts += list((self.edit or {}).values())
+        parts += list((self.patch or {}).values())
         parts += [*(self.env or {}).keys(), *(self.env or {}).values()]
         return {name for part in parts for name in PLACEHOLDER.findall(part)}
 
@@ -143,15 +151,22 @@ def _fix(raw: Any, where: str) -> FixTemplate:
     unknown = set(raw) - FIX_KEYS
     if unknown:
         raise KnowledgeError(f"{where}: unknown keys {sorted(unknown)}")
-    kinds = [k for k in ("argv", "edit", "env", "text") if k in raw]
+    kinds = [k for k in ("argv", "edit", "patch", "env", "text") if k in raw]
     if len(kinds) != 1:
-        raise KnowledgeError(f"{where}: needs exactly one of argv, edit, env, text")
+        raise KnowledgeError(f"{where}: needs exactly one of argv, edit, patch, env, text")
     platform = raw.get("platform", "any")
     if platform not in PLATFORMS:
         raise KnowledgeError(f"{where}: unknown platform {platform!r}")
     edit = raw.get("edit")
     if edit is not None and set(edit) != {"file", "key", "value"}:
         raise KnowledgeError(f"{where}: an edit has exactly file, key and value")
+    patch = raw.get("patch")
+    if patch is not None and (
+        not isinstance(patch, dict)
+        or set(patch) != {"file", "line", "old", "new"}
+        or not all(isinstance(v, str) for v in patch.values())
+    ):
+        raise KnowledgeError(f"{where}: a patch has exactly file, line, old and new, as strings")
     applicability = raw.get("applicability", "manual" if kinds[0] in ("env", "text") else "confirm")
     if applicability not in ("confirm", "manual"):
         raise KnowledgeError(f"{where}: applicability is confirm or manual")
@@ -170,6 +185,7 @@ def _fix(raw: Any, where: str) -> FixTemplate:
         env=dict(raw["env"]) if "env" in raw else None,
         text=str(raw.get("text", "")),
         applicability=Applicability(applicability),
+        patch=dict(patch) if patch else None,
         guards=guards,
     )
 
@@ -291,6 +307,9 @@ def render_fix(template: FixTemplate, values: Mapping[str, Any], is_root: bool) 
     edit = (
         {k: fill(v, values, missing) for k, v in template.edit.items()} if template.edit else None
     )
+    patch = (
+        {k: fill(v, values, missing) for k, v in template.patch.items()} if template.patch else None
+    )
     env = None
     if template.env:
         env = {fill(k, values, missing): fill(v, values, missing) for k, v in template.env.items()}
@@ -298,6 +317,7 @@ def render_fix(template: FixTemplate, values: Mapping[str, Any], is_root: bool) 
         summary=fill(template.summary, values, missing),
         argv=tuple(argv),
         edit=edit,
+        patch=patch,
         env=env,
         text=fill(template.text, values, missing),
         applicability=template.applicability,

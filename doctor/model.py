@@ -67,11 +67,14 @@ class Applicability(str, enum.Enum):
 
 @dataclass(frozen=True)
 class FixStep:
-    """One way to fix a finding. Exactly one of argv, edit, env or text carries it."""
+    """One way to fix a finding. Exactly one of argv, edit, patch, env or text carries it."""
 
     summary: str
     argv: tuple[str, ...] = ()  # run without a shell
     edit: Mapping[str, str] | None = None  # {"file", "key", "value"}: a TOML edit
+    # {"file", "line", "old", "new"}: replace line `line` (1-based), which must read exactly
+    # `old` (no line ending), with `new` (may hold several lines): a source edit
+    patch: Mapping[str, str] | None = None
     env: Mapping[str, str] | None = None  # variables for the user to set
     text: str = ""  # prose for a manual step
     applicability: Applicability = Applicability.CONFIRM

@@ -26,33 +26,64 @@ def _read(path: Path) -> list[str] | None:
         return None
 
 
-def rust_rename(entry: EntryPoint, new: str, shown: str, pyo3: Version | None) -> str:
-    """The smallest edit that makes `entry` export PyInit_<new>."""
-    lines = _read(entry.file)
+def _lines(path: Path) -> list[str] | None:
+    """The file's lines without their endings, split on "\n" only (as the scanner counts)."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return [line.rstrip("\r") for line in text.split("\n")]
+
+
+def rust_patch(entry: EntryPoint, new: str, pyo3: Version | None) -> tuple[int, str, str] | None:
+    """The smallest edit that makes `entry` export PyInit_<new>: (line, old text, new text).
+
+    One line is replaced; the new text holds two lines when an attribute is inserted after
+    the `#[pymodule]` one. None when the source cannot be read or no edit is found.
+    """
+    lines = _lines(entry.file)
     if lines is None:
-        return ""
-    changed = list(lines)
-    if entry.renamed and 0 < entry.name_line <= len(lines):
-        line = lines[entry.name_line - 1]
-        changed[entry.name_line - 1] = line.replace(f'"{entry.name}"', f'"{new}"', 1)
-    elif entry.kind == "extern" and 0 < entry.line <= len(lines):
-        line = lines[entry.line - 1]
-        changed[entry.line - 1] = line.replace(f"PyInit_{entry.name}", f"PyInit_{new}", 1)
-    elif 0 < entry.attr_end_line <= len(lines):
-        line = lines[entry.attr_line - 1]
-        indent = re.match(r"\s*", line).group(0)  # type: ignore[union-attr]
-        args_ok = pyo3 is None or pyo3 >= PYMODULE_ARGS_SINCE
-        single = entry.attr_line == entry.attr_end_line
-        if args_ok and single and re.search(r"#\[\s*(pyo3::)?pymodule\s*\]", line):
-            changed[entry.attr_line - 1] = re.sub(
+        return None
+
+    def at(number: int) -> str | None:
+        return lines[number - 1] if 0 < number <= len(lines) else None
+
+    if entry.renamed and (line := at(entry.name_line)) is not None:
+        return _changed(entry.name_line, line, line.replace(f'"{entry.name}"', f'"{new}"', 1))
+    if entry.kind == "extern" and (line := at(entry.line)) is not None:
+        return _changed(entry.line, line, line.replace(f"PyInit_{entry.name}", f"PyInit_{new}", 1))
+    line, end = at(entry.attr_line), at(entry.attr_end_line)
+    if line is None or end is None:
+        return None
+    args_ok = pyo3 is None or pyo3 >= PYMODULE_ARGS_SINCE
+    if args_ok and entry.attr_line == entry.attr_end_line:
+        if re.search(r"#\[\s*(pyo3::)?pymodule\s*\]", line):
+            renamed = re.sub(
                 r"(#\[\s*(?:pyo3::)?pymodule)\s*\]", rf'\1(name = "{new}")]', line, count=1
             )
-        elif args_ok and single and re.search(r"#\[\s*(pyo3::)?pymodule\s*\(", line):
-            changed[entry.attr_line - 1] = re.sub(
+            return _changed(entry.attr_line, line, renamed)
+        if re.search(r"#\[\s*(pyo3::)?pymodule\s*\(", line):
+            renamed = re.sub(
                 r"(#\[\s*(?:pyo3::)?pymodule\s*\()", rf'\1name = "{new}", ', line, count=1
             )
-        else:
-            changed.insert(entry.attr_end_line, f'{indent}#[pyo3(name = "{new}")]\n')
+            return _changed(entry.attr_line, line, renamed)
+    indent = re.match(r"\s*", line).group(0)  # type: ignore[union-attr]
+    return _changed(entry.attr_end_line, end, f'{end}\n{indent}#[pyo3(name = "{new}")]')
+
+
+def _changed(number: int, old: str, new: str) -> tuple[int, str, str] | None:
+    return (number, old, new) if old != new else None
+
+
+def rust_rename(entry: EntryPoint, new: str, shown: str, pyo3: Version | None) -> str:
+    """`rust_patch` as a unified diff."""
+    patch = rust_patch(entry, new, pyo3)
+    lines = _read(entry.file)
+    if patch is None or lines is None:
+        return ""
+    number, _old, text = patch
+    changed = list(lines)
+    changed[number - 1 : number] = [part + "\n" for part in text.split("\n")]
     return _diff(entry.file, shown, lines, changed)
 
 

@@ -10,7 +10,7 @@ from doctor.layout import unknown_keys
 from doctor.model import Detected, ProbeResult, Severity, Status
 from doctor.project import Project, project, table
 from doctor.rustsrc import scan
-from doctor.srcdiff import rust_rename, toml_set
+from doctor.srcdiff import rust_patch, rust_rename, toml_set
 
 ID = "module_name"
 TITLE = "Module name"
@@ -28,6 +28,10 @@ FACTS = (
     "pymodule_location",
     "rust_diff",
     "toml_diff",
+    "rust_patch_file",
+    "rust_patch_line",
+    "rust_patch_old",
+    "rust_patch_new",
     "module_name_fix_file",
     "module_name_fix_key",
     "module_name_fixed",
@@ -141,6 +145,14 @@ def probe(ctx: Context) -> ProbeResult:
         "rust_diff": rust_rename(entry, ext, rel(proj, entry.file), proj.pyo3_version),
         "toml_diff": toml_set(toml_file, file, key, f'"{".".join(value_parts)}"'),
     }
+    patch = rust_patch(entry, ext, proj.pyo3_version)
+    if patch is not None:  # the Rust-side fix as data, so it can be applied (doctor.fixes)
+        details.update(
+            rust_patch_file=rel(proj, entry.file),
+            rust_patch_line=str(patch[0]),
+            rust_patch_old=patch[1],
+            rust_patch_new=patch[2],
+        )
     facts.update(details)
     found.insert(0, Detected("module-name-mismatch", Severity.FAIL, details, location=location))
     others = ", ".join(e.name for e in result.entries if e is not entry)

@@ -30,4 +30,17 @@ def fix_line(step: FixStep, shell: str = "") -> str:
         return env_line(step.env, shell)
     if step.edit:
         return f"in {step.edit['file']}, set {step.edit['key']} = {step.edit['value']}"
+    if step.patch:
+        # with placeholders unfilled (a pasted log, no probe) the summary says it better
+        return step.summary if step.missing else patch_line(step.patch)
     return step.text
+
+
+def patch_line(patch: Mapping[str, str]) -> str:
+    """A source patch in one line: where, and what it changes or adds."""
+    where, old, new = f"in {patch['file']}:{patch['line']}", patch["old"], patch["new"]
+    if new.startswith(old + "\n"):  # lines inserted after an unchanged one
+        added = " / ".join(line.strip() for line in new[len(old) + 1 :].split("\n"))
+        return f"{where}, add {added} after {old.strip()}"
+    changed = " / ".join(line.strip() for line in new.split("\n"))
+    return f"{where}, change {old.strip()} to {changed}"

@@ -30,7 +30,7 @@ def _evidence(ev: Evidence) -> dict[str, Any]:
 
 
 def _fix(step: FixStep) -> dict[str, Any]:
-    kind = "argv" if step.argv else "env" if step.env else "edit" if step.edit else "text"
+    kind = next((k for k in ("argv", "env", "edit", "patch") if getattr(step, k)), "text")
     out: dict[str, Any] = {
         "summary": step.summary,
         "kind": kind,
@@ -43,6 +43,9 @@ def _fix(step: FixStep) -> dict[str, Any]:
         out["env"] = dict(step.env)
     if step.edit:
         out["edit"] = dict(step.edit)
+    if step.patch:
+        line = step.patch["line"]
+        out["patch"] = {**step.patch, "line": int(line) if line.isdigit() else line}
     if step.text:
         out["text"] = step.text
     if step.missing:

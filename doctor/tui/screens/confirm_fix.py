@@ -56,7 +56,7 @@ class ConfirmFix(ModalScreen[None]):
                 yield Button("Cancel (n)" if runnable else "Close", id="cancel")
 
     def _preview(self) -> Text:
-        if self.plan.kind == "edit":
+        if self.plan.kind in ("edit", "patch"):
             return diff_text(self.plan.preview)
         if self.plan.kind == "argv":
             return Text("$ ").append(clean(self.plan.preview), style="bold")

@@ -26,5 +26,7 @@ def selected_fix(screen: Screen[object]) -> tuple[Finding, int] | None:
 
 def _runnable(step: FixStep) -> bool:
     return (
-        step.applicability.value == "confirm" and not step.missing and bool(step.argv or step.edit)
+        step.applicability.value == "confirm"
+        and not step.missing
+        and bool(step.argv or step.edit or step.patch)
     )
