@@ -1,13 +1,17 @@
 """`pyo3-doctor fix ID`: find the finding, show the plan, confirm, apply, re-check.
 
-Exit 0 when the re-check no longer finds it (or there was nothing to fix), 1 when it is still
-there or the fix failed, 2 when it may not run (no terminal and no --yes, manual step only).
+Exit 0 when the re-check no longer finds it (or there was nothing to fix, or a dry run), 1
+when it is still there or the fix failed, 2 when it may not run (no terminal and no --yes, a
+step that only the user can carry out).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
+import threading
+from collections.abc import Sequence
 
 from doctor.context import Context
 from doctor.exitcodes import ExitCode
@@ -19,6 +23,12 @@ def _say(text: str) -> None:
     sys.stderr.write(text + "\n")
 
 
+def _show(text: str) -> None:
+    """The plan itself (diff, argv, env line) goes to stdout, so it can be piped or saved."""
+    sys.stdout.write(clean(text).rstrip("\n") + "\n")
+    sys.stdout.flush()
+
+
 def _ask(question: str) -> bool:
     sys.stderr.write(f"{question} [y/N] ")
     sys.stderr.flush()
@@ -26,12 +36,39 @@ def _ask(question: str) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
-def _findings(ctx: Context, finding_id: str, probe_ids=None) -> list[Finding]:
+def fresh(ctx: Context) -> Context:
+    """The same machine and project with no remembered facts: the parsed project files are
+    memoised per Context, and a re-check has to read the files the fix just changed."""
+    return dataclasses.replace(ctx, _memo={}, _locks={}, _guard=threading.Lock())
+
+
+def _findings(ctx: Context, finding_id: str, probe_ids: Sequence[str] = ()) -> list[Finding]:
     from doctor.engine import check
     from probes import BY_ID
 
-    probes = [BY_ID[i] for i in probe_ids if i in BY_ID] if probe_ids else None
+    probes = [BY_ID[i] for i in probe_ids if i in BY_ID] or None
     return [f for f in check(ctx, probes).findings if f.id == finding_id]
+
+
+def _manual(finding: Finding, plans: Sequence) -> int:
+    _say("No step here can be applied for you; do one of these:")
+    for p in plans:
+        _say(f"  - {clean_line(p.step.summary)}")
+        _show(p.preview)
+    for url in finding.docs:
+        _say(f"  docs: {clean_line(url)}")
+    return ExitCode.USAGE
+
+
+def _recheck(ctx: Context, finding: Finding) -> int:
+    still = _findings(fresh(ctx), finding.id, finding.recheck)
+    if still:
+        _say(f"re-checked: {finding.id} is still there:")
+        for seen in still[0].evidence:
+            _say(f"  seen: {clean_line(seen)}")
+        return ExitCode.FINDINGS
+    _say(f"re-checked: {finding.id} is fixed")
+    return ExitCode.OK
 
 
 def run_fix(args: argparse.Namespace, ctx: Context, usage_error: type[Exception]) -> int:
@@ -48,27 +85,27 @@ def run_fix(args: argparse.Namespace, ctx: Context, usage_error: type[Exception]
         _say(f"no {args.id} finding here: nothing to fix")
         return ExitCode.OK
     finding = found[0]
-    steps = list(finding.fixes)
+    numbered = list(enumerate(finding.fixes, 1))
     if args.step is not None:
-        if not 1 <= args.step <= len(steps):
-            raise usage_error(f"--step must be between 1 and {len(steps)}")
-        steps = [steps[args.step - 1]]
+        if not 1 <= args.step <= len(numbered):
+            raise usage_error(f"--step must be between 1 and {len(numbered)}")
+        numbered = [numbered[args.step - 1]]
     plans = []
-    for step in steps:
+    for number, step in numbered:
         try:
-            plans.append(fixes.plan(step, ctx))
+            plans.append((number, fixes.plan(step, ctx)))
         except fixes.FixError as exc:
-            _say(f"cannot plan '{clean_line(step.summary)}': {clean_line(str(exc))}")
-    chosen = next((p for p in plans if p.runnable), None)
+            _say(f"cannot plan step {number} '{clean_line(step.summary)}': {clean_line(str(exc))}")
     _say(f"{finding.id}: {clean_line(finding.title)}")
+    chosen = next(((n, p) for n, p in plans if p.runnable), None)
     if chosen is None:
-        _say("No step here can be applied for you; do one of these:")
-        for p in plans:
-            _say(f"  - {clean_line(p.step.summary)}\n    {clean(p.preview)}")
-        return ExitCode.USAGE
-    _say(f"Plan: {clean_line(chosen.step.summary)}")
-    sys.stdout.write(clean(chosen.preview).rstrip("\n") + "\n")
-    sys.stdout.flush()
+        return _manual(finding, [p for _n, p in plans]) if plans else ExitCode.FINDINGS
+    number, plan = chosen
+    _say(f"Plan (step {number} of {len(finding.fixes)}): {clean_line(plan.step.summary)}")
+    _show(plan.preview)
+    others = [n for n, _s in enumerate(finding.fixes, 1) if n != number]
+    if others and args.step is None:
+        _say(f"other ways: --step {' or --step '.join(map(str, others))}")
     if args.dry_run:
         _say("dry run: nothing was changed")
         return ExitCode.OK
@@ -79,14 +116,8 @@ def run_fix(args: argparse.Namespace, ctx: Context, usage_error: type[Exception]
         if not _ask("Apply this?"):
             _say("nothing was changed")
             return ExitCode.OK
-    outcome = fixes.apply(chosen, ctx, on_output=lambda chunk: sys.stderr.write(clean(chunk)))
+    outcome = fixes.apply(plan, ctx, on_output=lambda chunk: sys.stderr.write(clean(chunk)))
     _say(clean_line(outcome.message))
     if not outcome.ok:
         return ExitCode.FINDINGS
-    still = _findings(ctx, finding.id, finding.recheck)
-    if still:
-        seen = "; ".join(clean_line(e) for e in still[0].evidence)
-        _say(f"re-checked: {finding.id} is still there: {seen}")
-        return ExitCode.FINDINGS
-    _say(f"re-checked: {finding.id} is fixed")
-    return ExitCode.OK
+    return _recheck(ctx, finding)

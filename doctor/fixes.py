@@ -1,32 +1,32 @@
 """Turning a FixStep into something that happens, safely.
 
-`plan()` shows what would happen (the argv, or a unified diff of a TOML edit) and changes
-nothing; `apply()` does it. TOML edits go through tomlkit so every comment, blank line and
-quote style outside the edited key survives; they are refused when the file changed since
-the plan or does not parse, written atomically (temp file in the same folder, fsync,
-os.replace) and backed up first under the user state dir, so `undo()` can restore them.
-Commands run from an argv list without a shell. Environment and text steps are never applied.
+`plan()` shows what would happen (the argv, or a unified diff of an edit) and changes nothing;
+`apply()` does it. TOML edits go through tomlkit so every comment, blank line and quote style
+outside the edited key survives; source patches replace one line that must still read exactly
+as the probe saw it. Both are refused when the file changed since the plan or (TOML) does not
+parse, and are written by doctor.safewrite: backup first, then an atomic replace, so `undo()`
+can restore them. Commands run from an argv list without a shell. Environment and text steps
+are never applied.
 """
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import hashlib
-import json
 import os
 import shlex
-import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from doctor import safewrite
 from doctor.context import Context
 from doctor.model import Applicability, FixStep
 from doctor.proc import stream_tool
 from doctor.project import project
 from doctor.render.fixes import fix_line
+
+# Kept importable from here: the TUI and older callers use these names.
+write_atomic = safewrite.write_atomic
 
 
 class FixError(Exception):
@@ -36,10 +36,10 @@ class FixError(Exception):
 @dataclass(frozen=True)
 class Plan:
     step: FixStep
-    kind: str  # "argv" | "edit" | "env" | "text"
+    kind: str  # "argv" | "edit" | "patch" | "env" | "text"
     preview: str  # the shell-quoted argv, a unified diff, the env line or the text
     runnable: bool  # False for manual, env and text steps and unfilled placeholders
-    path: Path | None = None  # the file an edit changes
+    path: Path | None = None  # the file an edit or patch changes
     before_sha: str = ""  # the file as planned; apply refuses if it changed since
     after_text: str = ""
 
@@ -50,16 +50,6 @@ class Outcome:
     message: str
     exit_code: int | None = None
     backup: str | None = None
-
-
-def _state_dir() -> Path:
-    from platformdirs import user_state_dir
-
-    return Path(user_state_dir("pyo3-doctor", appauthor=False))
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def edit_target(file: str, ctx: Context) -> Path:
@@ -102,40 +92,97 @@ def edited_text(original: str, key: str, value: str) -> str:
     return tomlkit.dumps(doc)
 
 
-def _plan_edit(step: FixStep, ctx: Context) -> Plan:
-    assert step.edit is not None
-    path = edit_target(step.edit["file"], ctx)
+def patched_text(original: str, line: int, old: str, new: str) -> str:
+    """`original` with line `line` (which must read exactly `old`) replaced by `new`.
+
+    Lines are split on "\\n" only, as the Rust scanner counts them; a CRLF line keeps its
+    "\\r", and lines `new` adds get the same ending, so the rest of the file is untouched.
+    """
+    lines = original.split("\n")
+    if not 0 < line <= len(lines):
+        raise FixError(f"there is no line {line} any more")
+    current = lines[line - 1]
+    cr = "\r" if current.endswith("\r") else ""
+    if current[: len(current) - len(cr)] != old:
+        raise FixError(f"line {line} no longer reads {old.strip()!r}")
+    if "\r" in new:
+        raise FixError("the replacement holds a carriage return")
+    lines[line - 1] = (cr + "\n").join(new.split("\n")) + cr
+    return "\n".join(lines)
+
+
+def _read_text(path: Path) -> tuple[bytes, str]:
     try:
         raw = path.read_bytes()
-        original = raw.decode("utf-8")
     except OSError as exc:
         raise FixError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        return raw, raw.decode("utf-8")
     except UnicodeDecodeError:
         raise FixError(f"{path} is not UTF-8; not editing it") from None
-    try:
-        after = edited_text(original, step.edit["key"], step.edit["value"])
-    except FixError:
-        raise
-    except Exception as exc:
-        raise FixError(f"{path} does not parse ({exc}); not editing it") from None
-    diff = "".join(
-        difflib.unified_diff(
-            original.splitlines(keepends=True),
-            after.splitlines(keepends=True),
-            fromfile=f"a/{path.name}",
-            tofile=f"b/{path.name}",
-        )
+
+
+def _diff(path: Path, shown: str, before: str, after: str) -> str:
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        fromfile=f"a/{shown}",
+        tofile=f"b/{shown}",
     )
+    # a diff line for a last line with no newline still ends the line it is shown on
+    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+def _shown(path: Path, ctx: Context) -> str:
+    root = project(ctx).root or ctx.cwd
+    try:
+        return os.path.relpath(path, root).replace(os.sep, "/")
+    except ValueError:  # another drive on Windows
+        return path.name
+
+
+def _plan_file(step: FixStep, ctx: Context, kind: str) -> Plan:
+    spec = step.edit if kind == "edit" else step.patch
+    assert spec is not None
     runnable = step.applicability is Applicability.CONFIRM and not step.missing
+    if kind == "patch" and not runnable:  # unfilled placeholders: no file to check against
+        return Plan(step, kind, fix_line(step), False)
+    path = edit_target(spec["file"], ctx)
+    raw, original = _read_text(path)
+    if kind == "edit":
+        try:
+            after = edited_text(original, spec["key"], spec["value"])
+        except FixError:
+            raise
+        except Exception as exc:
+            raise FixError(f"{path} does not parse ({exc}); not editing it") from None
+    else:
+        try:
+            line = int(spec["line"])
+        except ValueError:
+            raise FixError(f"bad line number {spec['line']!r}") from None
+        try:
+            after = patched_text(original, line, spec["old"], spec["new"])
+        except FixError as exc:
+            raise FixError(f"{path}: {exc}; run the check again") from None
+    diff = _diff(path, _shown(path, ctx), original, after)
     return Plan(
-        step, "edit", diff or "(no change)", runnable and bool(diff), path, _sha(raw), after
+        step,
+        kind,
+        diff or "(no change)",
+        runnable and bool(diff),
+        path,
+        safewrite.sha(raw),
+        after,
     )
 
 
 def plan(step: FixStep, ctx: Context) -> Plan:
     """What applying `step` would do. Changes nothing."""
     if step.edit:
-        return _plan_edit(step, ctx)
+        return _plan_file(step, ctx, "edit")
+    if step.patch:
+        return _plan_file(step, ctx, "patch")
     runnable = step.applicability is Applicability.CONFIRM and not step.missing
     if step.argv:
         return Plan(step, "argv", shlex.join(step.argv), runnable)
@@ -143,64 +190,16 @@ def plan(step: FixStep, ctx: Context) -> Plan:
     return Plan(step, kind, fix_line(step, ctx.env.get("SHELL", "")), False)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` so that a crash leaves the old or the new file, never half."""
-    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def _backup(path: Path, raw: bytes) -> Path:
-    folder = _state_dir() / "backups"
-    folder.mkdir(parents=True, exist_ok=True)
-    backup = folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{path.name}"
-    backup.write_bytes(raw)
-    return backup
-
-
-def _apply_edit(p: Plan) -> Outcome:
-    assert p.path is not None
-    try:
-        raw = p.path.read_bytes()
-    except OSError as exc:
-        return Outcome(False, f"cannot read {p.path}: {exc.strerror or exc}")
-    if _sha(raw) != p.before_sha:
-        return Outcome(False, f"{p.path} changed since the preview; nothing was written")
-    if not os.access(p.path, os.W_OK):
-        return Outcome(False, f"{p.path} is not writable; nothing was written")
-    backup = _backup(p.path, raw)
-    try:
-        write_atomic(p.path, p.after_text.encode("utf-8"))
-    except OSError as exc:
-        return Outcome(
-            False, f"could not write {p.path}: {exc.strerror or exc}", backup=str(backup)
-        )
-    record = {
-        "file": str(p.path),
-        "backup": str(backup),
-        "after_sha": _sha(p.after_text.encode("utf-8")),
-    }
-    (_state_dir() / "last-fix.json").write_text(json.dumps(record), encoding="utf-8")
-    return Outcome(True, f"edited {p.path} (backup: {backup})", backup=str(backup))
-
-
 def apply(p: Plan, ctx: Context, on_output: Callable[[str], None] | None = None) -> Outcome:
     """Carry out a plan the user confirmed. Blocking: run it off the UI thread."""
     if not p.runnable:
         return Outcome(False, "this step is for you to carry out; nothing was run")
-    if p.kind == "edit":
-        return _apply_edit(p)
+    if p.kind in ("edit", "patch"):
+        assert p.path is not None
+        written = safewrite.replace_checked(p.path, p.before_sha, p.after_text.encode("utf-8"))
+        return Outcome(written.ok, written.message, backup=written.backup)
     cwd = project(ctx).root or ctx.cwd
+    safewrite.record_command(p.preview)
     ran = stream_tool(p.step.argv, ctx.env, on_output or (lambda _chunk: None), cwd=str(cwd))
     if ran.exit_code is None:
         return Outcome(False, ran.note or "the command did not run")
@@ -209,17 +208,6 @@ def apply(p: Plan, ctx: Context, on_output: Callable[[str], None] | None = None)
 
 
 def undo() -> Outcome:
-    """Restore the file the last edit changed, if nobody changed it since."""
-    record_path = _state_dir() / "last-fix.json"
-    try:
-        record = json.loads(record_path.read_text(encoding="utf-8"))
-        path, backup = Path(record["file"]), Path(record["backup"])
-        current = path.read_bytes()
-        saved = backup.read_bytes()
-    except (OSError, ValueError, KeyError):
-        return Outcome(False, "there is no edit to undo")
-    if _sha(current) != record["after_sha"]:
-        return Outcome(False, f"{path} changed since the fix; restore {backup} by hand")
-    write_atomic(path, saved)
-    record_path.unlink()
-    return Outcome(True, f"restored {path} from {backup}", backup=str(backup))
+    """Restore the file the last fix edited, if nobody changed it since."""
+    done = safewrite.undo()
+    return Outcome(done.ok, done.message, backup=done.backup)
