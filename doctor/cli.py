@@ -142,10 +142,14 @@ def _context(args: argparse.Namespace):  # -> Context (imported lazily)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from doctor.prefetch import prefetch
+
+    ctx = _context(args)
+    prefetch(ctx)  # the tools run while the rest is imported
     from doctor.engine import check
     from doctor.exitcodes import exit_code_for
 
-    report = check(_context(args))
+    report = check(ctx)
     if args.json:
         from doctor.render.json import dumps
 

@@ -154,4 +154,9 @@ def context_summary(ctx: Context, facts: Mapping[str, Any]) -> dict[str, Any]:
 
 def check(ctx: Context, probes: Sequence[Probe] | None = None) -> Report:
     """Run the probes (all by default) and build the report."""
-    return build_report(list(run_probes(probes or tuple(BY_ID.values()), ctx)), ctx)
+    # The knowledge base loads while the probes wait on their tools, not after them.
+    loader = threading.Thread(target=knowledge.load, daemon=True, name="knowledge")
+    loader.start()
+    results = list(run_probes(probes or tuple(BY_ID.values()), ctx))
+    loader.join()
+    return build_report(results, ctx)

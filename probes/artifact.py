@@ -8,7 +8,7 @@ from pathlib import Path
 
 from doctor.context import Context
 from doctor.elfsyms import exported_symbols
-from doctor.interpreter import interpreter
+from doctor.interpreter import choose, interpreter
 from doctor.model import Detected, Evidence, ProbeResult, Severity, Status
 from doctor.proc import run_tool
 from doctor.project import project
@@ -48,6 +48,11 @@ print(json.dumps(out))
 SUFFIXES = (".so", ".pyd", ".dylib")
 
 
+def interpreter_path(ctx: Context) -> str | None:
+    path, _ = choose(ctx)
+    return path if path and os.path.exists(path) else None
+
+
 def _artifacts(folder: Path, ext: str) -> list[Path]:
     if not folder.is_dir():
         return []
@@ -55,14 +60,21 @@ def _artifacts(folder: Path, ext: str) -> list[Path]:
     return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
 
 
-def _import(ctx: Context, python: str, name: str, extra: str) -> tuple[dict, Evidence]:
-    ran = run_tool(
-        [python, "-c", IMPORT, name, extra],
-        ctx.env,
-        cwd=os.path.abspath(os.sep),
-        timeout=IMPORT_TIMEOUT,
-    )
-    shown = Evidence((python, "-c", "<import>", name, extra), ran.exit_code, ran.output, ran.note)
+def import_argv(ctx: Context) -> tuple[str, ...] | None:
+    """The import check this probe runs, or None when it does not apply (prefetch uses it)."""
+    proj = project(ctx)
+    python = interpreter_path(ctx)
+    layout = proj.layout
+    if skip_reason(proj) or python is None or layout is None:
+        return None
+    local = _artifacts(layout.extension_dir, layout.extension_name) if layout.mixed else []
+    extra = str(layout.python_root) if local else ""
+    return (python, "-c", IMPORT, layout.module_name, extra)
+
+
+def _import(ctx: Context, argv: tuple[str, ...]) -> tuple[dict, Evidence]:
+    ran = run_tool(argv, ctx.env, cwd=os.path.abspath(os.sep), timeout=IMPORT_TIMEOUT)
+    shown = Evidence((*argv[:2], "<import>", *argv[3:]), ran.exit_code, ran.output, ran.note)
     try:
         return json.loads(ran.output.strip().splitlines()[-1]), shown
     except (ValueError, IndexError):
@@ -80,8 +92,9 @@ def probe(ctx: Context) -> ProbeResult:
     assert layout is not None and crate is not None and proj.root is not None
     ext, name = layout.extension_name, layout.module_name
     local = _artifacts(layout.extension_dir, ext) if layout.mixed else []
-    extra = str(layout.python_root) if local else ""
-    answer, evidence = _import(ctx, interp.path, name, extra)
+    argv = import_argv(ctx)
+    assert argv is not None
+    answer, evidence = _import(ctx, argv)
     origin = answer.get("origin")
     built = Path(origin) if origin and Path(origin).suffix in SUFFIXES else None
     if built is None and origin and Path(origin).name == "__init__.py":

@@ -1,0 +1,38 @@
+"""Start the slow tools before the rest of pyo3-doctor has even been imported.
+
+The probes spend most of their time waiting on `rustc -vV`, the target interpreter's
+sysconfig dump, `cargo -V`, `cc --version` and `maturin --version`. Starting them here, first
+thing, lets the imports and the knowledge base load while they run; each probe then collects
+its tool through doctor.proc.run_tool under its own deadline. A tool nobody collects (the
+project names another linker, say) is killed at exit with the rest.
+"""
+
+from __future__ import annotations
+
+import os
+
+from doctor.context import Context
+from doctor.interpreter import INSPECT, choose
+from doctor.proc import prestart, which
+from doctor.project import find_root
+
+
+def prefetch(ctx: Context) -> None:
+    root = find_root(ctx.project_dir or ctx.cwd)
+    cwd = str(root) if root else None
+    prestart(["rustc", "-vV"], ctx.env, cwd)
+    prestart(["cargo", "-V"], ctx.env, cwd)
+    python, _ = choose(ctx)
+    if python and os.path.exists(python):
+        prestart([python, "-c", INSPECT], ctx.env, os.path.abspath(os.sep))
+    if not any(k.startswith("CARGO_TARGET_") and k.endswith("_LINKER") for k in ctx.env):
+        prestart(["cc", "--version"], ctx.env)
+    maturin = which("maturin", ctx.env)
+    if maturin:
+        prestart([maturin, "--version"], ctx.env)
+    # Last, since it needs the project parsed: the built module's import check.
+    from probes.artifact import import_argv
+
+    argv = import_argv(ctx)
+    if argv:
+        prestart(argv, ctx.env, os.path.abspath(os.sep))
