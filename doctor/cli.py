@@ -258,6 +258,22 @@ def run(argv: Sequence[str] | None = None) -> int:
     return COMMANDS[args.command or "check"](args)
 
 
+_THREAD_ERRORS: list[BaseException] = []
+
+
+def _quiet_threads() -> None:
+    """A worker thread that raises (a prefetch, a probe runner) must not print a traceback:
+    the main thread meets the same error when it needs the result and reports it in one
+    line; the thread's exception goes into the crash log."""
+    import threading
+
+    def keep(args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is not None and not isinstance(args.exc_value, SystemExit):
+            _THREAD_ERRORS.append(args.exc_value)
+
+    threading.excepthook = keep
+
+
 def _crash_log(exc: BaseException) -> str:
     import datetime
     import platform
@@ -273,6 +289,9 @@ def _crash_log(exc: BaseException) -> str:
         fh.write(f"{PROG} {__version__}\nPython {sys.version}\n{platform.platform()}\n")
         fh.write(f"argv: {sys.argv!r}\n\n")
         fh.write("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+        for other in _THREAD_ERRORS:
+            fh.write("\nin a worker thread:\n")
+            fh.write("".join(traceback.format_exception(type(other), other, other.__traceback__)))
     return path
 
 
@@ -294,6 +313,7 @@ def _silence_stdout() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    _quiet_threads()
     try:
         code = int(run(argv))
         # a closed pipe shows up here, inside the handlers below, not at interpreter exit
