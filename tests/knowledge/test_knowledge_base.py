@@ -51,6 +51,9 @@ def test_every_entry_is_complete():
         assert all(d.startswith("https://") for d in entry.docs), entry.id
         for needle in entry.needles:
             assert needle == needle.strip() and needle, entry.id
+        for fix in entry.fixes:
+            # renderers put "or:" before every step after the first
+            assert not fix.summary.lower().startswith("or "), (entry.id, fix.summary)
 
 
 def test_advice_fits_current_pyo3():
