@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -89,7 +90,11 @@ def edited_text(original: str, key: str, value: str) -> str:
         if not isinstance(table, dict):
             raise FixError(f"{'.'.join(parts[:-1])} is not a table")
     table[parts[-1]] = _toml_value(value)
-    return tomlkit.dumps(doc)
+    after = tomlkit.dumps(doc)
+    if "\r\n" in original and original.count("\n") == original.count("\r\n"):
+        # tomlkit writes the lines it adds with "\n"; a CRLF file stays CRLF throughout
+        after = re.sub(r"(?<!\r)\n", "\r\n", after)
+    return after
 
 
 def patched_text(original: str, line: int, old: str, new: str) -> str:
