@@ -63,8 +63,9 @@ def print_finding(console: Console, finding: Finding, shell: str) -> None:
     where = finding.location or finding.source
     head.append(f"  ({clean_line(where)})", style="dim")
     console.print(head)
-    for seen in finding.evidence:
-        console.print(Text("    seen: ", style="bold").append(clean_line(seen)))
+    for i, seen in enumerate(finding.evidence):
+        label = "    seen: " if i == 0 else "          "
+        console.print(Text(label, style="bold").append(clean_line(seen)))
     if finding.why:
         console.print(Text("    why:  ", style="bold").append(clean_line(finding.why)))
     for i, step in enumerate(finding.fixes):
