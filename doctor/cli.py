@@ -186,11 +186,15 @@ def cmd_fix(args: argparse.Namespace) -> int:
 
 
 def cmd_diagnose(args: argparse.Namespace) -> int:
+    ctx = _context(args)
+    if not args.no_probes:
+        from doctor.prefetch import prefetch
+
+        prefetch(ctx)  # the probes' tools run while the rest is imported and the log is read
     from doctor.diagnose import diagnose
     from doctor.exitcodes import exit_code_for
     from doctor.matcher import BinaryInput
 
-    ctx = _context(args)
     from doctor.logopen import NoWriter, open_log
 
     try:

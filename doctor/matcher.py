@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -124,7 +124,10 @@ class Matcher:
                     yield entry, found
 
     def scan(self, stream: BinaryIO) -> Scan:
-        return _Scanner(self).run(stream)
+        from doctor.grepscan import grep_scan
+
+        fast = grep_scan(self, stream)
+        return fast if fast is not None else _Scanner(self).run(stream)
 
 
 def _first_match(entry: Entry, text: str) -> dict[str, str] | None:
@@ -211,8 +214,7 @@ class _Scanner:
             buf = tail + carry + b"\n"
             self._region(buf, len(tail), len(buf), line_no)
             line_no += 1
-        hits = sorted(self.best.values(), key=lambda h: (-h.entry.priority, h.line_no))
-        return Scan(tuple(hits), tuple(self.errors), line_no - 1, self.truncated)
+        return self.result(line_no - 1)
 
     def _region(self, buf: bytes, start: int, end: int, first_line: int) -> None:
         """Try every line of buf[start:end] that contains a needle."""
@@ -249,23 +251,38 @@ class _Scanner:
     def _line(self, buf: bytes, ls: int, le: int, line_no: int, start: int, end: int) -> None:
         # colour codes sit around words, not inside the phrases needles name: normalise later
         text = buf[ls : min(le, ls + MAX_LINE)].decode("utf-8", "replace")
+        for hit in self.consider(text, line_no, lambda: _before(buf, ls, line_no)):
+            self._collect_after(hit, buf, le, end)
+
+    def consider(
+        self, text: str, line_no: int, before: Callable[[], list[tuple[int, str]]]
+    ) -> list[Hit]:
+        """Match one candidate line; return the first hits of entries, still without `after`."""
+        new: list[Hit] = []
         matched = False
         for entry, groups in self.m.match_line(text):
-            before = None
+            lines_before = None
             if entry.context:
-                before = _before(buf, ls, line_no)
-                if not _in_context(entry, normalise(text), before):
+                lines_before = before()
+                if not _in_context(entry, normalise(text), lines_before):
                     continue
             matched = True
             seen = self.best.get(entry.id)
             if seen is not None:
                 seen.count += 1
                 continue
-            hit = Hit(entry, line_no, normalise(text), groups, before or _before(buf, ls, line_no))
-            self._collect_after(hit, buf, le, end)
+            if lines_before is None:
+                lines_before = before()
+            hit = Hit(entry, line_no, normalise(text), groups, lines_before)
             self.best[entry.id] = hit
+            new.append(hit)
         if not matched and len(self.errors) < FIRST_ERRORS and _errorish(text):
             self.errors.append((line_no, normalise(text)))
+        return new
+
+    def result(self, lines: int) -> Scan:
+        hits = sorted(self.best.values(), key=lambda h: (-h.entry.priority, h.line_no))
+        return Scan(tuple(hits), tuple(self.errors), lines, self.truncated)
 
     def _collect_after(self, hit: Hit, buf: bytes, le: int, end: int) -> None:
         pos = le + 1

@@ -11,14 +11,11 @@ import pytest
 from doctor.diagnose import matcher
 from doctor.knowledge import load
 from doctor.matcher import ANCHORS
+from doctor.tomlfile import parse_toml
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 ENTRIES = [json.loads(line) for line in (CORPUS / "errors.jsonl").read_text("utf-8").splitlines()]
-try:
-    import tomllib
-except ImportError:  # Python < 3.11
-    import tomli as tomllib  # type: ignore[no-redef]
-SAMPLES = tomllib.loads((CORPUS / "samples.toml").read_text("utf-8"))
+SAMPLES = parse_toml((CORPUS / "samples.toml").read_text("utf-8"))
 
 # Labelled differently from what the text alone can show: the warning is maturin's PyInit
 # warning, which pyo3-doctor attributes to maturin-spurious-warning; the thread resolved it by

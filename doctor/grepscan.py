@@ -1,0 +1,145 @@
+"""Large log files: let grep find the candidate lines, then match them as usual.
+
+In pure Python the cost of a big log is finding the anchor fragments (one memchr pass per
+anchor over the whole file). `grep -F` finds all of them in a single pass in C, so for a
+regular file of some size, with grep on PATH, grep lists the candidate lines with their
+numbers and byte offsets and the same `_Scanner.consider` matches them; the few lines of
+context a hit needs are read back with a seek. Anything unusual (a pipe, UTF-16, grep
+missing or failing) goes the pure-Python way, which gives the same Scan (tests compare them).
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import shutil
+import subprocess
+from typing import BinaryIO
+
+from doctor.matcher import AFTER, ANCHORS, BEFORE, MAX_LINE, BinaryInput, Matcher, Scan, _decode
+from doctor.matcher import _Scanner as Scanner
+
+MIN_BYTES = 4 << 20  # below this a grep child costs more than it saves
+WINDOW = 16 * 1024  # bytes read around a hit for its context lines
+
+
+def grep_scan(matcher: Matcher, stream: BinaryIO, min_bytes: int = MIN_BYTES) -> Scan | None:
+    """The scan of `stream` done with grep, or None when it has to be done in Python."""
+    path = getattr(stream, "name", None)
+    grep = shutil.which("grep")
+    if not isinstance(path, str) or grep is None or os.environ.get("PYO3_DOCTOR_NO_GREP"):
+        return None
+    try:
+        if not os.path.isfile(path) or os.path.getsize(path) < min_bytes or stream.tell():
+            return None
+        head = stream.read(1 << 16)
+    except (OSError, ValueError):
+        return None
+    stream.seek(0)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None  # the Python scanner transcodes it
+    if b"\x00" in head:
+        raise BinaryInput("the input is binary (it contains NUL bytes), not a text log")
+    argv = [grep, "-n", "-b", "-a", "-F"]
+    for anchor in ANCHORS:
+        argv += ["-e", anchor.decode("ascii")]
+    env = {**os.environ, "LC_ALL": "C"}  # bytes, not characters: faster and never "invalid"
+    proc = subprocess.Popen(
+        [*argv, "--", path],
+        stdout=subprocess.PIPE,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        with open(path, "rb") as log:
+            scan = _Grepped(matcher, log).run(proc.stdout)  # type: ignore[arg-type]
+    finally:
+        proc.stdout.close()  # type: ignore[union-attr]
+        proc.kill()
+        code = proc.wait()
+    return scan if code in (0, 1, -9) else None
+
+
+class _Grepped(Scanner):
+    def __init__(self, matcher: Matcher, log: BinaryIO) -> None:
+        super().__init__(matcher)
+        self.log = log
+
+    def run(self, listing: BinaryIO) -> Scan:  # type: ignore[override]
+        done = 0  # the last line number handled (a "Caused by:" line pulls in the next one)
+        while True:
+            raw = listing.readline(MAX_LINE + 64)
+            if not raw:
+                break
+            whole = raw.endswith(b"\n")
+            while not raw.endswith(b"\n") and raw:
+                raw = listing.readline(MAX_LINE + 64)  # the rest of an over-long line
+            if not whole:
+                self.truncated += 1
+            try:
+                number, offset, text = _fields(raw if whole else raw + b"\n")
+            except ValueError:
+                continue
+            if number <= done:
+                continue
+            done = self._handle(number, offset, text, whole)
+        return self.result(done)
+
+    def _handle(self, number: int, offset: int, text: bytes, whole: bool) -> int:
+        line = text.rstrip(b"\n")
+        self._one(number, offset, line, whole)
+        # "Caused by:" and "panicked at src/x.rs:1:2:" put the message on the next line
+        if whole and line.rstrip(b"\r").endswith(b":"):
+            nxt = self._read_line(offset + len(line) + 1)
+            if nxt is not None:
+                self._one(number + 1, offset + len(line) + 1, nxt, True)
+                return number + 1
+        return number
+
+    def _one(self, number: int, offset: int, line: bytes, whole: bool) -> None:
+        text = line[:MAX_LINE].decode("utf-8", "replace")
+        hits = self.consider(text, number, lambda: self._before(offset, number))
+        for hit in hits:
+            # after an over-long line the next line's offset is unknown: no context after
+            hit.after = self._after(offset + len(line) + 1, number) if whole else []
+
+    def _read_line(self, offset: int) -> bytes | None:
+        self.log.seek(offset)
+        line = self.log.readline(MAX_LINE)
+        return line.rstrip(b"\n") if line else None
+
+    def _before(self, offset: int, number: int) -> list[tuple[int, str]]:
+        start = max(0, offset - WINDOW)
+        while True:
+            self.log.seek(start)
+            chunk = self.log.read(offset - start)
+            # enough whole lines, or the start of the file, or further back than any line
+            # worth showing: then stop widening the window
+            if start == 0 or chunk.count(b"\n") > BEFORE or offset - start >= 4 * MAX_LINE:
+                break
+            start = max(0, offset - 2 * (offset - start))
+        pieces = chunk.split(b"\n")[:-1] if chunk.endswith(b"\n") else chunk.split(b"\n")
+        if start > 0:
+            pieces = pieces[1:]  # the first piece may be the tail of a longer line
+        kept = pieces[-BEFORE:]
+        first = number - len(kept)
+        return [(first + i, _decode(p)) for i, p in enumerate(kept) if first + i >= 1]
+
+    def _after(self, offset: int, number: int) -> list[tuple[int, str]]:
+        self.log.seek(offset)
+        lines = []
+        for i in range(AFTER):
+            raw = self.log.readline(MAX_LINE)
+            if not raw:
+                break
+            lines.append((number + i + 1, _decode(raw.rstrip(b"\n"))))
+            while raw and not raw.endswith(b"\n"):  # skip the rest of an over-long line
+                raw = self.log.readline(1 << 20)
+        return lines
+
+
+def _fields(raw: bytes) -> tuple[int, int, bytes]:
+    first = raw.index(b":")
+    second = raw.index(b":", first + 1)
+    return int(raw[:first]), int(raw[first + 1 : second]), raw[second + 1 :]

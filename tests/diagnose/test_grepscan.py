@@ -1,0 +1,78 @@
+"""The grep-assisted scan of large files gives exactly the pure-Python scan's answer."""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+import pytest
+from test_corpus import ENTRIES, NEGATIVE, POSITIVE
+
+from doctor.diagnose import matcher
+from doctor.grepscan import grep_scan
+from doctor.matcher import Scan
+
+pytestmark = pytest.mark.skipif(shutil.which("grep") is None, reason="no grep on PATH")
+
+NOISE = "   Compiling serde v1.0.200\nwarning: unused variable: `x`\n"
+TEXTS = [c["text"] for c in ENTRIES] + [t for _, t in POSITIVE] + [t for _, t in NEGATIVE]
+
+
+def shape(scan: Scan) -> tuple:
+    hits = [
+        (h.entry.id, h.line_no, h.line, h.groups, h.before, h.after, h.count) for h in scan.hits
+    ]
+    return hits, scan.error_lines
+
+
+def both(tmp_path, data: bytes) -> tuple[Scan, Scan]:
+    path = tmp_path / "build.log"
+    path.write_bytes(data)
+    m = matcher()
+    with open(path, "rb") as fh:
+        fast = grep_scan(m, fh, min_bytes=0)
+    assert fast is not None
+    return fast, m.scan(io.BytesIO(data))
+
+
+@pytest.mark.parametrize("index", range(len(TEXTS)))
+def test_same_answer_on_every_sample(tmp_path, index):
+    # noise around the sample moves it off line 1 and gives it context on both sides
+    data = (NOISE * 3 + TEXTS[index] + "\n" + NOISE * 2).encode("utf-8")
+    fast, slow = both(tmp_path, data)
+    assert shape(fast) == shape(slow)
+
+
+def test_same_answer_with_crlf_long_lines_and_a_missing_final_newline(tmp_path):
+    data = (
+        "error: linker `cc` not found\r\n" + "x" * 50_000 + " error here\n"
+        "💥 maturin failed\n  Caused by:\n"
+        "Couldn't find a virtualenv or conda environment, but you need one to use this command"
+    ).encode("utf-8")
+    fast, slow = both(tmp_path, data)
+    assert shape(fast) == shape(slow)
+    assert {h.entry.id for h in fast.hits} == {"linker-missing", "virtualenv-missing"}
+
+
+def test_lines_longer_than_the_match_limit_give_the_same_causes(tmp_path):
+    data = ("x" * 300_000 + "\nerror: linker `cc` not found\n" + "y" * 300_000).encode()
+    fast, slow = both(tmp_path, data)
+    assert [(h.entry.id, h.line_no) for h in fast.hits] == [("linker-missing", 2)]
+    assert [(h.entry.id, h.line_no) for h in slow.hits] == [("linker-missing", 2)]
+
+
+def test_binary_file_is_refused_the_same_way(tmp_path):
+    from doctor.matcher import BinaryInput
+
+    path = tmp_path / "core"
+    path.write_bytes(b"\x7fELF\x00\x00" * 100)
+    with open(path, "rb") as fh, pytest.raises(BinaryInput):
+        grep_scan(matcher(), fh, min_bytes=0)
+
+
+def test_small_files_and_streams_stay_in_python(tmp_path):
+    path = tmp_path / "small.log"
+    path.write_text("error: linker `cc` not found\n")
+    with open(path, "rb") as fh:
+        assert grep_scan(matcher(), fh) is None
+    assert grep_scan(matcher(), io.BytesIO(b"error\n"), min_bytes=0) is None
