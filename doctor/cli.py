@@ -193,9 +193,8 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
         prefetch(ctx)  # the probes' tools run while the rest is imported and the log is read
     from doctor.diagnose import diagnose
     from doctor.exitcodes import exit_code_for
-    from doctor.matcher import BinaryInput
-
     from doctor.logopen import NoWriter, open_log
+    from doctor.matcher import BinaryInput
 
     try:
         stream = sys.stdin.buffer if args.file == "-" else open_log(args.file, args.timeout)
