@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, clean_env, report_of, run_cli
+from support import REPO, clean_env, report_of, run_cli
 
 from doctor.model import Finding, Report, Severity
 from doctor.redact import Redactor

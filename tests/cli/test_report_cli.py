@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import REPO, clean_env, finding_ids, probe, report_of, run_cli
+from support import REPO, clean_env, finding_ids, probe, report_of, run_cli
 
 SCHEMA = json.loads((REPO / "doctor" / "schema" / "report.schema.json").read_text())
 

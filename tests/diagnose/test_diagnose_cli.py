@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import clean_env, run_cli
+from support import clean_env, run_cli
 
 LINKER_LOG = (
     "   Compiling demo v0.1.0\n"

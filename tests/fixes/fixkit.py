@@ -1,32 +1,16 @@
-"""Helpers for the fix tests: rich-format fixture projects and a line-by-line comparison.
-
-The shared helpers of tests/conftest.py are loaded by path under their own name: run together
-with tests/tui, whose conftest also answers to `conftest`, a plain import would find that one.
-"""
+"""Helpers for the fix tests: rich-format fixture projects and a line-by-line comparison."""
 
 from __future__ import annotations
 
 import difflib
-import importlib.util
-import sys
 from pathlib import Path
+
+from support import REPO, clean_env, finding_ids, report_of, run_cli
 
 from doctor.context import Context
 from doctor.model import FixStep
 
-_spec = importlib.util.spec_from_file_location(
-    "pyo3_doctor_tests_shared", Path(__file__).resolve().parent.parent / "conftest.py"
-)
-assert _spec is not None and _spec.loader is not None
-shared = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = shared
-_spec.loader.exec_module(shared)
-
-run_cli = shared.run_cli
-clean_env = shared.clean_env
-report_of = shared.report_of
-finding_ids = shared.finding_ids
-REPO: Path = shared.REPO
+__all__ = ["REPO", "clean_env", "finding_ids", "report_of", "run_cli"]
 
 
 def context(root: Path) -> Context:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import clean_env
+from support import clean_env
 
 from doctor.context import Context
 from doctor.engine import check

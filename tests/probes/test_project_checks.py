@@ -6,7 +6,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from conftest import clean_env, write_project
+from support import clean_env, write_project
 
 from doctor.context import Context, detect_platform
 from probes import extension_module, pyo3_compat

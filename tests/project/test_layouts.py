@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import clean_env, write_project
+from support import clean_env, write_project
 
 from doctor.context import Context, detect_platform
 from probes import crate_type, module_name

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import clean_env
+from support import clean_env
 
 from doctor.context import Context, detect_platform
 from probes import artifact, module_name

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, clean_env, finding_ids, probe, report_of, run_cli
+from support import REPO, clean_env, finding_ids, probe, report_of, run_cli
 
 # What a terminal would obey: C0 but tab/newline, DEL, C1, bidi and BOM.
 UNSAFE = re.compile(

@@ -1,0 +1,228 @@
+"""Shared test support: staged real environments, small PyO3 projects, the CLI as a subprocess.
+
+Imported by name (`from support import ...`); tests/conftest.py exposes the fixtures.
+
+Faults are staged for real: a PATH made of symlinks to the real tools minus the one under
+test, a real `python -m venv`, a real crate built by maturin into one shared target dir.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+# Variables that would make the machine's own setup leak into a staged environment.
+SCRUB = (
+    "VIRTUAL_ENV",
+    "CONDA_PREFIX",
+    "PYO3_PYTHON",
+    "PYO3_CONFIG_FILE",
+    "RUSTUP_TOOLCHAIN",
+    "CARGO_BUILD_TARGET",
+    "NO_COLOR",
+    "FORCE_COLOR",
+    "PYTHONPATH",
+)
+# The tools a healthy PyO3 machine has; staged PATHs pick from these.
+TOOLS = (
+    "rustc",
+    "cargo",
+    "rustup",
+    "cc",
+    "gcc",
+    "ld",
+    "maturin",
+    "python3",
+    "python",
+    "pip",
+    "sh",
+    "bash",
+    "sleep",
+    "touch",
+    "printf",
+    "echo",
+    "env",
+    "uname",
+    "ls",
+    "cat",
+    "git",
+    "ar",
+    "as",
+    "collect2",
+)
+
+
+def real_tool(name: str) -> str | None:
+    """The real file behind a tool (pyenv shims resolved, so a staged PATH needs no pyenv)."""
+    if name in ("python3", "python"):
+        return sys.executable if name == "python3" else None
+    if name in ("maturin", "pip"):
+        found = Path(sys.executable).parent / name
+        if found.exists():
+            return str(found)
+        base = Path(sys.base_prefix) / "bin" / name
+        return str(base) if base.exists() else shutil.which(name)
+    return shutil.which(name)
+
+
+def clean_env(**overrides: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in SCRUB}
+    env.update(overrides)
+    return env
+
+
+@pytest.fixture
+def staged_path(tmp_path: Path):
+    """staged_path(without=("cc",), extra={"maturin": script}) -> a PATH string of symlinks."""
+
+    def make(
+        without: Iterable[str] = (), extra: Mapping[str, str] | None = None, name: str = "bin"
+    ) -> str:
+        folder = tmp_path / name
+        folder.mkdir()
+        for tool in TOOLS:
+            if tool in without:
+                continue
+            real = real_tool(tool)
+            if real:
+                (folder / tool).symlink_to(real)
+        for tool, script in (extra or {}).items():
+            path = folder / tool
+            if path.exists() or path.is_symlink():
+                path.unlink()
+            path.write_text(script)
+            path.chmod(0o755)
+        return str(folder)
+
+    return make
+
+
+def write_project(root: Path, files: Mapping[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip())
+    return root
+
+
+PYPROJECT = """
+    [build-system]
+    requires = ["maturin>=1.0,<2.0"]
+    build-backend = "maturin"
+
+    [project]
+    name = "{name}"
+    version = "0.1.0"
+"""
+
+CARGO = """
+    [package]
+    name = "{name}"
+    version = "0.1.0"
+    edition = "2021"
+
+    [lib]
+    name = "{lib}"
+    crate-type = ["cdylib"]
+
+    [dependencies]
+    pyo3 = "{pyo3}"
+"""
+
+LIB_RS = """
+    use pyo3::prelude::*;
+
+    #[pyfunction]
+    fn double(x: i64) -> i64 {{ x * 2 }}
+
+    #[pymodule]
+    fn {pymodule}(m: &Bound<'_, PyModule>) -> PyResult<()> {{
+        m.add_function(wrap_pyfunction!(double, m)?)
+    }}
+"""
+
+
+@pytest.fixture
+def pyo3_project(tmp_path: Path):
+    """pyo3_project(name="demo", lib=None, pymodule=None, pyo3="0.27") -> project root."""
+
+    def make(
+        name: str = "demo",
+        lib: str | None = None,
+        pymodule: str | None = None,
+        pyo3: str = "0.27",
+        extra: Mapping[str, str] | None = None,
+    ) -> Path:
+        lib = lib or name.replace("-", "_")
+        root = tmp_path / name
+        files = {
+            "pyproject.toml": PYPROJECT.format(name=name),
+            "Cargo.toml": CARGO.format(name=name, lib=lib, pyo3=pyo3),
+            "src/lib.rs": LIB_RS.format(pymodule=pymodule or lib),
+        }
+        files.update(extra or {})
+        return write_project(root, files)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def cargo_target_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One target dir for every real build in a run, so PyO3 compiles once."""
+    shared = os.environ.get("PYO3_DOCTOR_TEST_TARGET")
+    return Path(shared) if shared else tmp_path_factory.mktemp("cargo-target")
+
+
+def run_cli(
+    *args: str,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | str | None = None,
+    home: Path | None = None,
+    stdin: str | None = None,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
+    """`python -m doctor ARGS` in a fresh interpreter, with HOME/XDG isolated when asked."""
+    run_env = dict(env if env is not None else clean_env())
+    if home is not None:
+        # rustup finds its toolchains through HOME unless told otherwise
+        run_env.setdefault("RUSTUP_HOME", os.path.expanduser("~/.rustup"))
+        run_env.setdefault("CARGO_HOME", os.path.expanduser("~/.cargo"))
+        run_env.update(
+            HOME=str(home),
+            XDG_STATE_HOME=str(home / "state"),
+            XDG_CACHE_HOME=str(home / "cache"),
+            XDG_CONFIG_HOME=str(home / "config"),
+        )
+    run_env["PYTHONPATH"] = str(REPO)
+    feed = {"input": stdin} if stdin is not None else {"stdin": subprocess.DEVNULL}
+    return subprocess.run(
+        [sys.executable, "-m", "doctor", *args],
+        env=run_env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        **feed,
+    )
+
+
+def report_of(proc: subprocess.CompletedProcess[str]) -> dict:
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def finding_ids(report: dict) -> list[str]:
+    return [f["id"] for f in report["findings"]]
+
+
+def probe(report: dict, probe_id: str) -> dict:
+    return next(p for p in report["probes"] if p["id"] == probe_id)
