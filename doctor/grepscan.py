@@ -73,8 +73,9 @@ class _Grepped(Scanner):
             if not raw:
                 break
             whole = raw.endswith(b"\n")
-            while not raw.endswith(b"\n") and raw:
-                raw = listing.readline(MAX_LINE + 64)  # the rest of an over-long line
+            rest = raw
+            while rest and not rest.endswith(b"\n"):
+                rest = listing.readline(1 << 20)  # the rest of an over-long line: skipped
             if not whole:
                 self.truncated += 1
             try:

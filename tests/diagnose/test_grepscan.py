@@ -76,3 +76,10 @@ def test_small_files_and_streams_stay_in_python(tmp_path):
     with open(path, "rb") as fh:
         assert grep_scan(matcher(), fh) is None
     assert grep_scan(matcher(), io.BytesIO(b"error\n"), min_bytes=0) is None
+
+
+def test_the_head_of_a_huge_line_is_matched(tmp_path):
+    data = b"error: linker `cc` not found " + b"x" * (3 << 20) + b"\nok\n"
+    fast, slow = both(tmp_path, data)
+    assert [(h.entry.id, h.line_no) for h in fast.hits] == [("linker-missing", 1)]
+    assert [(h.entry.id, h.line_no) for h in slow.hits] == [("linker-missing", 1)]
