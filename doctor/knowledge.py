@@ -21,6 +21,8 @@ One TOML table per entry; the table name is the id (a public contract, see READM
     applicability = "confirm"     # or "manual"
     pyo3 = ">=0.26"               # optional version guards (PEP 440 specifiers): the step is
     maturin = ">=1.9.4"           # dropped when the project's version is known and outside
+    requires = ["forward_env"]    # optional: dropped unless these facts are known (a step
+                                  # that only fits some machines, not one to fill in by hand)
 
 Log matching (doctor.matcher) tries an entry's patterns, one line at a time, only on lines
 that contain one of its needles, so every entry with patterns needs needles, and each pattern
@@ -78,6 +80,7 @@ FIX_KEYS = {
     "applicability",
     "pyo3",
     "maturin",
+    "requires",
 }
 # A fix's version guard -> the fact holding the project's version of that tool.
 GUARD_FACTS = {"pyo3": "pyo3_version", "maturin": "maturin_version"}
@@ -102,6 +105,7 @@ class FixTemplate:
     applicability: Applicability
     patch: Mapping[str, str] | None = None
     guards: Mapping[str, SpecifierSet] = field(default_factory=dict)  # tool -> versions
+    requires: tuple[str, ...] = ()  # facts without which the step does not apply
 
     def placeholders(self) -> set[str]:
         parts = [self.summary, self.text, *self.argv]
@@ -187,11 +191,14 @@ def _fix(raw: Any, where: str) -> FixTemplate:
         applicability=Applicability(applicability),
         patch=dict(patch) if patch else None,
         guards=guards,
+        requires=_strings(raw.get("requires", []), where),
     )
 
 
 def fix_applies(template: FixTemplate, values: Mapping[str, Any]) -> bool:
-    """False only when a guarded tool's version is known and outside the guard."""
+    """False when a required fact is unknown, or a guarded version is known and outside."""
+    if any(values.get(name) in (None, "") for name in template.requires):
+        return False
     for tool, spec in template.guards.items():
         known = values.get(GUARD_FACTS[tool])
         if not known:
@@ -259,7 +266,7 @@ def validate(entries: Mapping[str, Entry], known_facts: set[str], probe_ids: set
         allowed = known_facts | groups | BUILTIN_PLACEHOLDERS
         used = set(PLACEHOLDER.findall(entry.why))
         for fix in entry.fixes:
-            used |= fix.placeholders()
+            used |= fix.placeholders() | set(fix.requires)
         unknown = used - allowed
         if unknown:
             raise KnowledgeError(f"[{entry.id}]: unknown placeholders {sorted(unknown)}")

@@ -42,8 +42,8 @@ class Policy:
     maturin_extension_module_env_since: Version
     maturin_project_version_required_since: Version
     maturin_recommended_requires: str
-    pyo3_extension_module_env_since: Version = Version("0.26")
-    maturin_false_extension_warning_fixed: Version = Version("1.10.0")
+    pyo3_extension_module_env_since: Version
+    maturin_false_extension_warning_fixed: Version
 
     @property
     def newest(self) -> PyO3Support:

@@ -68,7 +68,10 @@ def probe(ctx: Context) -> ProbeResult:
     first = policy().first_supporting(impl, version)
     facts.update(
         pyo3_series=str(pyo3) if pyo3 else f"{support.series} (newest known)",
-        forward_env=support.forward_env or None,
+        # the stable-ABI escape hatch exists for CPython with the GIL only
+        forward_env=(support.forward_env or None)
+        if impl == "CPython" and not info["gil_disabled"]
+        else None,
         pyo3_first_supporting=first.series if first else None,
     )
     if span is None:
