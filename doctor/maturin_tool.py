@@ -11,7 +11,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from doctor.context import Context
@@ -59,13 +59,30 @@ def maturin(ctx: Context) -> Maturin:
     return ctx.shared("maturin", _inspect)
 
 
-def requirement(proj: Project) -> tuple[str, Requirement] | None:
+# PEP 508, as far as a build requirement on maturin needs it: a name, optional extras, the
+# version specifiers, an optional marker (ignored). packaging.requirements would do it too,
+# at the cost of importing its whole marker parser on every run.
+_REQUIREMENT = re.compile(
+    r"^\s*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*"
+    r"\(?(?P<spec>[^;()]*)\)?\s*(?:;.*)?$"
+)
+
+
+@dataclass(frozen=True)
+class MaturinRequirement:
+    text: str  # as written in pyproject.toml
+    specifier: SpecifierSet
+
+
+def requirement(proj: Project) -> tuple[str, MaturinRequirement] | None:
     """The maturin requirement in [build-system] requires, as written and parsed."""
     for text in proj.build_requires:
-        try:
-            req = Requirement(text)
-        except InvalidRequirement:
+        found = _REQUIREMENT.match(text)
+        if not found or found.group("name").lower().replace("_", "-") != "maturin":
             continue
-        if req.name.lower() == "maturin":
-            return text.strip(), req
+        try:
+            specifier = SpecifierSet(found.group("spec").strip())
+        except InvalidSpecifier:
+            continue
+        return text.strip(), MaturinRequirement(text.strip(), specifier)
     return None

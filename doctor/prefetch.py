@@ -1,10 +1,11 @@
 """Start the slow tools before the rest of pyo3-doctor has even been imported.
 
-The probes spend most of their time waiting on `rustc -vV`, the target interpreter's
-sysconfig dump, `cargo -V`, `cc --version` and `maturin --version`. Starting them here, first
-thing, lets the imports and the knowledge base load while they run; each probe then collects
-its tool through doctor.proc.run_tool under its own deadline. A tool nobody collects (the
-project names another linker, say) is killed at exit with the rest.
+The probes spend most of their time waiting on the target interpreter's sysconfig dump,
+`rustc -vV`, `cargo -V`, `cc --version`, `maturin --version` and the built module's import
+check. Starting them here, first thing and the slowest first, lets the imports and the
+knowledge base load while they run; each probe then collects its tool through
+doctor.proc.run_tool under its own deadline. A tool nobody collects (the project names
+another linker, say) is killed at exit with the rest.
 """
 
 from __future__ import annotations
@@ -14,14 +15,9 @@ import os
 from doctor.context import Context
 from doctor.interpreter import INSPECT, choose
 from doctor.proc import prestart, which
-from doctor.project import find_root
 
 
 def prefetch(ctx: Context) -> None:
-    root = find_root(ctx.project_dir or ctx.cwd)
-    cwd = str(root) if root else None
-    prestart(["rustc", "-vV"], ctx.env, cwd)
-    prestart(["cargo", "-V"], ctx.env, cwd)
     python, _ = choose(ctx)
     if python and os.path.exists(python):
         prestart([python, "-c", INSPECT], ctx.env, os.path.abspath(os.sep))
@@ -30,9 +26,14 @@ def prefetch(ctx: Context) -> None:
     maturin = which("maturin", ctx.env)
     if maturin:
         prestart([maturin, "--version"], ctx.env)
-    # Last, since it needs the project parsed: the built module's import check.
-    from probes.artifact import import_argv
+    # These need the project found and parsed (rustup reads rust-toolchain.toml there).
+    from doctor.importcheck import import_argv
+    from doctor.project import project
 
+    root = project(ctx).root
+    cwd = str(root) if root else None
+    prestart(["rustc", "-vV"], ctx.env, cwd)
+    prestart(["cargo", "-V"], ctx.env, cwd)
     argv = import_argv(ctx)
     if argv:
         prestart(argv, ctx.env, os.path.abspath(os.sep))

@@ -223,3 +223,15 @@ def load(ctx: Context) -> Project:
 
 def project(ctx: Context) -> Project:
     return ctx.shared("project", load)
+
+
+def skip_reason(proj: Project) -> str:
+    """Why maturin's module-name rules do not apply here, or "" when they do."""
+    if proj.root is None or proj.crate is None or proj.layout is None:
+        return "no Rust crate with a [package] table"
+    if proj.uses_setuptools_rust and not proj.uses_maturin:
+        return "built with setuptools-rust, which names modules in setup.py/pyproject"
+    if proj.layout.bindings != "pyo3":
+        kind = proj.layout.bindings or "no"
+        return f"{kind} bindings ({proj.layout.bindings_source}): no #[pymodule] to match"
+    return ""

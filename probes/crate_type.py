@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from doctor.context import Context
 from doctor.model import Detected, ProbeResult, Severity, Status
-from doctor.project import project
-from probes.module_name import rel, skip_reason
+from doctor.project import project, skip_reason
+from probes.module_name import rel
 
 ID = "crate_type"
 TITLE = "Crate type"

@@ -9,9 +9,8 @@ from doctor.context import Context
 from doctor.maturin_tool import maturin as tool
 from doctor.maturin_tool import requirement
 from doctor.model import Detected, ProbeResult, Severity, Status
-from doctor.project import Project, project, table
+from doctor.project import Project, project, skip_reason, table
 from doctor.versions import policy
-from probes.module_name import skip_reason
 
 ID = "extension_module"
 TITLE = "extension-module and linking"

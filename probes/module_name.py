@@ -8,7 +8,7 @@ from pathlib import Path
 from doctor.context import Context
 from doctor.layout import unknown_keys
 from doctor.model import Detected, ProbeResult, Severity, Status
-from doctor.project import Project, project, table
+from doctor.project import Project, project, skip_reason, table
 from doctor.rustsrc import scan
 from doctor.srcdiff import rust_patch, rust_rename, toml_set
 
@@ -48,18 +48,6 @@ def rel(proj: Project, path: Path | None) -> str:
         return os.path.relpath(path, proj.root) if proj.root else str(path)
     except ValueError:  # another drive on Windows
         return str(path)
-
-
-def skip_reason(proj: Project) -> str:
-    """Why maturin's module-name rules do not apply here, or "" when they do."""
-    if proj.root is None or proj.crate is None or proj.layout is None:
-        return "no Rust crate with a [package] table"
-    if proj.uses_setuptools_rust and not proj.uses_maturin:
-        return "built with setuptools-rust, which names modules in setup.py/pyproject"
-    if proj.layout.bindings != "pyo3":
-        kind = proj.layout.bindings or "no"
-        return f"{kind} bindings ({proj.layout.bindings_source}): no #[pymodule] to match"
-    return ""
 
 
 def _fix_target(proj: Project) -> tuple[str, str]:

@@ -1,0 +1,71 @@
+"""The import check of a built extension: run in the target interpreter, in a subprocess.
+
+Separate from the artifact probe so that doctor.prefetch can start it before the probes are
+even imported; the probe then collects it (doctor.proc matches the same argv).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from doctor.context import Context
+from doctor.interpreter import choose
+from doctor.model import Evidence
+from doctor.proc import run_tool
+from doctor.project import project, skip_reason
+
+IMPORT_TIMEOUT = 5.0
+# Runs in the target interpreter from "/" (nothing in the project shadows anything) unless a
+# source folder is given; prints where the module comes from, or the import error verbatim.
+IMPORT = r"""
+import importlib, importlib.util, json, sys, traceback
+name, extra = sys.argv[1], sys.argv[2]
+if extra:
+    sys.path.insert(0, extra)
+out = {}
+try:
+    spec = importlib.util.find_spec(name)
+    out["origin"] = spec.origin if spec else None
+    if spec:
+        importlib.import_module(name)
+except BaseException as exc:
+    out["error"] = traceback.format_exception_only(type(exc), exc)[-1].strip()
+print(json.dumps(out))
+"""
+SUFFIXES = (".so", ".pyd", ".dylib")
+
+
+def interpreter_path(ctx: Context) -> str | None:
+    path, _ = choose(ctx)
+    return path if path and os.path.exists(path) else None
+
+
+def artifacts(folder: Path, ext: str) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    found = [p for p in folder.glob(f"{ext}.*") if p.suffix in SUFFIXES]
+    return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+def import_argv(ctx: Context) -> tuple[str, ...] | None:
+    """The import check this probe runs, or None when it does not apply (prefetch uses it)."""
+    proj = project(ctx)
+    python = interpreter_path(ctx)
+    layout = proj.layout
+    if skip_reason(proj) or python is None or layout is None:
+        return None
+    local = artifacts(layout.extension_dir, layout.extension_name) if layout.mixed else []
+    extra = str(layout.python_root) if local else ""
+    return (python, "-c", IMPORT, layout.module_name, extra)
+
+
+def run_import(ctx: Context, argv: tuple[str, ...]) -> tuple[dict, Evidence]:
+    ran = run_tool(argv, ctx.env, cwd=os.path.abspath(os.sep), timeout=IMPORT_TIMEOUT)
+    shown = Evidence((*argv[:2], "<import>", *argv[3:]), ran.exit_code, ran.output, ran.note)
+    try:
+        return json.loads(ran.output.strip().splitlines()[-1]), shown
+    except (ValueError, IndexError):
+        note = ran.note or f"exited {ran.exit_code}"
+        return {"error": f"the import check did not answer ({note})"}, shown
