@@ -216,3 +216,25 @@ def test_internal_error_is_one_line_and_a_crash_log(tmp_path):
     assert len(lines) == 1 and "internal error" in lines[0], proc.stderr
     log = Path(lines[0].rsplit("details in ", 1)[1])
     assert "Traceback" in log.read_text()
+
+
+@pytest.mark.parametrize("probes", [True, False])
+def test_diagnose_json_follows_the_same_schema(tmp_path, pyo3_project, staged_path, probes):
+    log = tmp_path / "build.log"
+    log.write_text(
+        "   Compiling pyo3-ffi v0.27.2\n"
+        "error: linker `cc` not found\n"
+        "  |\n"
+        "  = note: No such file or directory (os error 2)\n"
+        "error: could not compile `pyo3-ffi` (build script) due to 1 previous error\n"
+    )
+    args = ["diagnose", str(log), "--json"] + ([] if probes else ["--no-probes"])
+    proc = run_cli(
+        *args, cwd=pyo3_project(), home=tmp_path, env=clean_env(PATH=staged_path(without=("cc",)))
+    )
+    report = valid(report_of(proc))
+    assert report["kind"] == "diagnose"
+    assert finding_ids(report)[0] == "linker-missing"
+    assert report["findings"][0]["source"] == "log:2"
+    assert bool(report["probes"]) is probes
+    assert proc.returncode == 1
