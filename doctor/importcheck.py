@@ -1,7 +1,6 @@
 """The import check of a built extension: run in the target interpreter, in a subprocess.
 
-Separate from the artifact probe so that doctor.prefetch can start it before the probes are
-even imported; the probe then collects it (doctor.proc matches the same argv).
+Kept apart from the artifact probe, which decides what the answer means.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ import os
 from pathlib import Path
 
 from doctor.context import Context
-from doctor.interpreter import choose
+from doctor.interpreter import interpreter
 from doctor.model import Evidence
 from doctor.proc import run_tool
 from doctor.project import project, skip_reason
@@ -38,8 +37,9 @@ SUFFIXES = (".so", ".pyd", ".dylib")
 
 
 def interpreter_path(ctx: Context) -> str | None:
-    path, _ = choose(ctx)
-    return path if path and os.path.exists(path) else None
+    """The interpreter binary itself (a pyenv shim costs a shell and pyenv on every start)."""
+    info = interpreter(ctx).info
+    return info.get("executable") if info else None
 
 
 def artifacts(folder: Path, ext: str) -> list[Path]:
@@ -50,7 +50,7 @@ def artifacts(folder: Path, ext: str) -> list[Path]:
 
 
 def import_argv(ctx: Context) -> tuple[str, ...] | None:
-    """The import check this probe runs, or None when it does not apply (prefetch uses it)."""
+    """The import check to run, or None when it does not apply."""
     proj = project(ctx)
     python = interpreter_path(ctx)
     layout = proj.layout

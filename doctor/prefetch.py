@@ -1,8 +1,8 @@
 """Start the slow tools before the rest of pyo3-doctor has even been imported.
 
 The probes spend most of their time waiting on the target interpreter's sysconfig dump,
-`rustc -vV`, `cargo -V`, `cc --version`, `maturin --version` and the built module's import
-check. Starting them here, first thing and the slowest first, lets the imports and the
+`rustc -vV`, `cargo -V`, `cc --version` and `maturin --version`. Starting them here, first
+thing and the slowest first, lets the imports and the
 knowledge base load while they run; each probe then collects its tool through
 doctor.proc.run_tool under its own deadline. A tool nobody collects (the project names
 another linker, say) is killed at exit with the rest.
@@ -26,14 +26,13 @@ def prefetch(ctx: Context) -> None:
     maturin = which("maturin", ctx.env)
     if maturin:
         prestart([maturin, "--version"], ctx.env)
-    # These need the project found and parsed (rustup reads rust-toolchain.toml there).
-    from doctor.importcheck import import_argv
+    # These need the project found and parsed (rustup reads rust-toolchain.toml there). The
+    # built module's import check waits for the sysconfig dump instead: it then runs the
+    # interpreter binary directly, not through a pyenv-style shim, which costs more CPU than
+    # starting it early saves on two cores.
     from doctor.project import project
 
     root = project(ctx).root
     cwd = str(root) if root else None
     prestart(["rustc", "-vV"], ctx.env, cwd)
     prestart(["cargo", "-V"], ctx.env, cwd)
-    argv = import_argv(ctx)
-    if argv:
-        prestart(argv, ctx.env, os.path.abspath(os.sep))
