@@ -2,10 +2,9 @@
 
 The probes spend most of their time waiting on the target interpreter's sysconfig dump,
 `rustc -vV`, `cargo -V`, `cc --version` and `maturin --version`. Starting them here, first
-thing and the slowest first, lets the imports and the
-knowledge base load while they run; each probe then collects its tool through
-doctor.proc.run_tool under its own deadline. A tool nobody collects (the project names
-another linker, say) is killed at exit with the rest.
+thing and the slowest first, lets the imports and the knowledge base load while they run;
+each probe then collects its tool through doctor.proc.run_tool under its own deadline. A
+tool nobody collects (the project names another linker, say) is killed at exit with the rest.
 """
 
 from __future__ import annotations
