@@ -87,7 +87,17 @@ def _start(
     return proc
 
 
-def _forget(proc: subprocess.Popen[bytes]) -> None:
+def _finish(proc: subprocess.Popen[bytes], close: bool = True) -> None:
+    """Stop tracking a tool that is done, or kill it if it is not: an exception on the way out
+    (Ctrl-C, a failing output callback) would otherwise leave it running in its own session,
+    where the terminal's Ctrl-C never reaches it and kill_all no longer knows it."""
+    if proc.poll() is None:
+        _kill_group(proc)
+        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+            proc.wait(timeout=1.0)
+    if close and proc.stdout is not None:
+        with contextlib.suppress(OSError):
+            proc.stdout.close()
     with _live_lock:
         _live.discard(proc)
 
@@ -115,8 +125,11 @@ def prestart(argv: Sequence[str], env: Mapping[str, str], cwd: str | None = None
         _prestarted[key] = started
 
 
-def _collect(proc: subprocess.Popen[bytes], limit: float) -> tuple[bytes, int, bool]:
-    """Read at most OUTPUT_CAP bytes while draining the rest; kill the group at `limit`."""
+def _collect(proc: subprocess.Popen[bytes], limit: float) -> tuple[bytes, int, bool, bool]:
+    """Read at most OUTPUT_CAP bytes while draining the rest; kill the group at `limit`.
+
+    The last value says whether the reader is done with the pipe (a child that left the
+    group may still hold it open), so that closing it cannot race with a read."""
     kept = bytearray()
     dropped = 0
 
@@ -138,7 +151,7 @@ def _collect(proc: subprocess.Popen[bytes], limit: float) -> tuple[bytes, int, b
         _kill_group(proc)
         proc.wait()
     reader.join(timeout=1.0)
-    return bytes(kept), dropped, timed_out
+    return bytes(kept), dropped, timed_out, not reader.is_alive()
 
 
 def run_tool(
@@ -156,10 +169,11 @@ def run_tool(
         proc = _start(argv, env, cwd)
     if isinstance(proc, Evidence):
         return proc
+    drained = False
     try:
-        out, dropped, timed_out = _collect(proc, limit)
+        out, dropped, timed_out, drained = _collect(proc, limit)
     finally:
-        _forget(proc)
+        _finish(proc, close=drained)
     text = _decode(out, dropped)
     if timed_out:
         return Evidence(argv, None, text, note=f"timed out after {limit:.3g}s")
@@ -198,5 +212,5 @@ def stream_tool(
                 size += len(chunk)
         proc.wait()
     finally:
-        _forget(proc)
+        _finish(proc)
     return Evidence(argv, proc.returncode, _decode(b"".join(kept)))

@@ -5,10 +5,12 @@ from __future__ import annotations
 import time
 from types import SimpleNamespace
 
+import pytest
+
 from doctor.context import Context
 from doctor.engine import build_report, run_probes
 from doctor.model import ProbeResult, Status
-from doctor.proc import run_tool
+from doctor.proc import run_tool, stream_tool
 
 
 def fake(probe_id: str, body):
@@ -78,3 +80,20 @@ def test_report_lists_probes_in_registry_order_and_fail_findings_first():
     assert [r.probe for r in report.probes] == [p.ID for p in ALL]
     severities = [f.severity.value for f in report.findings]
     assert severities == sorted(severities)  # "fail" sorts before "warn"
+
+
+def test_a_tool_whose_reader_is_interrupted_is_killed_with_its_group(tmp_path):
+    # Ctrl-C arrives while a fix command streams its output: the tool runs in its own
+    # session, so nothing but pyo3-doctor can stop it.
+    marker = tmp_path / "survived"
+    script = f"echo started; (sleep 2; touch {marker}) & sleep 30"
+
+    def interrupted(_chunk: str) -> None:
+        raise KeyboardInterrupt
+
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        stream_tool(["sh", "-c", script], ctx().env, interrupted)
+    assert time.monotonic() - started < 5
+    time.sleep(2.5)
+    assert not marker.exists(), "the interrupted tool's process group survived"
