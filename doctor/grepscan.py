@@ -16,7 +16,17 @@ import shutil
 import subprocess
 from typing import BinaryIO
 
-from doctor.matcher import AFTER, ANCHORS, BEFORE, MAX_LINE, BinaryInput, Matcher, Scan, _decode
+from doctor.matcher import (
+    AFTER,
+    ANCHORS,
+    BEFORE,
+    BLOCK,
+    MAX_LINE,
+    Matcher,
+    Scan,
+    _decode,
+    refuse_binary,
+)
 from doctor.matcher import _Scanner as Scanner
 
 MIN_BYTES = 4 << 20  # below this a grep child costs more than it saves
@@ -32,14 +42,13 @@ def grep_scan(matcher: Matcher, stream: BinaryIO, min_bytes: int = MIN_BYTES) ->
     try:
         if not os.path.isfile(path) or os.path.getsize(path) < min_bytes or stream.tell():
             return None
-        head = stream.read(1 << 16)
+        head = stream.read(BLOCK)  # the block the Python scanner would judge
     except (OSError, ValueError):
         return None
     stream.seek(0)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return None  # the Python scanner transcodes it
-    if b"\x00" in head:
-        raise BinaryInput("the input is binary (it contains NUL bytes), not a text log")
+    refuse_binary(head)
     argv = [grep, "-n", "-b", "-a", "-F"]
     for anchor in ANCHORS:
         argv += ["-e", anchor.decode("ascii")]

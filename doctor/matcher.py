@@ -144,6 +144,15 @@ def _decode(raw: bytes) -> str:
     return normalise(raw[:MAX_LINE].decode("utf-8", "replace"))
 
 
+def refuse_binary(first: bytes) -> None:
+    """Raise BinaryInput unless the first block of a (non-UTF-16) input reads as a text log."""
+    if b"\x00" in first:
+        raise BinaryInput("the input is binary (it contains NUL bytes), not a text log")
+    sample = first[:65536]
+    if sample and sample.decode("utf-8", "replace").count("\ufffd") * 4 > len(sample):
+        raise BinaryInput("the input does not decode as text (UTF-8)")
+
+
 def _blocks(stream: BinaryIO) -> Iterator[bytes]:
     """Binary blocks as UTF-8; refuses binary input; transcodes UTF-16 (PowerShell's `>`)."""
     first = stream.read(BLOCK)
@@ -155,11 +164,7 @@ def _blocks(stream: BinaryIO) -> Iterator[bytes]:
             block = stream.read(BLOCK)
         yield decoder.decode(b"", final=True).encode("utf-8")
         return
-    if b"\x00" in first:
-        raise BinaryInput("the input is binary (it contains NUL bytes), not a text log")
-    sample = first[:65536]
-    if sample and sample.decode("utf-8", "replace").count("\ufffd") * 4 > len(sample):
-        raise BinaryInput("the input does not decode as text (UTF-8)")
+    refuse_binary(first)
     block = first
     while block:
         yield block

@@ -153,6 +153,14 @@ def test_binary_log_is_exit_2(tmp_path):
     assert proc.returncode == 2 and "binary" in proc.stderr and "Traceback" not in proc.stderr
 
 
+def test_large_log_that_is_not_text_is_refused_like_a_small_one(tmp_path):
+    # big enough for the grep-assisted scan, and no NUL byte: only the decoding gives it away
+    log = tmp_path / "latin1.log"
+    log.write_bytes(bytes(range(0x80, 0x100)) * (5 * 1024 * 1024 // 128) + b"\nerror: x\n")
+    proc = diagnose(log, cwd=tmp_path, home=tmp_path)
+    assert proc.returncode == 2 and "text" in proc.stderr and "Traceback" not in proc.stderr
+
+
 def test_empty_log_is_no_known_cause(tmp_path):
     log = tmp_path / "empty.log"
     log.write_bytes(b"")
