@@ -26,9 +26,6 @@ from doctor.proc import stream_tool
 from doctor.project import project
 from doctor.render.fixes import fix_line
 
-# Kept importable from here: the TUI and older callers use these names.
-write_atomic = safewrite.write_atomic
-
 
 class FixError(Exception):
     """The fix cannot be planned or applied; the message says why in one line."""

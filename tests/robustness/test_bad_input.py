@@ -262,7 +262,7 @@ def test_a_tool_that_misbehaves_is_reported_not_fatal(pyo3_project, staged_path,
 
 
 def test_ctrl_c_mid_write_leaves_the_old_file(tmp_path, monkeypatch):
-    from doctor import fixes
+    from doctor import safewrite
 
     target = tmp_path / "pyproject.toml"
     target.write_text("old = 1\n")
@@ -272,7 +272,7 @@ def test_ctrl_c_mid_write_leaves_the_old_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "fsync", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        fixes.write_atomic(target, b"new = 2\n" * 1000)
+        safewrite.write_atomic(target, b"new = 2\n" * 1000)
     assert target.read_text() == "old = 1\n"
     assert [p.name for p in tmp_path.iterdir()] == ["pyproject.toml"]  # no temp file left
 
