@@ -13,7 +13,7 @@ import platform
 import sys
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
@@ -119,3 +119,8 @@ class Context:
             if key not in self._memo:
                 self._memo[key] = compute(self)
             return self._memo[key]
+
+    def fresh(self) -> Context:
+        """The same machine and project with nothing remembered: a re-run after a fix must
+        read the files it just changed."""
+        return replace(self, _memo={}, _locks={}, _guard=threading.Lock())

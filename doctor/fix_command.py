@@ -8,9 +8,7 @@ step that only the user can carry out).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
-import threading
 from collections.abc import Sequence
 
 from doctor.context import Context
@@ -36,12 +34,6 @@ def _ask(question: str) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
-def fresh(ctx: Context) -> Context:
-    """The same machine and project with no remembered facts: the parsed project files are
-    memoised per Context, and a re-check has to read the files the fix just changed."""
-    return dataclasses.replace(ctx, _memo={}, _locks={}, _guard=threading.Lock())
-
-
 def _findings(ctx: Context, finding_id: str, probe_ids: Sequence[str] = ()) -> list[Finding]:
     from doctor.engine import check
     from probes import BY_ID
@@ -61,7 +53,7 @@ def _manual(finding: Finding, plans: Sequence) -> int:
 
 
 def _recheck(ctx: Context, finding: Finding) -> int:
-    still = _findings(fresh(ctx), finding.id, finding.recheck)
+    still = _findings(ctx.fresh(), finding.id, finding.recheck)
     if still:
         _say(f"re-checked: {finding.id} is still there:")
         for seen in still[0].evidence:

@@ -90,7 +90,7 @@ class DoctorApp(App[int]):
             self.results.pop(probe_id, None)
         self.checks.mark_running(ids)
         self.post_message(ProbesStarted(run, ids))
-        self._probe_worker(run, tuple(probes), backend.fresh_context(self.context))
+        self._probe_worker(run, tuple(probes), self.context.fresh())
         return run
 
     @work(thread=True, group="probes", exit_on_error=False, description="running probes")
@@ -140,7 +140,7 @@ class DoctorApp(App[int]):
     @work(exclusive=True, group="fix", exit_on_error=False, description="fix")
     async def start_fix(self, finding: Finding, index: int) -> None:
         """Plan, ask, apply in a thread with live output, then re-run the probes it names."""
-        ctx = backend.fresh_context(self.context)
+        ctx = self.context.fresh()
         step = finding.fixes[index]
         try:
             plan = backend.plan_fix(step, ctx)

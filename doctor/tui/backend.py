@@ -6,9 +6,7 @@ them here means a change in the engine, the fix engine or the matcher changes on
 
 from __future__ import annotations
 
-import dataclasses
 import io
-import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,11 +16,6 @@ from doctor import engine, knowledge
 from doctor.context import Context
 from doctor.model import FixStep, ProbeResult, Report
 from probes import Probe
-
-
-def fresh_context(ctx: Context) -> Context:
-    """The same machine and project, with no remembered facts: a re-run must see edits."""
-    return dataclasses.replace(ctx, _memo={}, _locks={}, _guard=threading.Lock())
 
 
 def run_probes(probes: Sequence[Probe], ctx: Context) -> Iterator[ProbeResult]:
