@@ -56,6 +56,12 @@ ANCHORS = (
     b"native library",
     b"supported wheel",
     b"No module named",
+    # PyO3's version, pointer-width and cross-compile checks and maturin's audit, as users
+    # quote them in prose without the "error:" in front
+    b"supported version",
+    b"architecture (",
+    b"cross-compil",
+    b"manylinux compliant",
 )
 
 

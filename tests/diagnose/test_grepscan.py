@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 from test_corpus import ENTRIES, NEGATIVE, POSITIVE
+from test_fresh_corpus import CASES as FRESH
 
 from doctor.diagnose import matcher
 from doctor.grepscan import grep_scan
@@ -15,7 +16,12 @@ from doctor.matcher import Scan
 pytestmark = pytest.mark.skipif(shutil.which("grep") is None, reason="no grep on PATH")
 
 NOISE = "   Compiling serde v1.0.200\nwarning: unused variable: `x`\n"
-TEXTS = [c["text"] for c in ENTRIES] + [t for _, t in POSITIVE] + [t for _, t in NEGATIVE]
+TEXTS = (
+    [c["text"] for c in ENTRIES]
+    + [t for _, t in POSITIVE]
+    + [t for _, t in NEGATIVE]
+    + [c["text"] for c in FRESH]
+)
 
 
 def shape(scan: Scan) -> tuple:

@@ -135,3 +135,39 @@ def test_invalid_utf8_later_is_replaced_and_utf16_is_read():
 def test_empty_input():
     result = scan(b"")
     assert result.hits == () and result.lines == 0
+
+
+@pytest.mark.parametrize(
+    ("line", "entry_id"),
+    [
+        (
+            "**the configured Python interpreter version (3.5) is lower than PyO3's "
+            "minimum supported version (3.6)**",
+            "python-version-too-old",
+        ),
+        (
+            'the build failed with "your Rust target architecture (64-bit) does not match '
+            'your python interpreter (32-bit)"',
+            "arch-mismatch",
+        ),
+        (
+            "Must provide PYO3_CROSS_LIB_DIR environment variable when cross-compiling",
+            "cross-compile-config",
+        ),
+        (
+            "> Your library is not manylinux compliant because it links the following "
+            'forbidden libraries: ["libc.so.6"]',
+            "manylinux-audit",
+        ),
+    ],
+)
+def test_tool_messages_quoted_in_prose_without_error_prefix(line, entry_id):
+    assert ids(scan(f"Some prose first.\n{line}\nmore prose\n".encode())) == [entry_id]
+
+
+def test_version_check_wrapped_before_its_number():
+    text = (
+        "error: the configured Python interpreter version (3.14) is newer than PyO3's "
+        "maximum supported version\n      (3.13)\n"
+    )
+    assert ids(scan(text.encode())) == ["python-version-unsupported"]
