@@ -21,7 +21,7 @@ from pathlib import Path
 
 from doctor import safewrite
 from doctor.context import Context
-from doctor.model import Applicability, FixStep
+from doctor.model import FixStep
 from doctor.proc import stream_tool
 from doctor.project import project
 from doctor.render.fixes import fix_line
@@ -146,7 +146,7 @@ def _shown(path: Path, ctx: Context) -> str:
 def _plan_file(step: FixStep, ctx: Context, kind: str) -> Plan:
     spec = step.edit if kind == "edit" else step.patch
     assert spec is not None
-    runnable = step.applicability is Applicability.CONFIRM and not step.missing
+    runnable = step.can_apply
     if kind == "patch" and not runnable:  # unfilled placeholders: no file to check against
         return Plan(step, kind, fix_line(step), False)
     path = edit_target(spec["file"], ctx)
@@ -185,9 +185,8 @@ def plan(step: FixStep, ctx: Context) -> Plan:
         return _plan_file(step, ctx, "edit")
     if step.patch:
         return _plan_file(step, ctx, "patch")
-    runnable = step.applicability is Applicability.CONFIRM and not step.missing
     if step.argv:
-        return Plan(step, "argv", shlex.join(step.argv), runnable)
+        return Plan(step, "argv", shlex.join(step.argv), step.can_apply)
     kind = "env" if step.env else "text"
     return Plan(step, kind, fix_line(step, ctx.env.get("SHELL", "")), False)
 

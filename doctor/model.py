@@ -81,6 +81,16 @@ class FixStep:
     platform: str = "any"
     missing: tuple[str, ...] = ()  # placeholders no fact could fill (the step is then manual)
 
+    @property
+    def can_apply(self) -> bool:
+        """The tool may carry it out once the user says yes: a command, edit or patch that is
+        not manual and has every placeholder filled."""
+        return (
+            self.applicability is Applicability.CONFIRM
+            and not self.missing
+            and bool(self.argv or self.edit or self.patch)
+        )
+
 
 @dataclass(frozen=True)
 class Finding:

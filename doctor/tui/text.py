@@ -106,7 +106,7 @@ def step_prompt(step: FixStep, shell: str) -> Text:
             text.append(f"  (+{len(rest)} lines)", style="dim")
     if step.missing:
         text.append(f"\n  manual: fill in {', '.join(step.missing)}", style="dim")
-    elif step.applicability.value == "manual" or not (step.argv or step.edit or step.patch):
+    elif not step.can_apply:
         text.append("\n  manual step", style="dim")
     return text
 

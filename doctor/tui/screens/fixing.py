@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.screen import Screen
 
-from doctor.model import Finding, FixStep
+from doctor.model import Finding
 from doctor.tui.widgets.fix_list import FixList
 
 
@@ -16,17 +16,9 @@ def selected_fix(screen: Screen[object]) -> tuple[Finding, int] | None:
     lists = list(screen.query(FixList))
     for fix_list in lists:
         for i, step in enumerate(fix_list.finding.fixes):
-            if _runnable(step):
+            if step.can_apply:
                 return fix_list.finding, i
     for fix_list in lists:
         if fix_list.finding.fixes:
             return fix_list.finding, 0
     return None
-
-
-def _runnable(step: FixStep) -> bool:
-    return (
-        step.applicability.value == "confirm"
-        and not step.missing
-        and bool(step.argv or step.edit or step.patch)
-    )
