@@ -53,11 +53,9 @@ def diagnose(stream: BinaryIO, ctx: Context, with_probes: bool = True) -> Diagno
 
 
 def build(scan: Scan, results: Sequence[ProbeResult], ctx: Context) -> Report:
-    from doctor.engine import context_summary, merged_facts
-    from probes import BY_ID
+    from doctor.engine import context_summary, in_registry_order, merged_facts
 
-    order = {pid: i for i, pid in enumerate(BY_ID)}
-    probes = tuple(sorted(results, key=lambda r: order.get(r.probe, len(order))))
+    probes = in_registry_order(results)
     facts = merged_facts(probes)
     findings = [_finding(hit, probes, facts, ctx) for hit in scan.hits]
     return Report(context=context_summary(ctx, facts), probes=probes, findings=tuple(findings))

@@ -115,9 +115,14 @@ def finding_for(
     )
 
 
-def build_report(results: Sequence[ProbeResult], ctx: Context) -> Report:
+def in_registry_order(results: Sequence[ProbeResult]) -> tuple[ProbeResult, ...]:
+    """Results as reports list them: registry order, unregistered probes (tests) last."""
     order = {pid: i for i, pid in enumerate(BY_ID)}
-    ordered = tuple(sorted(results, key=lambda r: order.get(r.probe, len(order))))
+    return tuple(sorted(results, key=lambda r: order.get(r.probe, len(order))))
+
+
+def build_report(results: Sequence[ProbeResult], ctx: Context) -> Report:
+    ordered = in_registry_order(results)
     facts = merged_facts(ordered)
     findings: list[Finding] = []
     for result in ordered:

@@ -52,5 +52,11 @@ ALL: tuple[Probe, ...] = (
 BY_ID: dict[str, Probe] = {p.ID: p for p in ALL}
 
 
+def title(probe_id: str) -> str:
+    """The title reports show for a probe (its id when it is not registered, as in tests)."""
+    probe = BY_ID.get(probe_id)
+    return probe.TITLE if probe is not None else probe_id
+
+
 def known_facts() -> set[str]:
     return {name for p in ALL for name in p.FACTS}

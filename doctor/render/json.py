@@ -83,7 +83,7 @@ def _probe(r: ProbeResult, title: str) -> dict[str, Any]:
 
 
 def to_dict(report: Report, kind: str = "check") -> dict[str, Any]:
-    from probes import BY_ID
+    from probes import title
 
     return {
         "schema_version": SCHEMA_VERSION,
@@ -93,9 +93,7 @@ def to_dict(report: Report, kind: str = "check") -> dict[str, Any]:
         "kind": kind,
         "status": report.status.value,
         "context": dict(report.context),
-        "probes": [
-            _probe(r, BY_ID[r.probe].TITLE if r.probe in BY_ID else r.probe) for r in report.probes
-        ],
+        "probes": [_probe(r, title(r.probe)) for r in report.probes],
         "findings": [_finding(f) for f in report.findings],
     }
 

@@ -91,13 +91,12 @@ def summary_line(report: Report) -> Text:
 
 
 def render(report: Report, out: TextIO | None = None, verbose: bool = False) -> None:
-    from probes import BY_ID
+    from probes import title
 
     console = Console(file=out, highlight=False, soft_wrap=True, emoji=False)
     shell = os.environ.get("SHELL", "")
     for result in report.probes:
-        title = BY_ID[result.probe].TITLE if result.probe in BY_ID else result.probe
-        console.print(_probe_line(result, title, verbose))
+        console.print(_probe_line(result, title(result.probe), verbose))
         if verbose:
             _evidence(console, result)
     if report.findings:
@@ -118,11 +117,10 @@ def render_diagnosis(
     console = Console(file=out, highlight=False, soft_wrap=True, emoji=False)
     shell = os.environ.get("SHELL", "")
     if verbose:
-        from probes import BY_ID
+        from probes import title
 
         for result in report.probes:
-            title = BY_ID[result.probe].TITLE if result.probe in BY_ID else result.probe
-            console.print(_probe_line(result, title, verbose))
+            console.print(_probe_line(result, title(result.probe), verbose))
         if report.probes:
             console.print()
     for finding in report.findings:
