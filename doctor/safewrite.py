@@ -115,13 +115,21 @@ def replace_checked(path: Path, before_sha: str, data: bytes) -> Written:
         return Written(False, f"{path} changed since the preview; nothing was written")
     if not_writable(path, st):
         return Written(False, f"{path} is read-only; nothing was written")
-    saved = backup(path, raw)
+    try:
+        saved = backup(path, raw)
+    except OSError as exc:  # no edit without a way back
+        reason = exc.strerror or str(exc)
+        return Written(False, f"could not save a backup of {path}: {reason}; nothing was written")
     try:
         write_atomic(path, data)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         return Written(False, f"could not write {path}: {reason}; it is unchanged", str(saved))
-    _write_record({"kind": "edit", "file": str(path), "backup": str(saved), "after_sha": sha(data)})
+    record = {"kind": "edit", "file": str(path), "backup": str(saved), "after_sha": sha(data)}
+    try:
+        _write_record(record)
+    except OSError:  # the edit is done; only `fix --undo` will not know about it
+        return Written(True, f"edited {path} (backup: {saved}; restore it by hand)", str(saved))
     return Written(True, f"edited {path} (backup: {saved})", str(saved))
 
 

@@ -57,6 +57,18 @@ def test_patch_on_a_changed_source_is_refused(tmp_path: Path) -> None:
         fixes.plan(patch(10, "#[pymodule]", '#[pymodule(name = "wrong")]'), ctx)
 
 
+def test_no_edit_without_a_backup(tmp_path: Path, state_home: Path) -> None:
+    root = mismatch_project(tmp_path / "p", "lib-name")
+    ctx = context(root)
+    plan = fixes.plan(LIB_NAME, ctx)
+    state_home.write_text("a file where the state dir should be")  # even root cannot mkdir
+    before = (root / "Cargo.toml").read_bytes()
+    outcome = fixes.apply(plan, ctx)
+    assert not outcome.ok and "backup" in outcome.message
+    assert (root / "Cargo.toml").read_bytes() == before
+    assert no_temp_files(root)
+
+
 def test_malformed_file_is_never_planned_or_written(tmp_path: Path) -> None:
     root = mismatch_project(tmp_path / "p", "lib-name")
     broken = (root / "Cargo.toml").read_bytes() + b"\n[lib\nname = \n"
