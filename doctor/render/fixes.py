@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from doctor.model import FixStep
+
+if TYPE_CHECKING:
+    from doctor.knowledge import FixTemplate
 
 
 def env_line(env: Mapping[str, str], shell: str) -> str:
@@ -34,6 +38,19 @@ def fix_line(step: FixStep, shell: str = "") -> str:
         # with placeholders unfilled (a pasted log, no probe) the summary says it better
         return step.summary if step.missing else patch_line(step.patch)
     return step.text
+
+
+def template_line(template: FixTemplate) -> str:
+    """A knowledge entry's fix step as one line, placeholders still in (knowledge listings)."""
+    if template.argv:
+        return " ".join(template.argv)
+    if template.env:
+        return env_line(template.env, "")
+    if template.edit:
+        return f"in {template.edit['file']}, set {template.edit['key']} = {template.edit['value']}"
+    if template.patch:
+        return patch_line(template.patch)
+    return template.text
 
 
 def patch_line(patch: Mapping[str, str]) -> str:

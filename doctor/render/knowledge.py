@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from doctor.knowledge import Entry, FixTemplate
+from doctor.render.fixes import template_line
 from doctor.textsafe import clean
 
 
@@ -17,7 +18,7 @@ def _fix(t: FixTemplate) -> dict[str, Any]:
         "platform": t.platform,
         "applicability": t.applicability.value,
     }
-    for key in ("argv", "edit", "env", "text"):
+    for key in ("argv", "edit", "patch", "env", "text"):
         value = getattr(t, key)
         if value:
             out[key] = list(value) if key == "argv" else value
@@ -60,9 +61,7 @@ def render_entry(e: Entry, as_json: bool) -> None:
     for f in e.fixes:
         where = "" if f.platform == "any" else f" [{f.platform}]"
         lines.append(f"fix{where}: {f.summary}")
-        detail = " ".join(f.argv) if f.argv else f.text or (f.env and str(f.env)) or ""
-        if f.edit:
-            detail = f"in {f.edit['file']}, set {f.edit['key']} = {f.edit['value']}"
+        detail = template_line(f)
         if detail:
             lines.append(f"    {detail}")
     lines += [f"docs: {d}" for d in e.docs]

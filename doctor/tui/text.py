@@ -13,7 +13,7 @@ from rich.text import Text
 
 from doctor.knowledge import Entry
 from doctor.model import Finding, FixStep, ProbeResult, Severity, Status
-from doctor.render.fixes import fix_line
+from doctor.render.fixes import fix_line, template_line
 from doctor.textsafe import clean, clean_line
 
 MARKS = {
@@ -124,11 +124,7 @@ def entry_text(entry: Entry) -> Text:
         where = "" if fix.platform == "any" else f" [{fix.platform}]"
         text.append(f"\n\nfix{where}  ", style="bold")
         text.append(clean_line(fix.summary))
-        detail = " ".join(fix.argv) if fix.argv else fix.text
-        if fix.edit:
-            detail = f"in {fix.edit['file']}, set {fix.edit['key']} = {fix.edit['value']}"
-        elif fix.env:
-            detail = " ".join(f"{k}={v}" for k, v in fix.env.items())
+        detail = template_line(fix)
         if detail:
             text.append(f"\n  {clean(detail)}", style="dim")
     if entry.patterns:
