@@ -196,6 +196,8 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     from doctor.logopen import NoWriter, open_log
     from doctor.matcher import BinaryInput
 
+    if args.file == "-" and sys.stdin is None:
+        raise UsageError("standard input is closed; give the log as a file")
     try:
         stream = sys.stdin.buffer if args.file == "-" else open_log(args.file, args.timeout)
     except OSError as exc:
@@ -237,7 +239,12 @@ COMMANDS = {
 def _interactive(args: argparse.Namespace) -> bool:
     # --redact means a report to paste somewhere: the plain report, which the redaction covers
     plain = args.format == "text" and not args.redact
-    return args.command is None and plain and sys.stdin.isatty() and sys.stdout.isatty()
+    return args.command is None and plain and _terminal(sys.stdin) and _terminal(sys.stdout)
+
+
+def _terminal(stream: object) -> bool:
+    """A stream that is a terminal; a closed one (`<&-`: sys.stdin is None) is not."""
+    return stream is not None and stream.isatty()  # type: ignore[attr-defined]
 
 
 def _redact_output() -> None:

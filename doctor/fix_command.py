@@ -102,7 +102,7 @@ def run_fix(args: argparse.Namespace, ctx: Context, usage_error: type[Exception]
         _say("dry run: nothing was changed")
         return ExitCode.OK
     if not args.yes:
-        if not sys.stdin.isatty():
+        if sys.stdin is None or not sys.stdin.isatty():  # None: stdin closed (`<&-`)
             _say("not a terminal: nothing was changed; pass --yes to apply without asking")
             return ExitCode.USAGE
         if not _ask("Apply this?"):

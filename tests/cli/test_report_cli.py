@@ -130,6 +130,25 @@ def test_usage_errors_exit_2_with_one_line(args, message, tmp_path):
     assert proc.stdout == ""
 
 
+def test_closed_stdin_is_not_a_terminal_and_not_a_log(tmp_path):
+    # `pyo3-doctor <&-` (some CI runners and cron): Python sets sys.stdin to None
+    def closed(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["sh", "-c", 'exec "$0" -m doctor "$@" <&-', sys.executable, *args],
+            env={**clean_env(), "PYTHONPATH": str(REPO), "HOME": str(tmp_path)},
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    report = closed("--timeout", "5")
+    assert report.returncode in (0, 1) and "Traceback" not in report.stderr
+    assert "internal error" not in report.stderr
+    log = closed("diagnose", "--no-probes")
+    assert log.returncode == 2 and "standard input is closed" in log.stderr
+
+
 def test_version():
     proc = run_cli("--version")
     assert proc.returncode == 0 and proc.stdout.startswith("pyo3-doctor ")
