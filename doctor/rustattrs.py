@@ -71,6 +71,38 @@ def parse_attr(toks: list[Token], first: int, last: int, src_lines: list[str]) -
     return Attr(path[-1] if path else "", args, first, last, text)
 
 
+def split_commas(tokens: list[Token]) -> list[list[Token]]:
+    """Split at the commas outside any brackets: `cfg_attr(pred, a, b(c, d))` args."""
+    parts: list[list[Token]] = [[]]
+    depth = 0
+    for tok in tokens:
+        if tok.kind == "punct" and tok.text in "([{":
+            depth += 1
+        elif tok.kind == "punct" and tok.text in ")]}":
+            depth -= 1
+        if depth == 0 and tok.kind == "punct" and tok.text == ",":
+            parts.append([])
+            continue
+        parts[-1].append(tok)
+    return [part for part in parts if part]
+
+
+def expand_cfg_attr(attr: Attr, src_lines: list[str]) -> list[Attr]:
+    """The attributes `#[cfg_attr(pred, a, b)]` may apply: none when pred is never true.
+
+    Crates that build for Rust users too write `#[cfg_attr(feature = "python", pymodule)]`;
+    a feature's value is unknown here, so its attributes count as present.
+    """
+    parts = split_commas(attr.args)
+    if len(parts) < 2 or cfg_value(parts[0]) is False:
+        return []
+    found = []
+    for part in parts[1:]:
+        inner = parse_attr(part, attr.line, attr.end_line, src_lines)
+        found += expand_cfg_attr(inner, src_lines) if inner.name == "cfg_attr" else [inner]
+    return found
+
+
 def name_arg(args: list[Token]) -> tuple[str, int] | None:
     for i in range(len(args) - 2):
         if args[i].text == "name" and args[i + 1].text == "=" and args[i + 2].kind == "string":

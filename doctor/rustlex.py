@@ -119,3 +119,35 @@ def _quote(src: str, i: int, line: int, tokens: list[Token]) -> int:
         return name.end()
     tokens.append(Token("punct", "'", line))
     return i + 1
+
+
+def matching(toks: list[Token], open_at: int) -> int:
+    pairs = {"(": ")", "[": "]", "{": "}"}
+    opener = toks[open_at].text
+    closer, depth = pairs[opener], 0
+    for k in range(open_at, len(toks)):
+        text = toks[k].text if toks[k].kind == "punct" else ""
+        if text == opener:
+            depth += 1
+        elif text == closer:
+            depth -= 1
+            if depth == 0:
+                return k
+    return len(toks) - 1
+
+
+def item_end(toks: list[Token], j: int, end: int) -> int:
+    """Past the item: its `;` or its (first top-level) braced body."""
+    k = j
+    while k < end:
+        tok = toks[k]
+        if tok.kind == "punct":
+            if tok.text == ";":
+                return k + 1
+            if tok.text in "([":
+                k = matching(toks, k) + 1
+                continue
+            if tok.text == "{":
+                return matching(toks, k) + 1
+        k += 1
+    return end

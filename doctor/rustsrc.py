@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from doctor.rustattrs import Attr, cfg_value, has_flag, name_arg, parse_attr
-from doctor.rustlex import Token, tokenize
+from doctor.rustattrs import Attr, cfg_value, expand_cfg_attr, has_flag, name_arg, parse_attr
+from doctor.rustlex import Token, item_end, matching, tokenize
 
 MAX_FILES = 400  # a big crate is fine; a symlink loop or a vendored tree is not
 MAX_BYTES = 4 * 1024 * 1024
@@ -44,6 +44,23 @@ class Scan:
     missing_mods: tuple[str, ...]  # `mod x;` whose file was not found
     macro_items: tuple[str, ...]  # item-level macro calls (`foo!{...}`) that may define one
     reexports: tuple[str, ...]  # `pub use other_crate::...` at the crate root
+    # words (identifiers, strings) passed to item-level macro calls
+    macro_words: frozenset[str] = frozenset()
+    # local macro_rules whose body writes #[pymodule] or a PyInit_ function
+    entry_macros: tuple[str, ...] = ()
+
+    def may_define(self, name: str) -> str:
+        """Why `name`'s entry point may exist without being seen here, or ""."""
+        if self.missing_mods:
+            return f"modules not found: {', '.join(self.missing_mods[:3])}"
+        if "include!" in self.macro_items:
+            return "include!() pulls in code that is not scanned"
+        called = [m for m in self.entry_macros if f"{m}!" in self.macro_items]
+        if called:
+            return f"macro {called[0]}! writes #[pymodule] items"
+        if name in self.macro_words or f"PyInit_{name}" in self.macro_words:
+            return f"a macro call is given the name {name!r}"
+        return ""
 
     @property
     def why_not_found(self) -> str:
@@ -68,6 +85,8 @@ class _Walker:
         self.missing: list[str] = []
         self.macros: list[str] = []
         self.reexports: list[str] = []
+        self.macro_words: set[str] = set()
+        self.entry_macros: list[str] = []
 
     def file(self, path: Path, mod_dir: Path, in_pymodule: bool) -> None:
         try:
@@ -100,12 +119,14 @@ class _Walker:
                 inner = toks[i + 1].text == "!"
                 start = i + 2 if inner else i + 1
                 if start < end and toks[start].text == "[":
-                    close = _matching(toks, start)
+                    close = matching(toks, start)
                     inside = toks[start + 1 : close]
                     attr = parse_attr(inside, toks[i].line, toks[close].line, lines)
                     if inner and attr.name == "cfg" and cfg_value(attr.args) is False:
                         return  # #![cfg(FALSE)]: the whole module is compiled out
-                    if not inner:
+                    if not inner and attr.name == "cfg_attr":
+                        attrs += expand_cfg_attr(attr, lines)
+                    elif not inner:
                         attrs.append(attr)
                     i = close + 1
                     continue
@@ -118,7 +139,7 @@ class _Walker:
         while j < end and toks[j].kind == "ident" and toks[j].text in _MODIFIERS:
             j += 1
         if j < end and toks[j].text == "(":  # pub(crate)
-            j = _matching(toks, j) + 1
+            j = matching(toks, j) + 1
             while j < end and toks[j].kind == "ident" and toks[j].text in _MODIFIERS:
                 j += 1
         if j < end and toks[j].kind == "string":  # extern "C"
@@ -128,7 +149,7 @@ class _Walker:
         head = toks[j] if j < end else None
         if head is None:
             return end
-        stop = _item_end(toks, j, end)
+        stop = item_end(toks, j, end)
         if disabled:
             return stop
         pymod = next((a for a in attrs if a.name == "pymodule"), None)
@@ -145,7 +166,7 @@ class _Walker:
             if after == ";":
                 self._follow(name, explicit, path, mod_dir, inside)
             elif after == "{":
-                close = _matching(toks, j + 2)
+                close = matching(toks, j + 2)
                 sub_dir = mod_dir / name
                 self.block(toks, j + 3, close, path, lines, sub_dir, inside)
                 return close + 1
@@ -173,13 +194,15 @@ class _Walker:
             crate = toks[j + 1].text if j + 1 < end else ""
             if crate not in ("crate", "self", "super", "std", "core") and crate:
                 self.reexports.append(crate)
-        if (
-            head.kind == "ident"
-            and j + 1 < end
-            and toks[j + 1].text == "!"
-            and keyword not in ("macro_rules",)
-        ):
-            self.macros.append(f"{keyword}!")
+        macro = _macro_name(toks, j, end)
+        if macro:
+            body = toks[_macro_body(toks, j, end) : stop]
+            if macro == "macro_rules" and body and body[0].kind == "ident":
+                if any(t.text == "pymodule" or t.text.startswith("PyInit_") for t in body):
+                    self.entry_macros.append(body[0].text)
+            elif macro != "macro_rules":
+                self.macros.append(f"{macro}!")
+                self.macro_words.update(t.text for t in body if t.kind in ("ident", "string"))
         return stop
 
     def _entry(self, kind, name, name_tok, pymod, pyo3, path, nested) -> None:
@@ -220,44 +243,30 @@ class _Walker:
 _MODIFIERS = {"pub", "crate", "unsafe", "async", "const", "extern", "default", "safe"}
 
 
+def _macro_name(toks: list[Token], j: int, end: int) -> str:
+    """The macro an item calls (`foo!`, `pyo3::create_exception!`), or ""."""
+    k = j
+    while k + 3 < end and toks[k].kind == "ident" and toks[k + 1].text == ":" == toks[k + 2].text:
+        k += 3
+    if k + 1 < end and toks[k].kind == "ident" and toks[k + 1].text == "!":
+        return toks[k].text
+    return ""
+
+
+def _macro_body(toks: list[Token], j: int, end: int) -> int:
+    """Index just past the `!` of the macro call starting at toks[j]."""
+    k = j
+    while k < end and toks[k].text != "!":
+        k += 1
+    return k + 1
+
+
 def _exported_symbol(fn_name: str, attrs: list[Attr]) -> str:
     """The symbol a fn is exported under, or "" when it is not exported unmangled."""
     for a in attrs:
         if a.name == "export_name" and a.args and a.args[-1].kind == "string":
             return a.args[-1].text
     return fn_name if any(a.name == "no_mangle" for a in attrs) else ""
-
-
-def _matching(toks: list[Token], open_at: int) -> int:
-    pairs = {"(": ")", "[": "]", "{": "}"}
-    opener = toks[open_at].text
-    closer, depth = pairs[opener], 0
-    for k in range(open_at, len(toks)):
-        text = toks[k].text if toks[k].kind == "punct" else ""
-        if text == opener:
-            depth += 1
-        elif text == closer:
-            depth -= 1
-            if depth == 0:
-                return k
-    return len(toks) - 1
-
-
-def _item_end(toks: list[Token], j: int, end: int) -> int:
-    """Past the item: its `;` or its (first top-level) braced body."""
-    k = j
-    while k < end:
-        tok = toks[k]
-        if tok.kind == "punct":
-            if tok.text == ";":
-                return k + 1
-            if tok.text in "([":
-                k = _matching(toks, k) + 1
-                continue
-            if tok.text == "{":
-                return _matching(toks, k) + 1
-        k += 1
-    return end
 
 
 def scan(lib_root: Path) -> Scan:
@@ -272,4 +281,6 @@ def scan(lib_root: Path) -> Scan:
         missing_mods=tuple(walker.missing),
         macro_items=tuple(dict.fromkeys(walker.macros)),
         reexports=tuple(dict.fromkeys(walker.reexports)),
+        macro_words=frozenset(walker.macro_words),
+        entry_macros=tuple(dict.fromkeys(walker.entry_macros)),
     )

@@ -37,6 +37,12 @@ def names(tmp_path: Path, files: dict[str, str]) -> list[str]:
         ('#[unsafe(no_mangle)]\npub(crate) unsafe extern "C" fn PyInit_ed2024() {}', ["ed2024"]),
         ('#[export_name = "PyInit_exp"]\nextern "C" fn init() {}', ["exp"]),
         ("#[pymodule(submodule)]\nfn only_sub() {}", []),
+        ('#[cfg_attr(feature = "py", pymodule)]\nfn gated() {}', ["gated"]),
+        (
+            '#[cfg_attr(feature = "py", pymodule, pyo3(name = "renamed"))]\nfn inner() {}',
+            ["renamed"],
+        ),
+        ("#[cfg_attr(test, pymodule)]\nfn only_in_tests() {}", []),
         ("fn PyInit_not_exported() {}", []),
     ],
 )
