@@ -33,23 +33,57 @@ class Dependency:
     features: tuple[str, ...]
     optional: bool
     target: str  # "" or the `[target.X]` key it sits under
+    key: str = ""  # the key in Cargo.toml when renamed (`py = { package = "pyo3" }`)
+
+    @property
+    def feature_name(self) -> str:
+        """How features of this crate refer to the dependency (`py/abi3`, `dep:py`)."""
+        return self.key or self.name
+
+
+def _inherit(key: str, raw: Any, workspace: Mapping[str, Any]) -> tuple[Any, tuple[str, ...], bool]:
+    """(the dependency's own spec, features added here, optional here) after `workspace = true`."""
+    if isinstance(raw, Mapping) and raw.get("workspace") is True:
+        features = _strs(raw.get("features"))
+        optional = raw.get("optional") is True
+        return table(workspace, "workspace", "dependencies").get(key), features, optional
+    return raw, (), False
+
+
+def package_of(key: str, raw: Any, workspace: Mapping[str, Any]) -> str:
+    """The package a dependency key names: `package = "..."` renames it."""
+    spec, _, _ = _inherit(key, raw, workspace)
+    for value in (raw, spec):
+        if isinstance(value, Mapping) and isinstance(value.get("package"), str):
+            return str(value["package"])
+    return key
 
 
 def _dependency(
-    name: str, raw: Any, workspace: Mapping[str, Any], target: str
+    name: str, key: str, raw: Any, workspace: Mapping[str, Any], target: str
 ) -> Dependency | None:
-    features: list[str] = []
-    optional = False
-    if isinstance(raw, Mapping) and raw.get("workspace") is True:
-        features = list(_strs(raw.get("features")))
-        optional = raw.get("optional") is True
-        raw = table(workspace, "workspace", "dependencies").get(name)
-    if isinstance(raw, str):
-        return Dependency(name, raw, tuple(features), optional, target)
-    if isinstance(raw, Mapping):
-        features += _strs(raw.get("features"))
-        optional = optional or raw.get("optional") is True
-        return Dependency(name, str(raw.get("version", "")), tuple(features), optional, target)
+    spec, inherited, optional = _inherit(key, raw, workspace)
+    features = list(inherited)
+    renamed = key if key != name else ""
+    if isinstance(spec, str):
+        return Dependency(name, spec, tuple(features), optional, target, renamed)
+    if isinstance(spec, Mapping):
+        features += _strs(spec.get("features"))
+        optional = optional or spec.get("optional") is True
+        version = str(spec.get("version", ""))
+        return Dependency(name, version, tuple(features), optional, target, renamed)
+    return None
+
+
+def path_dependency(
+    key: str, raw: Any, manifest_dir: Path, workspace: Mapping[str, Any], workspace_dir: Path | None
+) -> Path | None:
+    """The folder of a `path = "..."` dependency, written here or in the workspace table."""
+    if isinstance(raw, Mapping) and isinstance(raw.get("path"), str):
+        return manifest_dir / raw["path"]
+    spec, _, _ = _inherit(key, raw, workspace)
+    if spec is not raw and isinstance(spec, Mapping) and isinstance(spec.get("path"), str):
+        return (workspace_dir or manifest_dir) / spec["path"]
     return None
 
 
@@ -73,6 +107,8 @@ class Crate:
     dependency_names: frozenset[str]
     features: Mapping[str, tuple[str, ...]]
     rust_targets: tuple[str, ...]  # bins, tests, benches, examples: "bin foo", "tests/a.rs"
+    # (name as Rust code writes it, folder, optional) of each `path` dependency
+    path_deps: tuple[tuple[str, Path, bool], ...] = ()
 
     @property
     def cargo_lib_name(self) -> str:
@@ -116,7 +152,12 @@ def _rust_targets(cargo: Mapping[str, Any], crate_dir: Path) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def read_crate(manifest: Path, cargo: Mapping[str, Any], workspace: Mapping[str, Any]) -> Crate:
+def read_crate(
+    manifest: Path,
+    cargo: Mapping[str, Any],
+    workspace: Mapping[str, Any],
+    workspace_dir: Path | None = None,
+) -> Crate:
     crate_dir = manifest.parent
     package = table(cargo, "package")
     lib = table(cargo, "lib")
@@ -124,13 +165,20 @@ def read_crate(manifest: Path, cargo: Mapping[str, Any], workspace: Mapping[str,
     lib_root = crate_dir / (lib_path if isinstance(lib_path, str) else "src/lib.rs")
     deps: dict[str, Dependency] = {}
     names: set[str] = set()
+    paths: dict[str, tuple[str, Path, bool]] = {}
     for target, deps_table in _dependency_tables(cargo):
-        names.update(deps_table)
-        for name in ("pyo3", "pyo3-ffi"):
-            if name in deps_table and name not in deps:
-                dep = _dependency(name, deps_table[name], workspace, target)
+        for key, raw in deps_table.items():
+            name = package_of(key, raw, workspace)
+            names.add(name)
+            if name in ("pyo3", "pyo3-ffi") and name not in deps:
+                dep = _dependency(name, key, raw, workspace, target)
                 if dep is not None:
                     deps[name] = dep
+            folder = path_dependency(key, raw, crate_dir, workspace, workspace_dir)
+            if folder is not None:
+                optional = isinstance(raw, Mapping) and raw.get("optional") is True
+                ident = key.replace("-", "_")
+                paths.setdefault(ident, (ident, folder, optional))
     features = {
         str(k): _strs(v) for k, v in table(cargo, "features").items() if isinstance(v, list)
     }
@@ -148,4 +196,5 @@ def read_crate(manifest: Path, cargo: Mapping[str, Any], workspace: Mapping[str,
         dependency_names=frozenset(names),
         features=features,
         rust_targets=_rust_targets(cargo, crate_dir),
+        path_deps=tuple(paths.values()),
     )

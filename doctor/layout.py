@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from doctor.cargo import Crate, table
+from doctor.pathdeps import PathCrate, pyo3_through
 
 # [tool.maturin] keys maturin reads (ToolMaturin in src/pyproject_toml.rs, kebab-case).
 MATURIN_KEYS = frozenset(
@@ -79,15 +80,22 @@ class Layout:
         return self.package_dir is not None
 
 
-def bindings(tool: Mapping[str, Any], crate: Crate) -> tuple[str, str]:
-    """maturin's find_bridge: pyo3/pyo3-ffi, then uniffi, then cffi for a cdylib, then bin."""
+def bindings(
+    tool: Mapping[str, Any], crate: Crate, path_crates: tuple[PathCrate, ...] = ()
+) -> tuple[str, str]:
+    """maturin's find_bridge: pyo3/pyo3-ffi, then uniffi, then cffi for a cdylib, then bin.
+
+    maturin looks for pyo3 in the whole dependency graph, so one that comes only through a
+    path dependency counts too.
+    """
     chosen = tool.get("bindings")
     if isinstance(chosen, str) and chosen:
         return chosen, "[tool.maturin] bindings"
-    if crate.pyo3 is not None and _enabled(crate, tool):
+    via = pyo3_through(path_crates) if crate.pyo3 is None else None
+    if (crate.pyo3 is not None and _enabled(crate, tool)) or via is not None:
         if not crate.has_lib and crate.rust_targets:
             return "bin", "detected"
-        return "pyo3", "detected"
+        return "pyo3", f"detected through {via.crate.package_name}" if via else "detected"
     if "uniffi" in crate.dependency_names:
         return "uniffi", "detected"
     if crate.crate_types and "cdylib" in crate.crate_types:
@@ -105,7 +113,7 @@ def _enabled(crate: Crate, tool: Mapping[str, Any]) -> bool:
     if tool.get("all-features") is True:
         return True
     chosen = {f for f in _list(tool.get("features"))}
-    wanted = {dep.name, f"dep:{dep.name}"}
+    wanted = {dep.feature_name, f"dep:{dep.feature_name}"}
     roots = chosen | ({"default"} if tool.get("no-default-features") is not True else set())
     seen: set[str] = set()
     while roots:
@@ -113,7 +121,7 @@ def _enabled(crate: Crate, tool: Mapping[str, Any]) -> bool:
         if name in seen:
             continue
         seen.add(name)
-        if name in wanted or name.startswith(f"{dep.name}/"):
+        if name in wanted or name.startswith(f"{dep.feature_name}/"):
             return True
         roots |= set(crate.features.get(name, ()))
     return False
@@ -124,6 +132,7 @@ def resolve(
     pyproject_path: Path | None,
     pyproject: Mapping[str, Any],
     crate: Crate,
+    path_crates: tuple[PathCrate, ...] = (),
 ) -> Layout:
     tool = table(pyproject, "tool", "maturin")
     project_name = table(pyproject, "project").get("name")
@@ -154,7 +163,7 @@ def resolve(
     )
     package_dir = first if first.is_dir() and not is_crate and name else None
     extension_dir = py_root.joinpath(*parts[:-1]) if len(parts) > 1 else first
-    kind, kind_source = bindings(tool, crate)
+    kind, kind_source = bindings(tool, crate, path_crates)
     return Layout(
         bindings=kind,
         bindings_source=kind_source,

@@ -19,6 +19,7 @@ from packaging.version import InvalidVersion, Version
 from doctor.cargo import Crate, read_crate, table
 from doctor.context import Context
 from doctor.layout import Layout, resolve
+from doctor.pathdeps import PathCrate, read_path_crates
 from doctor.tomlfile import TomlError, read_toml
 
 __all__ = ["Project", "find_root", "load", "project", "table"]
@@ -40,6 +41,7 @@ class Project:
     crate: Crate | None = None  # the lib crate maturin builds
     layout: Layout | None = None  # how maturin resolves it (needs a crate)
     cargo_config: tuple[tuple[Path, Mapping[str, Any]], ...] = ()  # nearest first
+    path_crates: tuple[PathCrate, ...] = ()  # the lib crate's `path` dependencies
 
     @property
     def uses_setuptools_rust(self) -> bool:
@@ -71,6 +73,17 @@ class Project:
     @property
     def uses_maturin(self) -> bool:
         return self.build_backend == "maturin" or bool(self.maturin_config)
+
+    @property
+    def other_backend(self) -> str:
+        """The build backend when pyproject.toml names one that is not maturin and nothing
+        else points at maturin (no [tool.maturin], maturin not in build requires)."""
+        backend = self.build_backend
+        if not backend or self.uses_maturin:
+            return ""
+        if any("maturin" in r.lower() for r in self.build_requires):
+            return ""  # an in-tree backend wrapping maturin
+        return backend
 
     @property
     def pyo3_version(self) -> Version | None:
@@ -188,15 +201,20 @@ def load(ctx: Context) -> Project:
     workspace: Mapping[str, Any] = cargo
     ws_path = lock_path = crate = layout = None
     config: tuple = ()
+    path_crates: tuple[PathCrate, ...] = ()
     if cargo_path:
+        ws_dir = cargo_path.parent
         if "workspace" not in cargo:
             ws_path = _workspace_root(cargo_path.parent)
             if ws_path:
                 workspace = _load(ws_path, [])
+                ws_dir = ws_path.parent
         lock_path = _upward(cargo_path.parent, "Cargo.lock")
         if "package" in cargo:
-            crate = read_crate(cargo_path, cargo, workspace)
-            layout = resolve(root, pyproject_path if pyproject else None, pyproject, crate)
+            crate = read_crate(cargo_path, cargo, workspace, ws_dir)
+            path_crates = read_path_crates(crate, workspace, ws_dir)
+            pyproject_file = pyproject_path if pyproject else None
+            layout = resolve(root, pyproject_file, pyproject, crate, path_crates)
         config = _cargo_config(cargo_path.parent, ctx.env)
     lock = _load(lock_path, errors) if lock_path else {}
     dep = crate.pyo3 if crate else None
@@ -218,6 +236,7 @@ def load(ctx: Context) -> Project:
         crate=crate,
         layout=layout,
         cargo_config=config,
+        path_crates=path_crates,
     )
 
 
@@ -227,10 +246,13 @@ def project(ctx: Context) -> Project:
 
 def skip_reason(proj: Project) -> str:
     """Why maturin's module-name rules do not apply here, or "" when they do."""
-    if proj.root is None or proj.crate is None or proj.layout is None:
-        return "no Rust crate with a [package] table"
     if proj.uses_setuptools_rust and not proj.uses_maturin:
         return "built with setuptools-rust, which names modules in setup.py/pyproject"
+    other = proj.other_backend
+    if other:
+        return f"pyproject.toml builds with {other}, not maturin"
+    if proj.root is None or proj.crate is None or proj.layout is None:
+        return "no Rust crate with a [package] table"
     if proj.layout.bindings != "pyo3":
         kind = proj.layout.bindings or "no"
         return f"{kind} bindings ({proj.layout.bindings_source}): no #[pymodule] to match"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from doctor.cargo import Crate
 from doctor.context import Context
 from doctor.model import Detected, ProbeResult, Severity, Status
 from doctor.project import project, skip_reason
+from doctor.rustsrc import scan
 from probes.module_name import rel
 
 ID = "crate_type"
@@ -21,6 +23,8 @@ def probe(ctx: Context) -> ProbeResult:
     assert crate is not None
     types = crate.crate_types
     facts = {"crate_types": list(types) if types is not None else None}
+    if _plain_library(proj.uses_maturin, crate):
+        return ProbeResult(ID, Status.SKIP, "a Rust library exporting no module", facts)
     problem = ""
     if crate.package_crate_type is not None:
         problem = "crate-type is under [package], where Cargo ignores it"
@@ -43,3 +47,11 @@ def probe(ctx: Context) -> ProbeResult:
         "crate-type-not-cdylib", Severity.WARN, details, location=rel(proj, crate.manifest)
     )
     return ProbeResult(ID, Status.WARN, problem, facts, (), (found,))
+
+
+def _plain_library(uses_maturin: bool, crate: Crate) -> bool:
+    """Nothing says this is an extension (no maturin config, no crate-type), and it exports
+    no module: a Rust library that uses pyo3 (pyo3 itself, a helper crate), not one to load."""
+    if uses_maturin or crate.crate_types is not None or crate.package_crate_type is not None:
+        return False
+    return not crate.lib_root.is_file() or not scan(crate.lib_root).entries

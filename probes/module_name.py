@@ -9,7 +9,7 @@ from doctor.context import Context
 from doctor.layout import unknown_keys
 from doctor.model import Detected, ProbeResult, Severity, Status
 from doctor.project import Project, project, skip_reason, table
-from doctor.rustsrc import scan
+from doctor.rustsrc import EntryPoint, Scan, scan
 from doctor.srcdiff import rust_patch, rust_rename, toml_set
 
 ID = "module_name"
@@ -104,9 +104,13 @@ def probe(ctx: Context) -> ProbeResult:
         return _done(Status.SKIP, f"no lib source at {rel(proj, crate.lib_root)}", facts, found)
     result = scan(crate.lib_root)
     where = f"{layout.module_name} ({layout.source})"
-    if not result.entries:
-        return _done(Status.SKIP, f"entry point not found: {result.why_not_found}", facts, found)
     match = next((e for e in result.entries if e.name == ext), None)
+    if match is None:
+        # A thin crate may compile its entry point in from a path dependency.
+        match, elsewhere = _in_path_dependencies(proj, ext)
+        if match is None and not result.entries:
+            why = result.why_not_found + (f"; {elsewhere}" if elsewhere else "")
+            return _done(Status.SKIP, f"entry point not found: {why}", facts, found)
     if match is not None:
         facts.update(
             pymodule_name=match.name,
@@ -116,6 +120,11 @@ def probe(ctx: Context) -> ProbeResult:
         return _done(
             Status.OK, f"{where} matches {match.item} at {facts['pymodule_location']}", facts, found
         )
+    hidden = result.may_define(ext)
+    if hidden:  # the sources seen export other modules; PyInit_<ext> may still be out of sight
+        names = ", ".join(f"PyInit_{e.name}" for e in result.entries)
+        summary = f"{where}: {names} seen, PyInit_{ext} not, but {hidden}"
+        return _done(Status.SKIP, summary, facts, found)
     at_root = [e for e in result.entries if e.file.resolve() == result.files[0]]
     entry = (at_root or list(result.entries))[0]
     location = f"{rel(proj, entry.file)}:{entry.line}"
@@ -147,6 +156,22 @@ def probe(ctx: Context) -> ProbeResult:
     also = f" (also exported: {others})" if others else ""
     summary = f"maturin builds {where} but {location} exports PyInit_{entry.name}{also}"
     return _done(Status.FAIL, summary, facts, found)
+
+
+def _in_path_dependencies(proj: Project, ext: str) -> tuple[EntryPoint | None, str]:
+    """The entry point named `ext` in a path dependency that uses pyo3, and what else is there."""
+    others: list[str] = []
+    for dep in proj.path_crates:
+        if not dep.uses_pyo3 or not dep.crate.lib_root.is_file():
+            continue
+        found: Scan = scan(dep.crate.lib_root)
+        match = next((e for e in found.entries if e.name == ext), None)
+        if match is not None:
+            return match, ""
+        others += [f"PyInit_{e.name}" for e in found.entries]
+    if not others:
+        return None, ""
+    return None, f"its path dependencies export {', '.join(others[:4])}"
 
 
 def _done(status: Status, summary: str, facts: dict, found: list[Detected]) -> ProbeResult:

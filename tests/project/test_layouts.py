@@ -216,6 +216,101 @@ LAYOUTS = {
         [],
         None,
     ),
+    # polars' runtime crates: a thin cdylib re-exporting a workspace crate's module
+    "workspace-entry-in-path-dependency": (
+        {
+            "Cargo.toml": '[workspace]\nmembers = ["py", "crates/core-py"]\n'
+            '[workspace.dependencies]\npyo3 = "0.27"\n'
+            'core-py = { path = "crates/core-py", default-features = false }\n',
+            "py/pyproject.toml": pyproject("rt", '[tool.maturin]\nmodule-name = "rt._rt"\n'),
+            "py/Cargo.toml": cargo(
+                "rt-py",
+                "_rt",
+                dep="pyo3 = { workspace = true }\n"
+                'core-py = { workspace = true, features = ["c_api"] }',
+            ),
+            "py/rt/__init__.py": "",
+            "py/src/lib.rs": "pub use core_py::c_api::*;\n",
+            "crates/core-py/Cargo.toml": cargo("core-py", dep="pyo3 = { workspace = true }"),
+            "crates/core-py/src/lib.rs": '#[cfg(feature = "c_api")]\npub mod c_api;\n',
+            "crates/core-py/src/c_api.rs": fn("_nodes")
+            + fn("_rt", "#[pymodule(gil_used = false)]"),
+        },
+        "ok",
+        [],
+        None,
+    ),
+    # the same with pyo3 only through the dependency: maturin still detects pyo3 bindings
+    "pyo3-through-path-dependency": (
+        {
+            "pyproject.toml": pyproject("thin"),
+            "Cargo.toml": cargo("thin", "thin", dep='inner = { path = "inner" }'),
+            "src/lib.rs": "pub use inner::*;\n",
+            "inner/Cargo.toml": cargo("inner"),
+            "inner/src/lib.rs": fn("thin"),
+        },
+        "ok",
+        [],
+        None,
+    ),
+    # a crate for Rust users too: the module attribute only under a feature
+    "cfg-attr-pymodule": (
+        {
+            "pyproject.toml": pyproject("dual"),
+            "Cargo.toml": cargo("dual", "dual", dep='pyo3 = { version = "0.27", optional = true }')
+            + '[features]\ndefault = ["python"]\npython = ["dep:pyo3"]\n',
+            "src/lib.rs": fn("helpers")
+            + '#[cfg_attr(feature = "python", pyo3::pymodule)]\n'
+            + "fn dual(m: &Bound<'_, PyModule>) -> PyResult<()> { Ok(()) }\n",
+        },
+        "ok",
+        [],
+        None,
+    ),
+    "macro-defined-entry": (
+        {
+            "pyproject.toml": pyproject("gen"),
+            "Cargo.toml": cargo("gen", "gen"),
+            "src/lib.rs": "macro_rules! module {\n    ($name:ident) => {\n"
+            "        #[pymodule]\n        fn $name(m: &Bound<'_, PyModule>) -> PyResult<()> "
+            "{ Ok(()) }\n    };\n}\n" + fn("helper") + "module!(gen);\n",
+        },
+        "skip",
+        [],
+        None,
+    ),
+    "entry-from-other-crate-macro": (
+        {
+            "pyproject.toml": pyproject("ext", '[tool.maturin]\nmodule-name = "ext._ext"\n'),
+            "Cargo.toml": cargo("ext", more='bindgen-helpers = "1"\n'),
+            "ext/__init__.py": "",
+            "src/lib.rs": fn("sub") + "bindgen_helpers::python_module!(_ext, sub);\n",
+        },
+        "skip",
+        [],
+        None,
+    ),
+    "generated-module-file": (
+        {
+            "pyproject.toml": pyproject("built"),
+            "Cargo.toml": cargo("built", "built"),
+            "src/lib.rs": "mod generated;\n" + fn("helper"),
+        },
+        "skip",
+        [],
+        None,
+    ),
+    "other-build-backend": (
+        {
+            "pyproject.toml": '[build-system]\nrequires = ["hatchling"]\n'
+            'build-backend = "hatchling.build"\n[project]\nname = "hb"\nversion = "1"\n',
+            "Cargo.toml": cargo("hb", "other"),
+            "src/lib.rs": fn("hb"),
+        },
+        "skip",
+        [],
+        None,
+    ),
     # staged mistakes
     "lib-name-mismatch": (
         {
@@ -260,6 +355,16 @@ LAYOUTS = {
         "fail",
         ["module-name-dash"],
         None,
+    ),
+    "renamed-pyo3-dependency": (
+        {
+            "pyproject.toml": pyproject("rnd"),
+            "Cargo.toml": cargo("rnd", "wrong", dep='py = { package = "pyo3", version = "0.27" }'),
+            "src/lib.rs": fn("rnd", "#[py::pymodule]"),
+        },
+        "fail",
+        ["module-name-mismatch"],
+        "src/lib.rs:4",
     ),
     "misspelled-maturin-key": (
         {
@@ -350,3 +455,27 @@ def test_crate_type_under_package(tmp_path: Path) -> None:
     assert [d.id for d in result.detected] == ["crate-type-not-cdylib"]
     assert "[package]" in result.detected[0].details["crate_type_problem"]
     assert result.detected[0].details["crate_type_value"] == '["cdylib"]'
+
+
+def test_plain_library_using_pyo3_is_no_extension(tmp_path: Path) -> None:
+    """pyo3's own repository: a pyproject.toml for tooling, a library crate, no module."""
+    files = {
+        "pyproject.toml": '[project]\nname = "helper"\ndynamic = ["version"]\n',
+        "Cargo.toml": '[package]\nname = "helper"\nversion = "1.0.0"\n\n'
+        '[dependencies]\npyo3-ffi = "0.27"\n',
+        "src/lib.rs": "pub mod types;\n",
+        "src/types.rs": "pub struct Thing;\n",
+    }
+    assert run(write_project(tmp_path / "p", files), crate_type).status.value == "skip"
+
+
+def test_setuptools_rust_with_nested_crate_names_the_builder(tmp_path: Path) -> None:
+    """bcrypt: setuptools-rust, the crate in src/_pkg/ with no Cargo.toml at the root."""
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools", "setuptools-rust"]\n'
+        'build-backend = "setuptools.build_meta"\n[project]\nname = "st"\nversion = "1"\n',
+        "src/_st/Cargo.toml": cargo("st-rs", "_st"),
+        "src/_st/src/lib.rs": fn("_st"),
+    }
+    result = run(write_project(tmp_path / "p", files), module_name)
+    assert result.status.value == "skip" and "setuptools-rust" in result.summary
