@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 
-# C0 controls but tab and newline, DEL, C1 controls, and the Unicode bidi/formatting controls
-# that can reorder what a line appears to say (CVE-2021-42574).
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
-)
+# DEL, C1 controls, and the Unicode bidi/formatting controls that can reorder what a line
+# appears to say (CVE-2021-42574): a regex class body, also used by the JSON renderer.
+INVISIBLE = "\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
+# ... and the C0 controls but tab and newline.
+_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f{INVISIBLE}]")
 # A whole ANSI sequence (CSI ... final byte, or OSC ... BEL/ST) reads better removed than escaped.
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
 

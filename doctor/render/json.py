@@ -13,11 +13,12 @@ from typing import Any
 from doctor import __version__
 from doctor.about import knowledge_version
 from doctor.model import Evidence, Finding, FixStep, ProbeResult, Report
+from doctor.textsafe import INVISIBLE
 
 SCHEMA_VERSION = 1
 # json.dumps with ensure_ascii=False leaves DEL, C1 and bidi controls raw, and a terminal showing
 # the report would obey them; as \u escapes they decode to the same strings.
-_INVISIBLE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
 
 
 def _evidence(ev: Evidence) -> dict[str, Any]:
