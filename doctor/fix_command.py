@@ -72,6 +72,10 @@ def run_fix(args: argparse.Namespace, ctx: Context, usage_error: type[Exception]
         return ExitCode.OK if outcome.ok else ExitCode.FINDINGS
     if not args.id:
         raise usage_error("fix needs a finding id (or --undo); `pyo3-doctor check` lists them")
+    from doctor.knowledge import load
+
+    if args.id not in load():  # a typo must not read as "nothing to fix"
+        raise usage_error(f"no knowledge entry {args.id!r} (pyo3-doctor knowledge lists them)")
     found = _findings(ctx, args.id)
     if not found:
         _say(f"no {args.id} finding here: nothing to fix")
@@ -89,6 +93,11 @@ def run_fix(args: argparse.Namespace, ctx: Context, usage_error: type[Exception]
         except fixes.FixError as exc:
             _say(f"cannot plan step {number} '{clean_line(step.summary)}': {clean_line(str(exc))}")
     _say(f"{finding.id}: {clean_line(finding.title)}")
+    if not finding.fixes:
+        _say("no fix step is known for it")
+        for url in finding.docs:
+            _say(f"  docs: {clean_line(url)}")
+        return ExitCode.FINDINGS
     chosen = next(((n, p) for n, p in plans if p.runnable), None)
     if chosen is None:
         return _manual(finding, [p for _n, p in plans]) if plans else ExitCode.FINDINGS

@@ -119,6 +119,7 @@ def test_options_before_and_after_the_subcommand(pyo3_project, staged_path, tmp_
         (("--timeout", "soon"), "not a number of seconds"),
         (("--project", "/no/such/dir"), "no such directory"),
         (("knowledge", "no-such-id"), "no knowledge entry"),
+        (("fix", "no-such-id", "--yes"), "no knowledge entry"),
         (("--frobnicate",), "unrecognized arguments"),
     ],
 )
