@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from doctor.rustattrs import Attr, cfg_value, expand_cfg_attr, has_flag, name_arg, parse_attr
+from doctor.rustitems import macro_body, macro_name, wrapped_modules
 from doctor.rustlex import Token, item_end, matching, tokenize
 
 MAX_FILES = 400  # a big crate is fine; a symlink loop or a vendored tree is not
@@ -48,6 +49,14 @@ class Scan:
     macro_words: frozenset[str] = frozenset()
     # local macro_rules whose body writes #[pymodule] or a PyInit_ function
     entry_macros: tuple[str, ...] = ()
+    # Rust names given to wrap_pymodule!(...): modules added to another, not the top one
+    wrapped: frozenset[str] = frozenset()
+
+    @property
+    def top_level(self) -> tuple[EntryPoint, ...]:
+        """The entries no other module adds as a submodule (all of them if every one is)."""
+        top = tuple(e for e in self.entries if e.item.split(" ")[-1] not in self.wrapped)
+        return top or self.entries
 
     def may_define(self, name: str) -> str:
         """Why `name`'s entry point may exist without being seen here, or ""."""
@@ -87,6 +96,7 @@ class _Walker:
         self.reexports: list[str] = []
         self.macro_words: set[str] = set()
         self.entry_macros: list[str] = []
+        self.wrapped: set[str] = set()
 
     def file(self, path: Path, mod_dir: Path, in_pymodule: bool) -> None:
         try:
@@ -100,6 +110,7 @@ class _Walker:
             return
         self.files.append(resolved)
         toks = tokenize(src)
+        self.wrapped.update(wrapped_modules(toks))
         self.block(toks, 0, len(toks), path, src.splitlines(), mod_dir, in_pymodule)
 
     def block(
@@ -194,9 +205,9 @@ class _Walker:
             crate = toks[j + 1].text if j + 1 < end else ""
             if crate not in ("crate", "self", "super", "std", "core") and crate:
                 self.reexports.append(crate)
-        macro = _macro_name(toks, j, end)
+        macro = macro_name(toks, j, end)
         if macro:
-            body = toks[_macro_body(toks, j, end) : stop]
+            body = toks[macro_body(toks, j, end) : stop]
             if macro == "macro_rules" and body and body[0].kind == "ident":
                 if any(t.text == "pymodule" or t.text.startswith("PyInit_") for t in body):
                     self.entry_macros.append(body[0].text)
@@ -243,24 +254,6 @@ class _Walker:
 _MODIFIERS = {"pub", "crate", "unsafe", "async", "const", "extern", "default", "safe"}
 
 
-def _macro_name(toks: list[Token], j: int, end: int) -> str:
-    """The macro an item calls (`foo!`, `pyo3::create_exception!`), or ""."""
-    k = j
-    while k + 3 < end and toks[k].kind == "ident" and toks[k + 1].text == ":" == toks[k + 2].text:
-        k += 3
-    if k + 1 < end and toks[k].kind == "ident" and toks[k + 1].text == "!":
-        return toks[k].text
-    return ""
-
-
-def _macro_body(toks: list[Token], j: int, end: int) -> int:
-    """Index just past the `!` of the macro call starting at toks[j]."""
-    k = j
-    while k < end and toks[k].text != "!":
-        k += 1
-    return k + 1
-
-
 def _exported_symbol(fn_name: str, attrs: list[Attr]) -> str:
     """The symbol a fn is exported under, or "" when it is not exported unmangled."""
     for a in attrs:
@@ -283,4 +276,5 @@ def scan(lib_root: Path) -> Scan:
         reexports=tuple(dict.fromkeys(walker.reexports)),
         macro_words=frozenset(walker.macro_words),
         entry_macros=tuple(dict.fromkeys(walker.entry_macros)),
+        wrapped=frozenset(walker.wrapped),
     )

@@ -107,10 +107,12 @@ def probe(ctx: Context) -> ProbeResult:
     match = next((e for e in result.entries if e.name == ext), None)
     if match is None:
         # A thin crate may compile its entry point in from a path dependency.
-        match, elsewhere = _in_path_dependencies(proj, ext)
+        match, elsewhere, source = _in_path_dependencies(proj, ext, result)
         if match is None and not result.entries:
-            why = result.why_not_found + (f"; {elsewhere}" if elsewhere else "")
-            return _done(Status.SKIP, f"entry point not found: {why}", facts, found)
+            if source is None:
+                why = result.why_not_found + (f"; {elsewhere}" if elsewhere else "")
+                return _done(Status.SKIP, f"entry point not found: {why}", facts, found)
+            result = source  # its modules are the ones this crate exports
     if match is not None:
         facts.update(
             pymodule_name=match.name,
@@ -125,8 +127,9 @@ def probe(ctx: Context) -> ProbeResult:
         names = ", ".join(f"PyInit_{e.name}" for e in result.entries)
         summary = f"{where}: {names} seen, PyInit_{ext} not, but {hidden}"
         return _done(Status.SKIP, summary, facts, found)
-    at_root = [e for e in result.entries if e.file.resolve() == result.files[0]]
-    entry = (at_root or list(result.entries))[0]
+    top = result.top_level
+    at_root = [e for e in top if e.file.resolve() == result.files[0]]
+    entry = (at_root or list(top))[0]
     location = f"{rel(proj, entry.file)}:{entry.line}"
     file, key = _fix_target(proj)
     value_parts = layout.module_name.rsplit(".", 1) if key.startswith("tool.") else [ext]
@@ -158,20 +161,33 @@ def probe(ctx: Context) -> ProbeResult:
     return _done(Status.FAIL, summary, facts, found)
 
 
-def _in_path_dependencies(proj: Project, ext: str) -> tuple[EntryPoint | None, str]:
-    """The entry point named `ext` in a path dependency that uses pyo3, and what else is there."""
+def _in_path_dependencies(
+    proj: Project, ext: str, own: Scan
+) -> tuple[EntryPoint | None, str, Scan | None]:
+    """Look for `ext`'s entry point in the path dependencies that use pyo3.
+
+    Returns (the match, what they export instead, the scan of the one dependency whose
+    modules this crate re-exports when that is unambiguous: the crate itself exports no
+    module, names no hidden source, and `pub use`s exactly one such dependency).
+    """
     others: list[str] = []
+    scans: dict[str, Scan] = {}
     for dep in proj.path_crates:
         if not dep.uses_pyo3 or not dep.crate.lib_root.is_file():
             continue
-        found: Scan = scan(dep.crate.lib_root)
+        found = scans[dep.ident] = scan(dep.crate.lib_root)
         match = next((e for e in found.entries if e.name == ext), None)
         if match is not None:
-            return match, ""
+            return match, "", None
         others += [f"PyInit_{e.name}" for e in found.entries]
     if not others:
-        return None, ""
-    return None, f"its path dependencies export {', '.join(others[:4])}"
+        return None, "", None
+    elsewhere = f"its path dependencies export {', '.join(others[:4])}"
+    reexported = [scans[r] for r in own.reexports if r in scans and scans[r].entries]
+    certain = not own.entries and not own.may_define(ext)
+    if certain and len(reexported) == 1 and not reexported[0].may_define(ext):
+        return None, elsewhere, reexported[0]
+    return None, elsewhere, None
 
 
 def _done(status: Status, summary: str, facts: dict, found: list[Detected]) -> ProbeResult:

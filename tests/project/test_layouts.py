@@ -42,6 +42,27 @@ def decl(name: str, attr: str = "#[pymodule]") -> str:
     )
 
 
+# polars' runtime crates: a thin cdylib re-exporting a workspace crate's module
+PATH_DEP_TREE = {
+    "Cargo.toml": '[workspace]\nmembers = ["py", "crates/core-py"]\n'
+    '[workspace.dependencies]\npyo3 = "0.27"\n'
+    'core-py = { path = "crates/core-py", default-features = false }\n',
+    "py/pyproject.toml": pyproject("rt", '[tool.maturin]\nmodule-name = "rt._rt"\n'),
+    "py/Cargo.toml": cargo(
+        "rt-py",
+        "_rt",
+        dep='pyo3 = { workspace = true }\ncore-py = { workspace = true, features = ["c_api"] }',
+    ),
+    "py/rt/__init__.py": "",
+    "py/src/lib.rs": "pub use core_py::c_api::*;\n",
+    "crates/core-py/Cargo.toml": cargo("core-py", dep="pyo3 = { workspace = true }"),
+    "crates/core-py/src/lib.rs": '#[cfg(feature = "c_api")]\npub mod c_api;\n',
+    # the top module adds the other as a submodule: both export PyInit_
+    "crates/core-py/src/c_api.rs": fn("_nodes")
+    + "#[pymodule(gil_used = false)]\nfn _rt(m: &Bound<'_, PyModule>) -> PyResult<()> {\n"
+    + "    m.add_wrapped(wrap_pymodule!(_nodes))\n}\n",
+}
+
 LAYOUTS = {
     # name: (files, expected module_name status, expected ids, location or None)
     "pure-fn": (
@@ -218,24 +239,7 @@ LAYOUTS = {
     ),
     # polars' runtime crates: a thin cdylib re-exporting a workspace crate's module
     "workspace-entry-in-path-dependency": (
-        {
-            "Cargo.toml": '[workspace]\nmembers = ["py", "crates/core-py"]\n'
-            '[workspace.dependencies]\npyo3 = "0.27"\n'
-            'core-py = { path = "crates/core-py", default-features = false }\n',
-            "py/pyproject.toml": pyproject("rt", '[tool.maturin]\nmodule-name = "rt._rt"\n'),
-            "py/Cargo.toml": cargo(
-                "rt-py",
-                "_rt",
-                dep="pyo3 = { workspace = true }\n"
-                'core-py = { workspace = true, features = ["c_api"] }',
-            ),
-            "py/rt/__init__.py": "",
-            "py/src/lib.rs": "pub use core_py::c_api::*;\n",
-            "crates/core-py/Cargo.toml": cargo("core-py", dep="pyo3 = { workspace = true }"),
-            "crates/core-py/src/lib.rs": '#[cfg(feature = "c_api")]\npub mod c_api;\n',
-            "crates/core-py/src/c_api.rs": fn("_nodes")
-            + fn("_rt", "#[pymodule(gil_used = false)]"),
-        },
+        PATH_DEP_TREE,
         "ok",
         [],
         None,
@@ -355,6 +359,27 @@ LAYOUTS = {
         "fail",
         ["module-name-dash"],
         None,
+    ),
+    "workspace-path-dependency-mismatch": (
+        {
+            **PATH_DEP_TREE,
+            "py/pyproject.toml": pyproject("rt", '[tool.maturin]\nmodule-name = "rt._other"\n'),
+        },
+        "fail",
+        ["module-name-mismatch"],
+        "../crates/core-py/src/c_api.rs:6",
+    ),
+    "wrapped-submodule-mismatch": (
+        {
+            "pyproject.toml": pyproject("wr"),
+            "Cargo.toml": cargo("wr", "wrong"),
+            "src/lib.rs": fn("child")
+            + "#[pymodule]\nfn wr(m: &Bound<'_, PyModule>) -> PyResult<()> {\n"
+            "    m.add_wrapped(wrap_pymodule!(child))\n}\n",
+        },
+        "fail",
+        ["module-name-mismatch"],
+        "src/lib.rs:6",
     ),
     "renamed-pyo3-dependency": (
         {
