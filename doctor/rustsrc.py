@@ -213,7 +213,8 @@ class _Walker:
                     self.entry_macros.append(body[0].text)
             elif macro != "macro_rules":
                 self.macros.append(f"{macro}!")
-                self.macro_words.update(t.text for t in body if t.kind in ("ident", "string"))
+                if macro not in _NO_MODULE_MACROS:
+                    self.macro_words.update(t.text for t in body if t.kind in ("ident", "string"))
         return stop
 
     def _entry(self, kind, name, name_tok, pymod, pyo3, path, nested) -> None:
@@ -251,6 +252,23 @@ class _Walker:
         self.missing.append(name)
 
 
+# Item macros that never define a module, though they are given its name
+# (`create_exception!(my_module, MyError, PyException)`).
+_NO_MODULE_MACROS = {
+    "create_exception",
+    "import_exception",
+    "import_exception_bound",
+    "intern",
+    "py_run",
+    "thread_local",
+    "lazy_static",
+    "compile_error",
+    "include_str",
+    "include_bytes",
+    "const_assert",
+    "assert_impl_all",
+    "define_stub_info_gatherer",
+}
 _MODIFIERS = {"pub", "crate", "unsafe", "async", "const", "extern", "default", "safe"}
 
 

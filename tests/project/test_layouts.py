@@ -381,6 +381,17 @@ LAYOUTS = {
         ["module-name-mismatch"],
         "src/lib.rs:6",
     ),
+    "exception-macro-names-module": (
+        {
+            "pyproject.toml": pyproject("exc"),
+            "Cargo.toml": cargo("exc", "exc"),
+            "src/lib.rs": "pyo3::create_exception!(exc, ExcError, PyException);\n\n"
+            + fn("renamed_by_mistake").split("\n", 2)[2],
+        },
+        "fail",
+        ["module-name-mismatch"],
+        "src/lib.rs:4",
+    ),
     "renamed-pyo3-dependency": (
         {
             "pyproject.toml": pyproject("rnd"),
