@@ -37,7 +37,10 @@ class TomlError(Exception):
         return f"{self.location}: {self.message}"
 
 
-_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)|\s*at line (\d+) col (\d+)")
+# Where a parse error is: tomllib says "(at line 3, column 11)", counting columns from 1;
+# tomlkit (Python < 3.11) says "at line 3 col 10", counting them from 0.
+_TOMLLIB_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
+_TOMLKIT_AT = re.compile(r"\s*at line (\d+) col (\d+)")
 
 
 def parse_toml(text: str, path: str = "<string>") -> dict[str, Any]:
@@ -48,15 +51,17 @@ def parse_toml(text: str, path: str = "<string>") -> dict[str, Any]:
 
         return tomlkit.parse(text).unwrap()
     except _DecodeError as exc:
-        message = str(exc)
-        line = int(getattr(exc, "lineno", 0) or getattr(exc, "line", 0) or 0)
-        column = int(getattr(exc, "colno", 0) or getattr(exc, "col", 0) or 0)
-        found = _AT.search(message)
+        raise TomlError(path, *_position(str(exc))) from None
+
+
+def _position(message: str) -> tuple[int, int, str]:
+    """(line, column from 1, the message without its position) of a parse error."""
+    for pattern, first_column in ((_TOMLLIB_AT, 1), (_TOMLKIT_AT, 0)):
+        found = pattern.search(message)
         if found:
-            nums = [g for g in found.groups() if g]
-            line, column = line or int(nums[0]), column or int(nums[1])
-            message = _AT.sub("", message)
-        raise TomlError(path, line, column, message.strip()) from None
+            line, column = int(found.group(1)), int(found.group(2)) + 1 - first_column
+            return line, column, pattern.sub("", message).strip()
+    return 0, 0, message.strip()
 
 
 def read_toml(path: Path) -> dict[str, Any]:
