@@ -157,7 +157,7 @@ def _upward(start: Path, name: str, levels: int = 4) -> Path | None:
 
 def _workspace_root(crate_dir: Path, levels: int = 4) -> Path | None:
     """The nearest Cargo.toml above the crate that has a [workspace] table."""
-    for folder in crate_dir.parents[:levels]:
+    for folder in list(crate_dir.parents)[:levels]:
         manifest = folder / "Cargo.toml"
         if manifest.is_file():
             try:
