@@ -20,6 +20,13 @@ from typing import Any, Callable, TypeVar
 T = TypeVar("T")
 
 
+def cargo_home(env: Mapping[str, str]) -> Path:
+    """Where rustup and cargo keep their binaries and global config, for this environment."""
+    if env.get("CARGO_HOME"):
+        return Path(env["CARGO_HOME"])
+    return Path(env.get("HOME") or os.path.expanduser("~")) / ".cargo"
+
+
 @dataclass(frozen=True)
 class Platform:
     system: str  # "linux", "macos", "windows", ...

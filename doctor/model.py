@@ -9,7 +9,7 @@ until `doctor.textsafe` has cleaned it for display.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +46,13 @@ class Detected:
     severity: Severity
     details: Mapping[str, str] = field(default_factory=dict)
     location: str | None = None  # "path:line[:col]" when the cause sits in a file
+
+
+def status_of(detected: Sequence[Detected]) -> Status:
+    """A probe's status from what it found: fail if anything fails, warn if anything warns."""
+    if not detected:
+        return Status.OK
+    return Status.FAIL if any(d.severity is Severity.FAIL for d in detected) else Status.WARN
 
 
 @dataclass(frozen=True)

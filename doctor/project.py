@@ -17,7 +17,7 @@ from typing import Any
 from packaging.version import InvalidVersion, Version
 
 from doctor.cargo import Crate, read_crate, table
-from doctor.context import Context
+from doctor.context import Context, cargo_home
 from doctor.layout import Layout, resolve
 from doctor.pathdeps import PathCrate, read_path_crates
 from doctor.tomlfile import TomlError, read_toml
@@ -168,16 +168,14 @@ def _workspace_root(crate_dir: Path, levels: int = 4) -> Path | None:
     return None
 
 
-def _cargo_config(start: Path, env: Mapping[str, str]) -> tuple[tuple[Path, Any], ...]:
-    """Cargo's config files as Cargo reads them: from the crate upward, then CARGO_HOME."""
+def cargo_config(start: Path, env: Mapping[str, str]) -> tuple[tuple[Path, Any], ...]:
+    """Cargo's config files as Cargo reads them: from `start` upward, then CARGO_HOME.
+
+    In a folder with both, Cargo reads `config` (the older name) and ignores `config.toml`.
+    """
     found: list[tuple[Path, Any]] = []
-    folders = [*(f / ".cargo" for f in (start, *start.parents)), None]
-    home = env.get("CARGO_HOME") or (env.get("HOME", "") and str(Path(env["HOME"]) / ".cargo"))
-    for folder in folders:
-        folder = folder if folder is not None else (Path(home) if home else None)
-        if folder is None:
-            continue
-        for name in ("config.toml", "config"):
+    for folder in [*(f / ".cargo" for f in (start, *start.parents)), cargo_home(env)]:
+        for name in ("config", "config.toml"):
             path = folder / name
             if path.is_file() and all(p != path for p, _ in found):
                 with contextlib.suppress(TomlError):
@@ -215,7 +213,7 @@ def load(ctx: Context) -> Project:
             path_crates = read_path_crates(crate, workspace, ws_dir)
             pyproject_file = pyproject_path if pyproject else None
             layout = resolve(root, pyproject_file, pyproject, crate, path_crates)
-        config = _cargo_config(cargo_path.parent, ctx.env)
+        config = cargo_config(cargo_path.parent, ctx.env)
     lock = _load(lock_path, errors) if lock_path else {}
     dep = crate.pyo3 if crate else None
     locked = None

@@ -8,7 +8,7 @@ from doctor.context import Context
 from doctor.elfsyms import exported_symbols
 from doctor.importcheck import SUFFIXES, artifacts, import_argv, run_import
 from doctor.interpreter import interpreter
-from doctor.model import Detected, ProbeResult, Severity, Status
+from doctor.model import Detected, ProbeResult, Severity, Status, status_of
 from doctor.project import project, skip_reason
 from doctor.rustsrc import scan
 from probes.module_name import rel
@@ -81,7 +81,5 @@ def probe(ctx: Context) -> ProbeResult:
     summary = f"{name}: {where}"
     summary += "".join(f"; {n}" for n in notes)
     summary += f"; import fails: {error}" if error else "; imports"
-    status = Status.OK
-    if found:
-        status = Status.FAIL if any(d.severity is Severity.FAIL for d in found) else Status.WARN
+    status = status_of(found)
     return ProbeResult(ID, status, summary, facts, (evidence,), tuple(found))

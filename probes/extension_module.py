@@ -8,7 +8,7 @@ from doctor.cargo import EXTENSION_MODULE, Crate
 from doctor.context import Context
 from doctor.maturin_tool import maturin as tool
 from doctor.maturin_tool import requirement
-from doctor.model import Detected, ProbeResult, Severity, Status
+from doctor.model import Detected, ProbeResult, Severity, Status, status_of
 from doctor.project import Project, project, skip_reason, table
 from doctor.versions import policy
 
@@ -160,9 +160,7 @@ def probe(ctx: Context) -> ProbeResult:
     summary = f"PyO3 {pyo3}; extension-module: {always or maturin_only or 'not enabled'}"
     if maturin:
         summary += f"; maturin {maturin}"
-    status = Status.OK
-    if found:
-        status = Status.FAIL if any(d.severity is Severity.FAIL for d in found) else Status.WARN
+    status = status_of(found)
     return ProbeResult(ID, status, summary, facts, (), tuple(found))
 
 

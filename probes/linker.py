@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from doctor.context import Context
 from doctor.model import Detected, ProbeResult, Severity, Status
 from doctor.proc import run_tool, which
-from doctor.project import project, table
-from doctor.tomlfile import TomlError, read_toml
+from doctor.project import cargo_config, project, table
 from doctor.toolchain import rustc
 
 ID = "linker"
@@ -17,26 +15,13 @@ TITLE = "C linker"
 FACTS = ("linker", "linker_source", "target")
 
 
-def _config_files(ctx: Context) -> list:
-    """Cargo's config files, most specific first (project dir upward, then CARGO_HOME)."""
-    start = project(ctx).root or ctx.cwd
-    files = [
-        d / ".cargo" / name for d in (start, *start.parents) for name in ("config.toml", "config")
-    ]
-    home = Path(ctx.env.get("CARGO_HOME") or os.path.expanduser("~/.cargo"))
-    files += [home / "config.toml", home / "config"]
-    return [f for f in files if f.is_file()]
-
-
 def configured_linker(ctx: Context, target: str) -> tuple[str | None, str]:
     var = "CARGO_TARGET_" + target.upper().replace("-", "_").replace(".", "_") + "_LINKER"
     if ctx.env.get(var):
         return ctx.env[var], var
-    for path in _config_files(ctx):
-        try:
-            linker = table(read_toml(path), "target", target).get("linker")
-        except TomlError:
-            continue  # Cargo would refuse the file too; the project probe reports ours
+    # Cargo looks for its config from the directory it runs in: maturin runs it in the project
+    for path, data in cargo_config(project(ctx).root or ctx.cwd, ctx.env):
+        linker = table(data, "target", target).get("linker")
         if isinstance(linker, str) and linker:
             return linker, str(path)
     return None, ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from doctor.context import Context
 from doctor.maturin_tool import maturin, requirement
-from doctor.model import Detected, ProbeResult, Severity, Status
+from doctor.model import Detected, ProbeResult, Severity, Status, status_of
 from doctor.project import project, table
 from doctor.versions import policy
 
@@ -61,6 +61,6 @@ def probe(ctx: Context) -> ProbeResult:
         )
     if not detected:
         return ProbeResult(ID, Status.OK, summary, facts, (ran,))
-    status = Status.FAIL if any(d.severity is Severity.FAIL for d in detected) else Status.WARN
+    status = status_of(detected)
     reasons = "; ".join(d.details["reason"] for d in detected)
     return ProbeResult(ID, status, f"{summary}: {reasons}", facts, (ran,), tuple(detected))

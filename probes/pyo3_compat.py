@@ -8,7 +8,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from doctor.context import Context
 from doctor.interpreter import interpreter
-from doctor.model import Detected, ProbeResult, Severity, Status
+from doctor.model import Detected, ProbeResult, Severity, Status, status_of
 from doctor.project import project, table
 
 ID = "pyo3_compat"
@@ -87,7 +87,5 @@ def probe(ctx: Context) -> ProbeResult:
     summary = f"Python {shown}; requires-python {requires or 'not set'}; abi3 {abi3}"
     if notes:
         summary += f" ({'; '.join(notes)})"
-    status = Status.OK
-    if found:
-        status = Status.FAIL if any(d.severity is Severity.FAIL for d in found) else Status.WARN
+    status = status_of(found)
     return ProbeResult(ID, status, summary, facts, (), tuple(found))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from doctor.context import Context
 from doctor.interpreter import interpreter
-from doctor.model import Detected, ProbeResult, Severity, Status
+from doctor.model import Detected, ProbeResult, Severity, Status, status_of
 from doctor.project import project
 from doctor.toolchain import pointer_bits, rustc
 from doctor.versions import policy
@@ -93,7 +93,5 @@ def probe(ctx: Context) -> ProbeResult:
     if rust_bits and rust_bits != info["pointer_bits"]:
         facts["rust_bits"] = rust_bits
         found.append(Detected("arch-mismatch", Severity.FAIL))
-    status = Status.OK
-    if found:
-        status = Status.FAIL if any(d.severity is Severity.FAIL for d in found) else Status.WARN
+    status = status_of(found)
     return ProbeResult(ID, status, summary, facts, interp.evidence, tuple(found))

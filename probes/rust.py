@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 
-from doctor.context import Context
+from doctor.context import Context, cargo_home
 from doctor.model import Detected, ProbeResult, Severity, Status
 from doctor.proc import run_tool
 from doctor.project import project
@@ -37,7 +37,7 @@ def probe(ctx: Context) -> ProbeResult:
     rust = rustc(ctx)
     proj = project(ctx)
     cargo = run_tool(["cargo", "-V"], ctx.env, cwd=str(proj.root) if proj.root else None)
-    cargo_bin = os.path.join(ctx.env.get("CARGO_HOME") or os.path.expanduser("~/.cargo"), "bin")
+    cargo_bin = str(cargo_home(ctx.env) / "bin")
     toolchain, chosen_by = toolchain_override(ctx)
     facts = {
         "rust_toolchain": toolchain or None,

@@ -59,3 +59,34 @@ def test_linker_printing_invalid_utf8_is_read_with_replacement(pyo3_project, sta
     linker = result(run(pyo3_project(), ("linker",), PATH=staged_path(extra={"cc": cc})), "linker")
     assert linker.status is Status.OK
     assert "\ufffd" in linker.summary
+
+
+def _host() -> str:
+    import subprocess
+
+    from doctor.toolchain import parse_rustc_vv
+
+    return parse_rustc_vv(subprocess.run(["rustc", "-vV"], capture_output=True, text=True).stdout)[
+        1
+    ]
+
+
+def test_cargo_reads_config_before_config_toml(pyo3_project, staged_path):
+    host = _host()
+    root = pyo3_project(
+        extra={
+            ".cargo/config": f'[target.{host}]\nlinker = "old-name-ld"\n',
+            ".cargo/config.toml": f'[target.{host}]\nlinker = "new-name-ld"\n',
+        }
+    )
+    linker = result(run(root, ("linker",), PATH=staged_path()), "linker")
+    assert "old-name-ld" in linker.summary
+
+
+def test_global_cargo_config_under_home(pyo3_project, staged_path, tmp_path):
+    home = tmp_path / "home"
+    (home / ".cargo").mkdir(parents=True)
+    (home / ".cargo" / "config.toml").write_text(f'[target.{_host()}]\nlinker = "home-ld"\n')
+    env = {"HOME": str(home), "RUSTUP_HOME": os.path.expanduser("~/.rustup")}
+    linker = result(run(pyo3_project(), ("linker",), PATH=staged_path(), **env), "linker")
+    assert "home-ld" in linker.summary and str(home) in linker.summary
