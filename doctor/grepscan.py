@@ -13,7 +13,6 @@ from __future__ import annotations
 import codecs
 import os
 import shutil
-import subprocess
 from typing import BinaryIO
 
 from doctor.matcher import (
@@ -28,6 +27,8 @@ from doctor.matcher import (
     refuse_binary,
 )
 from doctor.matcher import _Scanner as Scanner
+from doctor.model import Evidence
+from doctor.proc import finish, spawn
 
 MIN_BYTES = 4 << 20  # below this a grep child costs more than it saves
 WINDOW = 16 * 1024  # bytes read around a hit for its context lines
@@ -53,21 +54,17 @@ def grep_scan(matcher: Matcher, stream: BinaryIO, min_bytes: int = MIN_BYTES) ->
     for anchor in ANCHORS:
         argv += ["-e", anchor.decode("ascii")]
     env = {**os.environ, "LC_ALL": "C"}  # bytes, not characters: faster and never "invalid"
-    proc = subprocess.Popen(
-        [*argv, "--", path],
-        stdout=subprocess.PIPE,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = spawn([*argv, "--", path], env)
+    if isinstance(proc, Evidence):
+        return None
     try:
         with open(path, "rb") as log:
             scan = _Grepped(matcher, log).run(proc.stdout)  # type: ignore[arg-type]
-    finally:
-        proc.stdout.close()  # type: ignore[union-attr]
-        proc.kill()
-        code = proc.wait()
-    return scan if code in (0, 1, -9) else None
+    except BaseException:
+        finish(proc)
+        raise
+    # grep's output was read to its end: it is exiting; 0 and 1 are "found" and "not found"
+    return scan if finish(proc, grace=5.0) in (0, 1) else None
 
 
 class _Grepped(Scanner):

@@ -87,6 +87,24 @@ def _start(
     return proc
 
 
+def spawn(
+    argv: Sequence[str], env: Mapping[str, str], cwd: str | None = None
+) -> subprocess.Popen[bytes] | Evidence:
+    """Start a tool whose output the caller reads itself (stdout and stderr together); the
+    caller must end with finish(). Evidence instead when it could not start."""
+    return _start(tuple(argv), env, cwd)
+
+
+def finish(proc: subprocess.Popen[bytes], grace: float = 0.0) -> int:
+    """End a spawned tool and return its exit code: it gets `grace` seconds to exit on its own
+    (its output was read to the end), then it is killed with its group."""
+    if grace:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=grace)
+    _finish(proc)
+    return proc.wait()
+
+
 def _finish(proc: subprocess.Popen[bytes], close: bool = True) -> None:
     """Stop tracking a tool that is done, or kill it if it is not: an exception on the way out
     (Ctrl-C, a failing output callback) would otherwise leave it running in its own session,
