@@ -8,16 +8,14 @@ imported only on the interactive path, so `--json`, `check` and `diagnose` never
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
 from collections.abc import Sequence
 from typing import Callable
 
-from doctor import __version__
 from doctor.exitcodes import ExitCode
+from doctor.failures import PROG, crash_log, error_line, quiet_threads, silence_stdout
 
-PROG = "pyo3-doctor"
 FORMATS = ("text", "json", "github")
 
 
@@ -268,69 +266,15 @@ def run(argv: Sequence[str] | None = None) -> int:
     return COMMANDS[args.command or "check"](args)
 
 
-_THREAD_ERRORS: list[BaseException] = []
-
-
-def _quiet_threads() -> None:
-    """A worker thread that raises (a prefetch, a probe runner) must not print a traceback:
-    the main thread meets the same error when it needs the result and reports it in one
-    line; the thread's exception goes into the crash log."""
-    import threading
-
-    def keep(args: threading.ExceptHookArgs) -> None:
-        if args.exc_value is not None and not isinstance(args.exc_value, SystemExit):
-            _THREAD_ERRORS.append(args.exc_value)
-
-    threading.excepthook = keep
-
-
-def _crash_log(exc: BaseException) -> str:
-    import datetime
-    import platform
-    import traceback
-
-    from platformdirs import user_log_dir
-
-    folder = user_log_dir(PROG, appauthor=False)
-    os.makedirs(folder, exist_ok=True)
-    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-    path = os.path.join(folder, f"crash-{stamp}-{os.getpid()}.log")
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write(f"{PROG} {__version__}\nPython {sys.version}\n{platform.platform()}\n")
-        fh.write(f"argv: {sys.argv!r}\n\n")
-        fh.write("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
-        for other in _THREAD_ERRORS:
-            fh.write("\nin a worker thread:\n")
-            fh.write("".join(traceback.format_exception(type(other), other, other.__traceback__)))
-    return path
-
-
-def _error(message: str) -> None:
-    from doctor.textsafe import clean_line
-
-    sys.stderr.write(f"{PROG}: error: {clean_line(message)}\n")
-
-
-def _silence_stdout() -> None:
-    """The reader went away (`| head`): send what is still buffered, and the exit flush,
-    to /dev/null rather than into an "Exception ignored" message on stderr."""
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.__stdout__.fileno())
-        os.close(devnull)
-    with contextlib.suppress(OSError):
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-
-
 def main(argv: list[str] | None = None) -> int:
-    _quiet_threads()
+    quiet_threads()
     try:
         code = int(run(argv))
         # a closed pipe shows up here, inside the handlers below, not at interpreter exit
         sys.stdout.flush()
         return code
     except UsageError as exc:
-        _error(str(exc))
+        error_line(str(exc))
         return ExitCode.USAGE
     except KeyboardInterrupt:
         from doctor.proc import kill_all
@@ -340,14 +284,14 @@ def main(argv: list[str] | None = None) -> int:
         return ExitCode.INTERRUPTED
     except BrokenPipeError:
         # nothing more to say, and nobody to say it to
-        _silence_stdout()
+        silence_stdout()
         return ExitCode.OK
     except Exception as exc:
         try:
-            where = f"; details in {_crash_log(exc)}"
+            where = f"; details in {crash_log(exc)}"
         except Exception:
             where = ""
-        _error(f"internal error: {type(exc).__name__}: {exc}{where}")
+        error_line(f"internal error: {type(exc).__name__}: {exc}{where}")
         return ExitCode.INTERNAL
     finally:
         from doctor.proc import kill_all
@@ -357,6 +301,6 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 stream.flush()
             except BrokenPipeError:
-                _silence_stdout()
+                silence_stdout()
             except (OSError, ValueError):
                 pass
