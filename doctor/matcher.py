@@ -62,6 +62,11 @@ ANCHORS = (
     b"architecture (",
     b"cross-compil",
     b"manylinux compliant",
+    # performance reports are prose: the GIL held through Rust work, call overhead
+    b"GIL",
+    b"allow_threads",
+    b"overhead",
+    b"slower",
 )
 
 
