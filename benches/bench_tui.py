@@ -27,14 +27,30 @@ TITLES = ("Project files", "Rust toolchain", "C linker", "Built extension")
 
 
 def screen(session: str) -> str:
-    return subprocess.run(["tmux", "capture-pane", "-t", session, "-p"], capture_output=True,
-                          text=True, check=False).stdout
+    return subprocess.run(
+        ["tmux", "capture-pane", "-t", session, "-p"], capture_output=True, text=True, check=False
+    ).stdout
 
 
 def one_run(root: Path, session: str) -> tuple[float, list[float], float]:
     start = time.perf_counter()
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30",
-                    "-c", str(root), f"{sys.executable} -m doctor"], check=True)
+    subprocess.run(
+        [
+            "tmux",
+            "new-session",
+            "-d",
+            "-s",
+            session,
+            "-x",
+            "100",
+            "-y",
+            "30",
+            "-c",
+            str(root),
+            f"{sys.executable} -m doctor",
+        ],
+        check=True,
+    )
     first, steps, last_count = None, [], -1
     while time.perf_counter() - start < 30:
         text = screen(session)
@@ -74,11 +90,15 @@ def main() -> int:
             firsts.append(first)
             dones.append(done)
             updates.append(len(steps))
-    print(f"first paint (every title on screen): median {statistics.median(firsts):.2f} s, "
-          f"worst {max(firsts):.2f} s   (target <= 0.5 s)")
+    print(
+        f"first paint (every title on screen): median {statistics.median(firsts):.2f} s, "
+        f"worst {max(firsts):.2f} s   (target <= 0.5 s)"
+    )
     print(f"all checks finished:                 median {statistics.median(dones):.2f} s")
-    print(f"distinct screens while rows fill in: median {statistics.median(updates):.0f} "
-          "(1 would mean all at the end)")
+    print(
+        f"distinct screens while rows fill in: median {statistics.median(updates):.0f} "
+        "(1 would mean all at the end)"
+    )
     return 0
 
 
