@@ -102,3 +102,31 @@ def test_declarative_module_mismatch(pyo3_project, venv, cargo_target_dir):
     assert static.detected[0].details["pymodule_name"] == "elsewhere"
     assert static.detected[0].location == "src/lib.rs:4"
     assert IMPORT_ERROR in check(root, venv, artifact).facts["import_error"]
+
+
+def test_wrong_calls_into_a_real_module_are_diagnosed(pyo3_project, venv, cargo_target_dir):
+    """What PyO3 itself raises for a call that does not fit the signature, read back by diagnose."""
+    import io
+
+    from doctor.diagnose import matcher
+
+    build(pyo3_project, venv, cargo_target_dir, name="calls", lib="calls")
+    python = str(venv / "bin" / "python")
+    wrong_type = subprocess.run(
+        [python, "-c", "import calls; calls.double('seven')"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "TypeError" in wrong_type.stderr
+    scan = matcher().scan(io.BytesIO(wrong_type.stderr.encode()))
+    assert [h.entry.id for h in scan.hits][:1] == ["signature-mismatch"], wrong_type.stderr
+    too_many = subprocess.run(
+        [python, "-c", "import calls; calls.double(1, 2)"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    # PyO3 says "takes 1 positional arguments" (plural) where CPython would say "argument"
+    scan = matcher().scan(io.BytesIO(too_many.stderr.encode()))
+    assert [h.entry.id for h in scan.hits][:1] == ["signature-mismatch"], too_many.stderr
