@@ -5,6 +5,7 @@ All builds share the session's CARGO_TARGET_DIR and pyo3 "0.27", so PyO3 compile
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import pytest
 from support import clean_env
 
 from doctor.context import Context, detect_platform
+from doctor.diagnose import matcher
 from probes import artifact, module_name
 
 pytestmark = [
@@ -82,6 +84,10 @@ def test_lib_name_mismatch_maturin_warns_python_refuses_static_check_agrees(
     assert IMPORT_ERROR in built.facts["import_error"]
     assert "(PyInit_libname)" in built.facts["import_error"]
     assert "exports PyInit_other" in built.summary
+    # the real ImportError, pasted into diagnose, names the same cause
+    scan = matcher().scan(io.BytesIO(built.facts["import_error"].encode()))
+    assert [h.entry.id for h in scan.hits][:1] == ["module-name-mismatch"]
+    assert scan.hits[0].groups.get("module_name") in (None, "libname")
 
 
 def test_declarative_module_mismatch(pyo3_project, venv, cargo_target_dir):
@@ -106,10 +112,6 @@ def test_declarative_module_mismatch(pyo3_project, venv, cargo_target_dir):
 
 def test_wrong_calls_into_a_real_module_are_diagnosed(pyo3_project, venv, cargo_target_dir):
     """What PyO3 itself raises for a call that does not fit the signature, read back by diagnose."""
-    import io
-
-    from doctor.diagnose import matcher
-
     build(pyo3_project, venv, cargo_target_dir, name="calls", lib="calls")
     python = str(venv / "bin" / "python")
     wrong_type = subprocess.run(
