@@ -120,6 +120,12 @@ class Report:
     findings: tuple[Finding, ...]  # fail before warn, then registry or log order
 
     @property
+    def counts(self) -> tuple[int, int]:
+        """(findings at fail, findings at warn): every summary line says these."""
+        fails = sum(f.severity is Severity.FAIL for f in self.findings)
+        return fails, len(self.findings) - fails
+
+    @property
     def status(self) -> Status:
         severities = {f.severity for f in self.findings}
         if Severity.FAIL in severities:

@@ -89,6 +89,5 @@ def render(report: Report, log_file: str | None = None, out: TextIO | None = Non
     out = out or sys.stdout
     for line in annotations(report, log_file):
         out.write(line + "\n")
-    fails = sum(f.severity is Severity.FAIL for f in report.findings)
-    warns = len(report.findings) - fails
+    fails, warns = report.counts
     out.write(f"pyo3-doctor: {fails} failing, {warns} warning\n")

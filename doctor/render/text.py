@@ -15,22 +15,22 @@ from rich.text import Text
 
 from doctor.model import Finding, ProbeResult, Report, Severity, Status
 from doctor.render.fixes import fix_line
+from doctor.render.marks import MARKS
 from doctor.textsafe import clean, clean_line
 
-MARKS = {
-    Status.OK: ("[✓]", "green"),
-    Status.WARN: ("[!]", "yellow"),
-    Status.FAIL: ("[✗]", "red"),
-    Status.SKIP: ("[-]", "dim"),
-    Status.CRASH: ("[☠]", "magenta"),
-    Status.TIMEOUT: ("[⏱]", "magenta"),
+STYLES = {
+    Status.OK: "green",
+    Status.WARN: "yellow",
+    Status.FAIL: "red",
+    Status.SKIP: "dim",
+    Status.CRASH: "magenta",
+    Status.TIMEOUT: "magenta",
 }
 EVIDENCE_LINES = 12
 
 
 def _probe_line(result: ProbeResult, title: str, verbose: bool) -> Text:
-    mark, style = MARKS[result.status]
-    line = Text(f"{mark} ", style=style)
+    line = Text(f"{MARKS[result.status]} ", style=STYLES[result.status])
     line.append(f"{title}: ", style="bold")
     line.append(clean_line(result.summary))
     if verbose:
@@ -82,8 +82,7 @@ def print_finding(console: Console, finding: Finding, shell: str) -> None:
 
 
 def summary_line(report: Report) -> Text:
-    fails = sum(f.severity is Severity.FAIL for f in report.findings)
-    warns = len(report.findings) - fails
+    fails, warns = report.counts
     if not report.findings:
         return Text(f"No problems found in {len(report.probes)} checks.", style="green")
     style = "red" if fails else "yellow"

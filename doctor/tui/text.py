@@ -12,18 +12,11 @@ from collections.abc import Iterable
 from rich.text import Text
 
 from doctor.knowledge import Entry
-from doctor.model import Finding, FixStep, ProbeResult, Severity, Status
+from doctor.model import Finding, FixStep, ProbeResult, Severity
 from doctor.render.fixes import fix_line, template_line
+from doctor.render.marks import MARKS
 from doctor.textsafe import clean, clean_line
 
-MARKS = {
-    Status.OK: "[✓]",
-    Status.WARN: "[!]",
-    Status.FAIL: "[✗]",
-    Status.SKIP: "[-]",
-    Status.CRASH: "[☠]",
-    Status.TIMEOUT: "[⏱]",
-}
 RUNNING_MARK = "[…]"
 OUTPUT_LINES = 40  # evidence output shown per tool run; the rest is counted
 

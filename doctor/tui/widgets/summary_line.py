@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from doctor.model import Report, Severity
+from doctor.model import Report
 
 
 class SummaryLine(Static):
@@ -15,8 +15,7 @@ class SummaryLine(Static):
             self.add_class("-running")
             self.update(Text(f"pyo3-doctor · checking… {done} of {total} done"))
             return
-        fails = sum(f.severity is Severity.FAIL for f in report.findings)
-        warns = len(report.findings) - fails
+        fails, warns = report.counts
         if not report.findings:
             self.add_class("-ok")
             self.update(Text(f"pyo3-doctor · no problems found in {total} checks"))
