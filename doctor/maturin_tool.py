@@ -74,7 +74,7 @@ class MaturinRequirement:
     specifier: SpecifierSet
 
 
-def requirement(proj: Project) -> tuple[str, MaturinRequirement] | None:
+def requirement(proj: Project) -> MaturinRequirement | None:
     """The maturin requirement in [build-system] requires, as written and parsed."""
     for text in proj.build_requires:
         found = _REQUIREMENT.match(text)
@@ -84,5 +84,5 @@ def requirement(proj: Project) -> tuple[str, MaturinRequirement] | None:
             specifier = SpecifierSet(found.group("spec").strip())
         except InvalidSpecifier:
             continue
-        return text.strip(), MaturinRequirement(text.strip(), specifier)
+        return MaturinRequirement(text.strip(), specifier)
     return None

@@ -90,7 +90,7 @@ def probe(ctx: Context) -> ProbeResult:
     }
     found: list[Detected] = []
     pyo3_env = pyo3 >= rules.pyo3_extension_module_env_since
-    written, req = requirement(proj) or ("", None)
+    req = requirement(proj)
     pinned_old = bool(
         req
         and req.specifier
@@ -111,7 +111,7 @@ def probe(ctx: Context) -> ProbeResult:
         elif pinned_old:
             why = (
                 f"PyO3 {pyo3} needs maturin {env_since} or later to skip libpython, and "
-                f"pyproject.toml pins {written}."
+                f"pyproject.toml pins {req.text}."
             )
         elif maturin is not None and maturin < rules.maturin_false_extension_warning_fixed:
             found.append(

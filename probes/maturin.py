@@ -15,7 +15,8 @@ FACTS = ("maturin", "maturin_version", "maturin_requirement", "maturin_env_versi
 
 def probe(ctx: Context) -> ProbeResult:
     proj = project(ctx)
-    written, req = requirement(proj) or ("maturin", None)
+    req = requirement(proj)
+    written = req.text if req else "maturin"
     tool = maturin(ctx)
     exe, ran, in_env = tool.exe, tool.evidence, tool.env_version
     facts = {"maturin": exe, "maturin_env_version": in_env, "maturin_requirement": written}
