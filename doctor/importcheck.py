@@ -61,7 +61,24 @@ def import_argv(ctx: Context) -> tuple[str, ...] | None:
     return (python, "-c", IMPORT, layout.module_name, extra)
 
 
+def known_absent(ctx: Context, argv: tuple[str, ...]) -> Evidence | None:
+    """The interpreter's own look-up, when it already says the import would find nothing.
+
+    Only a module with no built file in the source folder qualifies (that one is imported
+    from there), and only a top-level name was looked up: the interpreter imports nothing.
+    """
+    name, extra = argv[3], argv[4]
+    interp = interpreter(ctx)
+    lookup = (interp.info or {}).get("lookup") or {}
+    if extra or lookup.get("name") != name.partition(".")[0] or lookup.get("origin"):
+        return None
+    return interp.evidence[0] if interp.evidence else None
+
+
 def run_import(ctx: Context, argv: tuple[str, ...]) -> tuple[dict, Evidence]:
+    absent = known_absent(ctx, argv)
+    if absent is not None:
+        return {"origin": None}, absent
     ran = run_tool(argv, ctx.env, cwd=os.path.abspath(os.sep), timeout=IMPORT_TIMEOUT)
     shown = Evidence((*argv[:2], "<import>", *argv[3:]), ran.exit_code, ran.output, ran.note)
     try:

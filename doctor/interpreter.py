@@ -17,25 +17,45 @@ from doctor.context import Context
 from doctor.model import Evidence
 from doctor.proc import run_tool, which
 
-# Runs inside the target interpreter (any CPython/PyPy/GraalPy 3.6+): one JSON line.
+# Runs inside the target interpreter (any CPython/PyPy/GraalPy 3.6+) and prints one JSON line.
+# Kept cheap, as it is on the critical path: no `platform` and no `importlib.metadata` (together
+# they cost more than the sysconfig dump). One optional line on stdin names a top-level module
+# to look up without importing it, so the import check can be skipped when nothing is there.
 INSPECT = r"""
-import json, os, platform, struct, sys, sysconfig
+import json, os, struct, sys, sysconfig
 v = sysconfig.get_config_var
-def has_dist(name):
+def dist_version(name):
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for found in names:
+            stem, dot, kind = found.rpartition(".")
+            dist, dash, version = stem.partition("-")
+            if kind == "dist-info" and dash and dist.lower().replace("-", "_") == name:
+                return version
+    return None
+def lookup(name):
+    if not name.isidentifier():
+        return None
     try:
-        from importlib import metadata
-        return metadata.version(name)
+        from importlib.util import find_spec
+        spec = find_spec(name)
+        return {"name": name, "origin": spec and (spec.origin or "namespace")}
     except Exception:
         return None
+impl = sys.implementation.name
+machine = os.uname().machine if hasattr(os, "uname") else __import__("platform").machine()
 inc = v("INCLUDEPY") or sysconfig.get_paths().get("include") or ""
 libdir, ldlib = v("LIBDIR") or "", v("LDLIBRARY") or ""
 print(json.dumps({
-  "implementation": platform.python_implementation(),
+  "implementation": {"cpython": "CPython", "pypy": "PyPy", "graalpy": "GraalVM"}.get(impl, impl),
   "version": "%d.%d.%d" % sys.version_info[:3],
   "executable": sys.executable,
   "prefix": sys.prefix, "base_prefix": getattr(sys, "base_prefix", sys.prefix),
   "pointer_bits": struct.calcsize("P") * 8,
-  "machine": platform.machine(), "platform": sysconfig.get_platform(),
+  "machine": machine, "platform": sysconfig.get_platform(),
   "gil_disabled": v("Py_GIL_DISABLED") == 1, "abiflags": getattr(sys, "abiflags", ""),
   "shared": bool(v("Py_ENABLE_SHARED")) or bool(v("PYTHONFRAMEWORK")),
   "ldversion": v("LDVERSION") or "", "libdir": libdir, "ldlibrary": ldlib,
@@ -43,7 +63,8 @@ print(json.dumps({
   "include_dir": inc, "python_h": os.path.exists(os.path.join(inc, "Python.h")),
   "ext_suffix": v("EXT_SUFFIX") or "", "soabi": v("SOABI") or "",
   "scripts": sysconfig.get_path("scripts"),
-  "maturin": has_dist("maturin"),
+  "maturin": dist_version("maturin"),
+  "lookup": lookup(sys.stdin.readline().strip() if sys.stdin else ""),
 }))
 """
 

@@ -13,13 +13,14 @@ import os
 
 from doctor.context import Context
 from doctor.interpreter import INSPECT, choose
-from doctor.proc import prestart, which
+from doctor.proc import feed, prestart, which
 
 
 def prefetch(ctx: Context) -> None:
     python, _ = choose(ctx)
+    inspect = ([python, "-c", INSPECT], ctx.env, os.path.abspath(os.sep))
     if python and os.path.exists(python):
-        prestart([python, "-c", INSPECT], ctx.env, os.path.abspath(os.sep))
+        prestart(*inspect, feed=True)
     if not any(k.startswith("CARGO_TARGET_") and k.endswith("_LINKER") for k in ctx.env):
         prestart(["cc", "--version"], ctx.env)
     maturin = which("maturin", ctx.env)
@@ -31,7 +32,11 @@ def prefetch(ctx: Context) -> None:
     # starting it early saves on two cores.
     from doctor.project import project
 
-    root = project(ctx).root
-    cwd = str(root) if root else None
+    proj = project(ctx)
+    cwd = str(proj.root) if proj.root else None
     prestart(["rustc", "-vV"], ctx.env, cwd)
     prestart(["cargo", "-V"], ctx.env, cwd)
+    # The interpreter looks the module up while it runs anyway: when nothing by that name is
+    # there, the import check (a second interpreter start) is not needed.
+    name = proj.layout.module_name.partition(".")[0] if proj.layout else ""
+    feed(*inspect, name + "\n")

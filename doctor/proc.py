@@ -64,7 +64,7 @@ def kill_all() -> None:
 
 
 def _start(
-    argv: tuple[str, ...], env: Mapping[str, str], cwd: str | None
+    argv: tuple[str, ...], env: Mapping[str, str], cwd: str | None, stdin_pipe: bool = False
 ) -> subprocess.Popen[bytes] | Evidence:
     """Start argv in its own session, or say why it could not start."""
     exe = argv[0] if os.sep in argv[0] else which(argv[0], env)
@@ -75,7 +75,7 @@ def _start(
             (exe, *argv[1:]),
             env=dict(env),
             cwd=cwd,
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.PIPE if stdin_pipe else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -127,20 +127,39 @@ def _key(argv: tuple[str, ...], env: Mapping[str, str], cwd: str | None) -> tupl
     return (argv, env.get("PATH", ""), cwd)
 
 
-def prestart(argv: Sequence[str], env: Mapping[str, str], cwd: str | None = None) -> None:
+def prestart(
+    argv: Sequence[str], env: Mapping[str, str], cwd: str | None = None, feed: bool = False
+) -> None:
     """Start a tool now that a probe will ask for later, so start-up hides behind it.
 
     The probe's run_tool with the same argv, PATH and cwd collects it under the probe's own
-    deadline; one nobody collects is killed at exit with the rest (kill_all).
+    deadline; one nobody collects is killed at exit with the rest (kill_all). With `feed`, its
+    stdin stays open for one later feed() (a tool run directly reads an empty stdin instead).
     """
     argv = tuple(argv)
     key = _key(argv, env, cwd)
     with _live_lock:
         if key in _prestarted:
             return
-    started = _start(argv, env, cwd)
+    started = _start(argv, env, cwd, stdin_pipe=feed)
     with _live_lock:
         _prestarted[key] = started
+
+
+def feed(argv: Sequence[str], env: Mapping[str, str], cwd: str | None, text: str) -> None:
+    """Write `text` to a tool prestarted with `feed`, and close its stdin."""
+    with _live_lock:
+        proc = _prestarted.get(_key(tuple(argv), env, cwd))
+    if isinstance(proc, subprocess.Popen):
+        _close_stdin(proc, text.encode("utf-8", errors="replace"))
+
+
+def _close_stdin(proc: subprocess.Popen[bytes], text: bytes = b"") -> None:
+    if proc.stdin is not None and not proc.stdin.closed:
+        with contextlib.suppress(OSError, ValueError):
+            proc.stdin.write(text)
+        with contextlib.suppress(OSError, ValueError):
+            proc.stdin.close()
 
 
 def _collect(proc: subprocess.Popen[bytes], limit: float) -> tuple[bytes, int, bool, bool]:
@@ -159,6 +178,7 @@ def _collect(proc: subprocess.Popen[bytes], limit: float) -> tuple[bytes, int, b
             kept.extend(chunk[:room])
             dropped += max(0, len(chunk) - room)
 
+    _close_stdin(proc)  # never left waiting for a feed() that is not coming
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
     timed_out = False

@@ -50,7 +50,9 @@ def probe(ctx: Context) -> ProbeResult:
     facts: dict = {"import_name": name, "expected_symbol": f"PyInit_{ext}"}
     missing = str(answer.get("error", "")).startswith("ModuleNotFoundError")
     if built is None and (missing or not answer.get("error")):
-        return ProbeResult(ID, Status.SKIP, f"{name} is not built or installed yet", facts)
+        return ProbeResult(
+            ID, Status.SKIP, f"{name} is not built or installed yet", facts, (evidence,)
+        )
     found: list[Detected] = []
     notes: list[str] = []
     if built is not None:

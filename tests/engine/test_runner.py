@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from types import SimpleNamespace
 
@@ -10,7 +11,7 @@ import pytest
 from doctor.context import Context
 from doctor.engine import build_report, run_probes
 from doctor.model import ProbeResult, Status
-from doctor.proc import run_tool, stream_tool
+from doctor.proc import feed, prestart, run_tool, stream_tool
 
 
 def fake(probe_id: str, body):
@@ -97,3 +98,16 @@ def test_a_tool_whose_reader_is_interrupted_is_killed_with_its_group(tmp_path):
     assert time.monotonic() - started < 5
     time.sleep(2.5)
     assert not marker.exists(), "the interrupted tool's process group survived"
+
+
+@pytest.mark.parametrize("text", ["", "bench\n"])
+def test_a_prestarted_tool_reads_what_it_is_fed_and_never_waits_for_more(text):
+    env = ctx().env
+    argv = [sys.executable, "-c", "import sys; print(repr(sys.stdin.read()))"]
+    prestart(argv, env, feed=True)
+    if text:
+        feed(argv, env, None, text)
+    started = time.monotonic()
+    ran = run_tool(argv, env, timeout=5)  # not fed: collecting it closes its stdin
+    assert time.monotonic() - started < 4
+    assert (ran.exit_code, ran.output.strip()) == (0, repr(text))

@@ -16,6 +16,7 @@ from support import clean_env
 
 from doctor.context import Context, detect_platform
 from doctor.diagnose import matcher
+from doctor.prefetch import prefetch
 from probes import artifact, module_name
 
 pytestmark = [
@@ -48,9 +49,12 @@ def develop(root: Path, venv: Path, target: Path) -> subprocess.CompletedProcess
     )
 
 
-def check(root: Path, venv: Path, probe):
+def check(root: Path, venv: Path, probe, prefetched: bool = False):
+    """Run one probe; `prefetched` starts the tools first, as the CLI does."""
     env = clean_env(VIRTUAL_ENV=str(venv))
     ctx = Context(env=env, cwd=root, platform=detect_platform(), project_dir=root, timeout=30)
+    if prefetched:
+        prefetch(ctx)
     return probe.probe(ctx)
 
 
@@ -83,11 +87,23 @@ def test_lib_name_mismatch_maturin_warns_python_refuses_static_check_agrees(
     built = check(root, venv, artifact)
     assert IMPORT_ERROR in built.facts["import_error"]
     assert "(PyInit_libname)" in built.facts["import_error"]
+    # the interpreter's look-up finds the module, so the import is still tried for real
+    assert check(root, venv, artifact, prefetched=True).facts == built.facts
     assert "exports PyInit_other" in built.summary
     # the real ImportError, pasted into diagnose, names the same cause
     scan = matcher().scan(io.BytesIO(built.facts["import_error"].encode()))
     assert [h.entry.id for h in scan.hits][:1] == ["module-name-mismatch"]
     assert scan.hits[0].groups.get("module_name") in (None, "libname")
+
+
+def test_a_module_never_built_is_looked_up_not_imported(pyo3_project, venv):
+    root = pyo3_project(name="never-built", lib="never_built")
+    for prefetched in (False, True):
+        result = check(root, venv, artifact, prefetched)
+        assert result.status.value == "skip"
+        assert result.summary == "never_built is not built or installed yet"
+        ran = result.evidence[0].argv[2]
+        assert ran == ("<inspect sysconfig>" if prefetched else "<import>")
 
 
 def test_declarative_module_mismatch(pyo3_project, venv, cargo_target_dir):
