@@ -131,11 +131,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _context(args: argparse.Namespace):  # -> Context (imported lazily)
-    from doctor.context import Context
-
+def _context(args: argparse.Namespace, probes: bool = True):  # -> Context (imported lazily)
     if args.project and not os.path.isdir(args.project):
         raise UsageError(f"--project {args.project}: no such directory")
+    if probes:
+        from doctor.prefetch import start_interpreter
+
+        # Before the context and the model are even imported: it is the slowest tool.
+        start_interpreter(args.python, os.environ, os.getcwd())
+    from doctor.context import Context
+
     return Context.from_process(timeout=args.timeout, python=args.python, project_dir=args.project)
 
 
@@ -180,11 +185,11 @@ def cmd_knowledge(args: argparse.Namespace) -> int:
 def cmd_fix(args: argparse.Namespace) -> int:
     from doctor.fix_command import run_fix
 
-    return run_fix(args, _context(args), UsageError)
+    return run_fix(args, _context(args, probes=False), UsageError)
 
 
 def cmd_diagnose(args: argparse.Namespace) -> int:
-    ctx = _context(args)
+    ctx = _context(args, probes=not args.no_probes)
     if not args.no_probes:
         from doctor.prefetch import prefetch
 

@@ -9,7 +9,6 @@ are gathered once, on first use, behind a per-key lock.
 from __future__ import annotations
 
 import os
-import platform
 import sys
 import threading
 from collections.abc import Mapping
@@ -83,7 +82,15 @@ def detect_platform(os_release: str = "/etc/os-release") -> Platform:
     elif system == "macos":
         manager = "brew"
     is_root = hasattr(os, "geteuid") and os.geteuid() == 0
-    return Platform(system, platform.machine(), distro, like, manager, is_root)
+    return Platform(system, _machine(), distro, like, manager, is_root)
+
+
+def _machine() -> str:
+    if hasattr(os, "uname"):
+        return os.uname().machine  # what platform.machine() says, without importing it
+    import platform
+
+    return platform.machine()
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import enum
+from typing import TYPE_CHECKING
 
-from doctor.model import Report, Severity
+if TYPE_CHECKING:  # the model loads after the first tools have started (doctor.prefetch)
+    from doctor.model import Report
 
 
 class ExitCode(enum.IntEnum):
@@ -16,6 +18,8 @@ class ExitCode(enum.IntEnum):
 
 
 def exit_code_for(report: Report, strict: bool = False) -> ExitCode:
+    from doctor.model import Severity
+
     severities = {f.severity for f in report.findings}
     if Severity.FAIL in severities or (strict and severities):
         return ExitCode.FINDINGS

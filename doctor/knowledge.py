@@ -44,14 +44,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from importlib import resources
+from functools import cached_property, lru_cache
 from re import Pattern
 from typing import Any
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
+from doctor.about import knowledge_files
 from doctor.model import Applicability, FixStep, Severity
 from doctor.tomlfile import parse_toml
 
@@ -88,6 +88,7 @@ PLATFORMS = {"any", "linux", "macos", "windows", "apt", "dnf", "apk", "pacman", 
 BUILTIN_PLACEHOLDERS = {"sudo"}
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 ID_SHAPE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+GROUP_NAME = re.compile(r"\(\?P<([A-Za-z_]\w*)>")
 
 
 class KnowledgeError(Exception):
@@ -125,12 +126,31 @@ class Entry:
     probes: tuple[str, ...]
     docs: tuple[str, ...]
     needles: tuple[str, ...]
-    patterns: tuple[Pattern[str], ...]
-    exclude: tuple[Pattern[str], ...]
+    pattern_texts: tuple[str, ...]
+    exclude_texts: tuple[str, ...]
     fixes: tuple[FixTemplate, ...]
     source_file: str
-    context: tuple[Pattern[str], ...] = ()
+    context_texts: tuple[str, ...] = ()
     alternatives: tuple[str, ...] = ()
+
+    # Compiled on first use: a check without a log never needs them, and compiling all of
+    # them costs more than reading the whole knowledge base.
+    @cached_property
+    def patterns(self) -> tuple[Pattern[str], ...]:
+        return _compile(self.pattern_texts, self.id)
+
+    @cached_property
+    def exclude(self) -> tuple[Pattern[str], ...]:
+        return _compile(self.exclude_texts, self.id)
+
+    @cached_property
+    def context(self) -> tuple[Pattern[str], ...]:
+        return _compile(self.context_texts, self.id)
+
+    @property
+    def group_names(self) -> set[str]:
+        """The named groups of the patterns, read without compiling them."""
+        return {name for text in self.pattern_texts for name in GROUP_NAME.findall(text)}
 
 
 def _strings(value: Any, where: str) -> tuple[str, ...]:
@@ -139,13 +159,13 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _compile(patterns: Iterable[str], where: str) -> tuple[Pattern[str], ...]:
+def _compile(patterns: Iterable[str], entry_id: str) -> tuple[Pattern[str], ...]:
     compiled = []
     for pattern in patterns:
         try:
             compiled.append(re.compile(pattern))
         except re.error as exc:
-            raise KnowledgeError(f"{where}: bad regex {pattern!r}: {exc}") from None
+            raise KnowledgeError(f"[{entry_id}]: bad regex {pattern!r}: {exc}") from None
     return tuple(compiled)
 
 
@@ -243,11 +263,11 @@ def parse_entries(text: str, source: str) -> dict[str, Entry]:
             probes=_strings(raw.get("probes", []), where),
             docs=_strings(raw.get("docs", []), where),
             needles=_strings(raw.get("needles", []), where),
-            patterns=_compile(_strings(raw.get("patterns", []), where), where),
-            exclude=_compile(_strings(raw.get("exclude", []), where), where),
+            pattern_texts=_strings(raw.get("patterns", []), where),
+            exclude_texts=_strings(raw.get("exclude", []), where),
             fixes=tuple(_fix(f, f"{where} fix {i}") for i, f in enumerate(raw.get("fix", []))),
             source_file=source,
-            context=_compile(_strings(raw.get("context", []), where), where),
+            context_texts=_strings(raw.get("context", []), where),
             alternatives=_strings(raw.get("alternatives", []), where),
         )
     return entries
@@ -262,8 +282,7 @@ def validate(entries: Mapping[str, Entry], known_facts: set[str], probe_ids: set
         for other in entry.alternatives:
             if other not in entries or other == entry.id:
                 raise KnowledgeError(f"[{entry.id}]: unknown alternative {other!r}")
-        groups = {name for p in entry.patterns for name in p.groupindex}
-        allowed = known_facts | groups | BUILTIN_PLACEHOLDERS
+        allowed = known_facts | entry.group_names | BUILTIN_PLACEHOLDERS
         used = set(PLACEHOLDER.findall(entry.why))
         for fix in entry.fixes:
             used |= fix.placeholders() | set(fix.requires)
@@ -278,9 +297,8 @@ def load() -> dict[str, Entry]:
     from probes import ALL, known_facts
 
     entries: dict[str, Entry] = {}
-    folder = resources.files("knowledge")
-    for item in sorted(folder.iterdir(), key=lambda p: p.name):
-        if not item.name.endswith(".toml") or item.name == "versions.toml":
+    for item in knowledge_files():
+        if item.name == "versions.toml":
             continue
         for entry_id, entry in parse_entries(item.read_text("utf-8"), item.name).items():
             if entry_id in entries:

@@ -11,7 +11,6 @@ Python-first project with its crate in `rust/`.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -191,6 +190,8 @@ def unknown_keys(tool: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
         if dashed in MATURIN_KEYS:
             found.append((key, dashed))
             continue
+        import difflib  # only for a key that is misspelt
+
         close = difflib.get_close_matches(dashed, sorted(MATURIN_KEYS), n=1, cutoff=0.75)
         found.append((key, close[0] if close else ""))
     return tuple(found)

@@ -10,17 +10,29 @@ tool nobody collects (the project names another linker, say) is killed at exit w
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from doctor.context import Context
-from doctor.interpreter import INSPECT, choose
 from doctor.proc import feed, prestart, which
+from doctor.target import INSPECT_CWD, choose_python, inspect_argv
+
+if TYPE_CHECKING:
+    from doctor.context import Context
+
+
+def start_interpreter(python: str | None, env: Mapping[str, str], cwd: str) -> str | None:
+    """Start the target interpreter's inspect script: the slowest tool, and first on the
+    critical path, so the CLI calls this before importing anything else."""
+    path, _ = choose_python(python, env, cwd, sys.platform == "win32")
+    if path and os.path.exists(path):
+        prestart(inspect_argv(path), env, INSPECT_CWD, feed=True)
+        return path
+    return None
 
 
 def prefetch(ctx: Context) -> None:
-    python, _ = choose(ctx)
-    inspect = ([python, "-c", INSPECT], ctx.env, os.path.abspath(os.sep))
-    if python and os.path.exists(python):
-        prestart(*inspect, feed=True)
+    python = start_interpreter(ctx.python, ctx.env, str(ctx.cwd))  # a no-op if started
     if not any(k.startswith("CARGO_TARGET_") and k.endswith("_LINKER") for k in ctx.env):
         prestart(["cc", "--version"], ctx.env)
     maturin = which("maturin", ctx.env)
@@ -36,7 +48,8 @@ def prefetch(ctx: Context) -> None:
     cwd = str(proj.root) if proj.root else None
     prestart(["rustc", "-vV"], ctx.env, cwd)
     prestart(["cargo", "-V"], ctx.env, cwd)
-    # The interpreter looks the module up while it runs anyway: when nothing by that name is
-    # there, the import check (a second interpreter start) is not needed.
-    name = proj.layout.module_name.partition(".")[0] if proj.layout else ""
-    feed(*inspect, name + "\n")
+    if python:
+        # The interpreter looks the module up while it runs anyway: when nothing by that name
+        # is there, the import check (a second interpreter start) is not needed.
+        name = proj.layout.module_name.partition(".")[0] if proj.layout else ""
+        feed(inspect_argv(python), ctx.env, INSPECT_CWD, name + "\n")

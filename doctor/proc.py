@@ -16,8 +16,10 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from doctor.model import Evidence
+if TYPE_CHECKING:
+    from doctor.model import Evidence
 
 OUTPUT_CAP = 64 * 1024
 DEFAULT_TIMEOUT = 10.0
@@ -38,6 +40,16 @@ def _remaining(timeout: float | None) -> float:
     if deadline is not None:
         limit = min(limit, deadline - time.monotonic())
     return max(limit, 0.01)
+
+
+def _evidence(
+    argv: tuple[str, ...], exit_code: int | None, output: str, note: str = ""
+) -> Evidence:
+    # Imported here, not at the top: the CLI starts the first tools before the model (and the
+    # dataclasses machinery under it) has loaded, to get them going sooner.
+    from doctor.model import Evidence
+
+    return Evidence(argv, exit_code, output, note=note)
 
 
 def which(name: str, env: Mapping[str, str]) -> str | None:
@@ -69,7 +81,7 @@ def _start(
     """Start argv in its own session, or say why it could not start."""
     exe = argv[0] if os.sep in argv[0] else which(argv[0], env)
     if exe is None:
-        return Evidence(argv, None, "", note=f"{argv[0]} not found on PATH")
+        return _evidence(argv, None, "", note=f"{argv[0]} not found on PATH")
     try:
         proc = subprocess.Popen(
             (exe, *argv[1:]),
@@ -81,7 +93,7 @@ def _start(
             start_new_session=True,
         )
     except OSError as exc:
-        return Evidence(argv, None, "", note=f"could not start {argv[0]}: {exc.strerror or exc}")
+        return _evidence(argv, None, "", note=f"could not start {argv[0]}: {exc.strerror or exc}")
     with _live_lock:
         _live.add(proc)
     return proc
@@ -205,7 +217,7 @@ def run_tool(
         proc = _prestarted.pop(_key(argv, env, cwd), None)
     if proc is None:
         proc = _start(argv, env, cwd)
-    if isinstance(proc, Evidence):
+    if not isinstance(proc, subprocess.Popen):
         return proc
     drained = False
     try:
@@ -214,8 +226,8 @@ def run_tool(
         _finish(proc, close=drained)
     text = _decode(out, dropped)
     if timed_out:
-        return Evidence(argv, None, text, note=f"timed out after {limit:.3g}s")
-    return Evidence(argv, proc.returncode, text)
+        return _evidence(argv, None, text, note=f"timed out after {limit:.3g}s")
+    return _evidence(argv, proc.returncode, text)
 
 
 def _decode(data: bytes | None, dropped: int = 0) -> str:
@@ -237,7 +249,7 @@ def stream_tool(
     """Run argv to completion (no deadline: installs take time), passing output on live."""
     argv = tuple(argv)
     proc = _start(argv, env, cwd)
-    if isinstance(proc, Evidence):
+    if not isinstance(proc, subprocess.Popen):
         return proc
     kept: list[bytes] = []
     size = 0
@@ -251,4 +263,4 @@ def stream_tool(
         proc.wait()
     finally:
         _finish(proc)
-    return Evidence(argv, proc.returncode, _decode(b"".join(kept)))
+    return _evidence(argv, proc.returncode, _decode(b"".join(kept)))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from packaging.version import Version
 
+from doctor.about import knowledge_files
 from doctor.tomlfile import parse_toml
 
 PyVersion = tuple[int, int]
@@ -67,7 +67,8 @@ class Policy:
 
 @lru_cache(maxsize=1)
 def policy() -> Policy:
-    text = resources.files("knowledge").joinpath("versions.toml").read_text("utf-8")
+    path = next(p for p in knowledge_files() if p.name == "versions.toml")
+    text = path.read_text("utf-8")
     data = parse_toml(text, "knowledge/versions.toml")
     rows = []
     for series, row in data["pyo3"].items():

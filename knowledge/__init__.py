@@ -1,1 +1,1 @@
-"""The knowledge base: TOML data only, read through importlib.resources."""
+"""The knowledge base: TOML data only, read from this folder (see doctor.about)."""

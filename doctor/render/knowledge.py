@@ -34,7 +34,7 @@ def entry_dict(e: Entry) -> dict[str, Any]:
         "why": e.why,
         "probes": list(e.probes),
         "docs": list(e.docs),
-        "patterns": [p.pattern for p in e.patterns],
+        "patterns": list(e.pattern_texts),
         "fixes": [_fix(f) for f in e.fixes],
     }
 

@@ -120,10 +120,10 @@ def entry_text(entry: Entry) -> Text:
         detail = template_line(fix)
         if detail:
             text.append(f"\n  {clean(detail)}", style="dim")
-    if entry.patterns:
+    if entry.pattern_texts:
         text.append("\n\nmatches", style="bold")
-        for pattern in entry.patterns:
-            text.append(f"\n  {clean_line(pattern.pattern)}", style="dim")
+        for pattern in entry.pattern_texts:
+            text.append(f"\n  {clean_line(pattern)}", style="dim")
     for url in entry.docs:
         text.append("\n\ndocs  " if url == entry.docs[0] else "\ndocs  ", style="bold")
         text.append(clean_line(url), style="underline")

@@ -10,6 +10,7 @@ import pytest
 
 from doctor import knowledge
 from doctor.knowledge import KnowledgeError, fix_applies, parse_entries, render_fix, validate
+from doctor.matcher import Matcher
 
 IDS_MD = Path(__file__).resolve().parents[3] / "shared" / "knowledge-ids.md"
 # The public list, kept with the tests so the pin holds wherever they run.
@@ -81,7 +82,6 @@ HEAD = "[a-b]\ntitle='t'\nseverity='fail'\nwhy='w'\n"
 FIX = "[[a-b.fix]]\nsummary='s'\ntext='t'\n"
 BAD = {
     "unknown key": "[a-b]\ntitle='t'\nseverity='fail'\nwhy='w'\ncolour='red'\n",
-    "bad regex": "[a-b]\ntitle='t'\nseverity='fail'\nwhy='w'\nneedles=['x']\npatterns=['(x']\n",
     "patterns without needles": "[a-b]\ntitle='t'\nseverity='fail'\nwhy='w'\npatterns=['x']\n",
     "bad severity": "[a-b]\ntitle='t'\nseverity='oops'\nwhy='w'\n",
     "bad guard": HEAD + FIX + "pyo3='>>0.2'\n",
@@ -94,6 +94,20 @@ BAD = {
 def test_malformed_entries_are_refused(text):
     with pytest.raises(KnowledgeError):
         parse_entries(text, "t.toml")
+
+
+def test_a_bad_regex_is_refused_when_first_used():
+    text = "[a-b]\ntitle='t'\nseverity='fail'\nwhy='w'\nneedles=['x']\npatterns=['(x']\n"
+    entry = parse_entries(text, "t.toml")["a-b"]
+    with pytest.raises(KnowledgeError, match=r"\[a-b\]: bad regex"):
+        Matcher([entry])
+
+
+def test_every_shipped_regex_compiles_and_names_the_groups_it_declares():
+    for entry in knowledge.load().values():
+        compiled = entry.patterns + entry.exclude + entry.context
+        assert len(compiled) == len(entry.pattern_texts + entry.exclude_texts + entry.context_texts)
+        assert entry.group_names == {g for p in entry.patterns for g in p.groupindex}
 
 
 def test_cross_checks_refuse_unknown_probes_placeholders_and_alternatives():
