@@ -13,13 +13,14 @@ that does nothing but start the same commands and wait.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from installed import compiled_env, doctor_command
 
 BARE = """
 rustc -vV >/dev/null 2>&1 &
@@ -60,19 +61,6 @@ def timed(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> floa
         argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
     )
     return time.perf_counter() - start
-
-
-def doctor_command() -> list[str]:
-    """The installed console script, as users run it; `-m doctor` when there is none."""
-    script = Path(sys.executable).with_name("pyo3-doctor")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "doctor"]
-
-
-def compiled_env() -> dict[str, str]:
-    """The warm-up run writes bytecode, as `pip install` does, even where it is turned off."""
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    return env
 
 
 def main() -> int:

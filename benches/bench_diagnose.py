@@ -17,10 +17,11 @@ import random
 import resource
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from installed import compiled_env, doctor_command
 
 LINES = [
     ("   Compiling serde v1.0.{n} (/home/runner/.cargo/registry/src/serde)", 30),
@@ -81,7 +82,8 @@ def main() -> int:
             log = Path(tmp) / f"build-{mb}.log"
             make_log(log, mb)
             grep = ["grep", "-E", "-i", "error|warning|panicked", str(log)]
-            doctor = [sys.executable, "-m", "doctor", "diagnose", *extra, str(log)]
+            doctor = [*doctor_command(), "diagnose", *extra, str(log)]
+            subprocess.run(doctor, env=compiled_env(), capture_output=True, check=False)
             g, d, peak = [], [], 0
             for _ in range(args.runs):
                 g.append(timed(grep)[0])

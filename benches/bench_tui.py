@@ -12,6 +12,7 @@ Target: first paint within 0.5 s; rows finish one by one, not all at the end.
 from __future__ import annotations
 
 import argparse
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -22,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_check import PROJECT
+from installed import compiled_env, doctor_command
 
 TITLES = ("Project files", "Rust toolchain", "C linker", "Built extension")
 
@@ -47,7 +49,7 @@ def one_run(root: Path, session: str) -> tuple[float, list[float], float]:
             "30",
             "-c",
             str(root),
-            f"{sys.executable} -m doctor",
+            shlex.join(doctor_command()),
         ],
         check=True,
     )
@@ -79,6 +81,9 @@ def main() -> int:
     if shutil.which("tmux") is None:
         print("tmux is needed for this benchmark")
         return 2
+    # bytecode for the TUI's own modules, as pip would have compiled it
+    warm = "import doctor.tui.app, doctor.cli, doctor.engine"
+    subprocess.run([sys.executable, "-c", warm], env=compiled_env(), check=True)
     firsts, dones, updates = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

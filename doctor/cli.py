@@ -189,6 +189,10 @@ def cmd_fix(args: argparse.Namespace) -> int:
 
 
 def cmd_diagnose(args: argparse.Namespace) -> int:
+    if args.file != "-":
+        from doctor.anchors import start_grep
+
+        start_grep(args.file)  # first: on a big log, grep's pass is the longest part
     ctx = _context(args, probes=not args.no_probes)
     if not args.no_probes:
         from doctor.prefetch import prefetch

@@ -1,7 +1,7 @@
 """Large log files: let grep find the candidate lines, then match them as usual.
 
 In pure Python the cost of a big log is finding the anchor fragments (one memchr pass per
-anchor over the whole file). `grep -F` finds all of them in a single pass in C, so for a
+anchor over the whole file). grep finds all of them in a single pass in C, so for a
 regular file of some size, with grep on PATH, grep lists the candidate lines with their
 numbers and byte offsets and the same `_Scanner.consider` matches them; the few lines of
 context a hit needs are read back with a seek. Anything unusual (a pipe, UTF-16, grep
@@ -11,13 +11,11 @@ missing or failing) goes the pure-Python way, which gives the same Scan (tests c
 from __future__ import annotations
 
 import codecs
-import os
-import shutil
 from typing import BinaryIO
 
+from doctor.anchors import MIN_BYTES, grep_command
 from doctor.matcher import (
     AFTER,
-    ANCHORS,
     BEFORE,
     BLOCK,
     MAX_LINE,
@@ -28,33 +26,33 @@ from doctor.matcher import (
 )
 from doctor.matcher import _Scanner as Scanner
 from doctor.model import Evidence
-from doctor.proc import finish, spawn
+from doctor.proc import discard, finish, spawn
 
-MIN_BYTES = 4 << 20  # below this a grep child costs more than it saves
 WINDOW = 16 * 1024  # bytes read around a hit for its context lines
+BATCH = 2048  # listed lines whose needles are looked for at once
 
 
 def grep_scan(matcher: Matcher, stream: BinaryIO, min_bytes: int = MIN_BYTES) -> Scan | None:
     """The scan of `stream` done with grep, or None when it has to be done in Python."""
     path = getattr(stream, "name", None)
-    grep = shutil.which("grep")
-    if not isinstance(path, str) or grep is None or os.environ.get("PYO3_DOCTOR_NO_GREP"):
+    command = grep_command(path, min_bytes) if isinstance(path, str) else None
+    if command is None:
         return None
     try:
-        if not os.path.isfile(path) or os.path.getsize(path) < min_bytes or stream.tell():
-            return None
+        if stream.tell():
+            raise ValueError("not read from the start")
         head = stream.read(BLOCK)  # the block the Python scanner would judge
+        stream.seek(0)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise ValueError("UTF-16: the Python scanner transcodes it")
+        refuse_binary(head)
     except (OSError, ValueError):
+        discard(*command)  # a grep started early (doctor.anchors.start_grep) is not needed
         return None
-    stream.seek(0)
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return None  # the Python scanner transcodes it
-    refuse_binary(head)
-    argv = [grep, "-n", "-b", "-a", "-F"]
-    for anchor in ANCHORS:
-        argv += ["-e", anchor.decode("ascii")]
-    env = {**os.environ, "LC_ALL": "C"}  # bytes, not characters: faster and never "invalid"
-    proc = spawn([*argv, "--", path], env)
+    except BaseException:
+        discard(*command)
+        raise
+    proc = spawn(*command)
     if isinstance(proc, Evidence):
         return None
     try:
@@ -75,6 +73,19 @@ class _Grepped(Scanner):
     def run(self, listing: BinaryIO) -> Scan:  # type: ignore[override]
         done = 0  # the last line number handled (a "Caused by:" line pulls in the next one)
         while True:
+            batch = self._batch(listing)
+            if not batch:
+                break
+            needles = self.m.needles_in(b"\n".join(text for _, _, text, _ in batch))
+            for number, offset, text, whole in batch:
+                if number > done:
+                    done = self._handle(number, offset, text, whole, needles)
+        return self.result(done)
+
+    def _batch(self, listing: BinaryIO) -> list[tuple[int, int, bytes, bool]]:
+        """The next BATCH lines grep listed: (number, byte offset, text, whole)."""
+        batch: list[tuple[int, int, bytes, bool]] = []
+        while len(batch) < BATCH:
             raw = listing.readline(MAX_LINE + 64)
             if not raw:
                 break
@@ -88,25 +99,26 @@ class _Grepped(Scanner):
                 number, offset, text = _fields(raw if whole else raw + b"\n")
             except ValueError:
                 continue
-            if number <= done:
-                continue
-            done = self._handle(number, offset, text, whole)
-        return self.result(done)
+            batch.append((number, offset, text.rstrip(b"\n"), whole))
+        return batch
 
-    def _handle(self, number: int, offset: int, text: bytes, whole: bool) -> int:
-        line = text.rstrip(b"\n")
-        self._one(number, offset, line, whole)
+    def _handle(
+        self, number: int, offset: int, line: bytes, whole: bool, needles: tuple[str, ...]
+    ) -> int:
+        self._one(number, offset, line, whole, needles)
         # "Caused by:" and "panicked at src/x.rs:1:2:" put the message on the next line
         if whole and line.rstrip(b"\r").endswith(b":"):
             nxt = self._read_line(offset + len(line) + 1)
-            if nxt is not None:
-                self._one(number + 1, offset + len(line) + 1, nxt, True)
+            if nxt is not None:  # not in the batch: every needle may be there
+                self._one(number + 1, offset + len(line) + 1, nxt, True, None)
                 return number + 1
         return number
 
-    def _one(self, number: int, offset: int, line: bytes, whole: bool) -> None:
+    def _one(
+        self, number: int, offset: int, line: bytes, whole: bool, needles: tuple[str, ...] | None
+    ) -> None:
         text = line[:MAX_LINE].decode("utf-8", "replace")
-        hits = self.consider(text, number, lambda: self._before(offset, number))
+        hits = self.consider(text, number, lambda: self._before(offset, number), needles)
         for hit in hits:
             # after an over-long line the next line's offset is unknown: no context after
             hit.after = self._after(offset + len(line) + 1, number) if whole else []

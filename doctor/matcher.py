@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
+from doctor.anchors import ANCHORS
 from doctor.knowledge import Entry
 
 BLOCK = 1 << 20
@@ -35,38 +36,6 @@ _PREFIX = re.compile(
     r"(?:##\[(?:error|warning|group|endgroup|debug|notice)\]\s*)?"
     r"(?:[\s│║┃|]*(?:[╰├└]─+\s?[>▶]?\s*)?)*"
     r"(?:cargo:warning=)?\s*"
-)
-# A line must contain one of these to be looked at (tests/diagnose checks that every positive
-# sample line does). Each costs one memchr pass over the log, so keep the list short.
-ANCHORS = (
-    b"rror",  # error, Error, TypeError, ImportError, ...
-    b"RROR",  # pip's ERROR:
-    b"arning",  # warning, Warning
-    b"aused by",  # maturin's and cargo's "Caused by:" chains
-    b"anic",  # panicked, PanicException
-    b"not found",
-    b"ndefined",  # undefined reference / Undefined symbols
-    b"ould",  # could not find, Couldn't find
-    b"Rust compiler",
-    b"egmentation",
-    b"SIGSEGV",
-    b"cannot find",
-    b"brary not loaded",
-    b"not recognized",
-    b"native library",
-    b"supported wheel",
-    b"No module named",
-    # PyO3's version, pointer-width and cross-compile checks and maturin's audit, as users
-    # quote them in prose without the "error:" in front
-    b"supported version",
-    b"architecture (",
-    b"cross-compil",
-    b"manylinux compliant",
-    # performance reports are prose: the GIL held through Rust work, call overhead
-    b"GIL",
-    b"allow_threads",
-    b"overhead",
-    b"slower",
 )
 
 
@@ -117,10 +86,21 @@ class Matcher:
             k: tuple(v) for k, v in by_needle.items()
         }
         self.needles = tuple(self.by_needle)
+        self._needle_bytes = tuple((n, n.encode("utf-8")) for n in self.needles)
 
-    def match_line(self, text: str) -> Iterator[tuple[Entry, dict[str, str]]]:
-        """Every entry a single (normalised) line names, with its regex groups."""
-        present = [n for n in self.needles if n in text]  # the hot loop: keep it a comprehension
+    def needles_in(self, lines: bytes) -> tuple[str, ...]:
+        """The needles found anywhere in a batch of candidate lines: each of those lines can
+        hold only these. One search per needle over the batch is far cheaper than one per
+        needle and line, and most batches of a big log hold none at all."""
+        return tuple(n for n, raw in self._needle_bytes if raw in lines)
+
+    def match_line(
+        self, text: str, needles: tuple[str, ...] | None = None
+    ) -> Iterator[tuple[Entry, dict[str, str]]]:
+        """Every entry a single (normalised) line names, with its regex groups. `needles`,
+        when given, are the only ones the line can hold (see needles_in)."""
+        among = self.needles if needles is None else needles
+        present = [n for n in among if n in text]  # the hot loop: keep it a comprehension
         if not present:
             return
         text = normalise(text)
@@ -256,27 +236,37 @@ class _Scanner:
                     else:
                         self.next_region_first = True
                 pos = buf.find(anchor, le + 1, end)
+        spans = []
         counted, counted_line = start, first_line
         for ls in sorted(starts):
             counted_line += buf.count(b"\n", counted, ls)
             counted = ls
             le = buf.find(b"\n", ls, end)
-            le = end if le < 0 else le
-            self._line(buf, ls, le, counted_line, start, end)
+            spans.append((ls, end if le < 0 else le, counted_line))
+        needles = self.m.needles_in(b"\n".join(buf[ls:le] for ls, le, _ in spans))
+        for ls, le, line_no in spans:
+            self._line(buf, ls, le, line_no, end, needles)
 
-    def _line(self, buf: bytes, ls: int, le: int, line_no: int, start: int, end: int) -> None:
+    def _line(
+        self, buf: bytes, ls: int, le: int, line_no: int, end: int, needles: tuple[str, ...]
+    ) -> None:
         # colour codes sit around words, not inside the phrases needles name: normalise later
         text = buf[ls : min(le, ls + MAX_LINE)].decode("utf-8", "replace")
-        for hit in self.consider(text, line_no, lambda: _before(buf, ls, line_no)):
+        for hit in self.consider(text, line_no, lambda: _before(buf, ls, line_no), needles):
             self._collect_after(hit, buf, le, end)
 
     def consider(
-        self, text: str, line_no: int, before: Callable[[], list[tuple[int, str]]]
+        self,
+        text: str,
+        line_no: int,
+        before: Callable[[], list[tuple[int, str]]],
+        needles: tuple[str, ...] | None = None,
     ) -> list[Hit]:
-        """Match one candidate line; return the first hits of entries, still without `after`."""
+        """Match one candidate line; return the first hits of entries, still without `after`.
+        `needles` narrows the needles tried, as Matcher.match_line says."""
         new: list[Hit] = []
         matched = False
-        for entry, groups in self.m.match_line(text):
+        for entry, groups in self.m.match_line(text, needles):
             lines_before = None
             if entry.context:
                 lines_before = before()

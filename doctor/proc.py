@@ -76,7 +76,11 @@ def kill_all() -> None:
 
 
 def _start(
-    argv: tuple[str, ...], env: Mapping[str, str], cwd: str | None, stdin_pipe: bool = False
+    argv: tuple[str, ...],
+    env: Mapping[str, str],
+    cwd: str | None,
+    stdin_pipe: bool = False,
+    pipe_bytes: int = 0,
 ) -> subprocess.Popen[bytes] | Evidence:
     """Start argv in its own session, or say why it could not start."""
     exe = argv[0] if os.sep in argv[0] else which(argv[0], env)
@@ -94,17 +98,33 @@ def _start(
         )
     except OSError as exc:
         return _evidence(argv, None, "", note=f"could not start {argv[0]}: {exc.strerror or exc}")
+    if pipe_bytes:
+        _widen(proc, pipe_bytes)
     with _live_lock:
         _live.add(proc)
     return proc
 
 
+def _widen(proc: subprocess.Popen[bytes], size: int) -> None:
+    """Let a tool write `size` bytes ahead of its reader (Linux; elsewhere nothing changes)."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(proc.stdout.fileno(), fcntl.F_SETPIPE_SZ, size)  # type: ignore[union-attr]
+    except (ImportError, AttributeError, OSError):
+        pass
+
+
 def spawn(
     argv: Sequence[str], env: Mapping[str, str], cwd: str | None = None
 ) -> subprocess.Popen[bytes] | Evidence:
-    """Start a tool whose output the caller reads itself (stdout and stderr together); the
-    caller must end with finish(). Evidence instead when it could not start."""
-    return _start(tuple(argv), env, cwd)
+    """Start a tool whose output the caller reads itself (stdout and stderr together), or take
+    the one prestarted with the same argv; the caller must end with finish(). Evidence
+    instead when it could not start."""
+    argv = tuple(argv)
+    with _live_lock:
+        started = _prestarted.pop(_key(argv, env, cwd), None)
+    return started if started is not None else _start(argv, env, cwd)
 
 
 def finish(proc: subprocess.Popen[bytes], grace: float = 0.0) -> int:
@@ -140,20 +160,25 @@ def _key(argv: tuple[str, ...], env: Mapping[str, str], cwd: str | None) -> tupl
 
 
 def prestart(
-    argv: Sequence[str], env: Mapping[str, str], cwd: str | None = None, feed: bool = False
+    argv: Sequence[str],
+    env: Mapping[str, str],
+    cwd: str | None = None,
+    feed: bool = False,
+    pipe_bytes: int = 0,
 ) -> None:
     """Start a tool now that a probe will ask for later, so start-up hides behind it.
 
-    The probe's run_tool with the same argv, PATH and cwd collects it under the probe's own
-    deadline; one nobody collects is killed at exit with the rest (kill_all). With `feed`, its
-    stdin stays open for one later feed() (a tool run directly reads an empty stdin instead).
+    The probe's run_tool (or spawn) with the same argv, PATH and cwd collects it; one nobody
+    collects is killed at exit with the rest (kill_all). With `feed`, its stdin stays open
+    for one later feed() (a tool run directly reads an empty stdin instead). `pipe_bytes`
+    lets a tool with much to say run ahead while its reader is still being imported.
     """
     argv = tuple(argv)
     key = _key(argv, env, cwd)
     with _live_lock:
         if key in _prestarted:
             return
-    started = _start(argv, env, cwd, stdin_pipe=feed)
+    started = _start(argv, env, cwd, stdin_pipe=feed, pipe_bytes=pipe_bytes)
     with _live_lock:
         _prestarted[key] = started
 
@@ -164,6 +189,14 @@ def feed(argv: Sequence[str], env: Mapping[str, str], cwd: str | None, text: str
         proc = _prestarted.get(_key(tuple(argv), env, cwd))
     if isinstance(proc, subprocess.Popen):
         _close_stdin(proc, text.encode("utf-8", errors="replace"))
+
+
+def discard(argv: Sequence[str], env: Mapping[str, str], cwd: str | None = None) -> None:
+    """Kill a prestarted tool that turned out not to be needed."""
+    with _live_lock:
+        proc = _prestarted.pop(_key(tuple(argv), env, cwd), None)
+    if isinstance(proc, subprocess.Popen):
+        _finish(proc)
 
 
 def _close_stdin(proc: subprocess.Popen[bytes], text: bytes = b"") -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from doctor.anchors import ANCHORS
 from doctor.diagnose import matcher
 from doctor.knowledge import load
-from doctor.matcher import ANCHORS
 from doctor.tomlfile import parse_toml
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"

@@ -9,8 +9,10 @@ import pytest
 from test_corpus import ENTRIES, NEGATIVE, POSITIVE
 from test_fresh_corpus import CASES as FRESH
 
+from doctor import proc
+from doctor.anchors import MIN_BYTES, start_grep
 from doctor.diagnose import matcher
-from doctor.grepscan import grep_scan
+from doctor.grepscan import BATCH, grep_scan
 from doctor.matcher import Scan
 
 pytestmark = pytest.mark.skipif(shutil.which("grep") is None, reason="no grep on PATH")
@@ -89,3 +91,44 @@ def test_the_head_of_a_huge_line_is_matched(tmp_path):
     fast, slow = both(tmp_path, data)
     assert [(h.entry.id, h.line_no) for h in fast.hits] == [("linker-missing", 1)]
     assert [(h.entry.id, h.line_no) for h in slow.hits] == [("linker-missing", 1)]
+
+
+def test_same_answer_when_causes_sit_across_batches_of_listed_lines(tmp_path):
+    # thousands of anchored lines without a needle, causes on both sides of a batch boundary
+    lines = ["warning: unused variable: `x`"] * 5000
+    lines[BATCH - 1] = "error: linker `cc` not found"
+    lines[BATCH] = "  Caused by:"
+    lines[BATCH + 1] = "Couldn't find a virtualenv or conda environment, but you need one"
+    lines[-1] = "ImportError: dynamic module does not define module export function (PyInit_x)"
+    fast, slow = both(tmp_path, "\n".join(lines).encode() + b"\n")
+    assert shape(fast) == shape(slow)
+    assert {h.entry.id for h in fast.hits} >= {"linker-missing", "virtualenv-missing"}
+
+
+def big_log(tmp_path, data: bytes) -> str:
+    path = tmp_path / "big.log"
+    path.write_bytes(data * (MIN_BYTES // len(data) + 1))
+    return str(path)
+
+
+def prestarted(path: str) -> list:
+    return [p for key, p in proc._prestarted.items() if key[0][-1] == path]
+
+
+def test_a_grep_started_before_the_imports_is_the_one_read(tmp_path):
+    path = big_log(tmp_path, b"   Compiling foo v0.1.0\nerror: linker `cc` not found\n")
+    start_grep(path)
+    assert len(prestarted(path)) == 1
+    with open(path, "rb") as fh:
+        scan = grep_scan(matcher(), fh)
+    assert scan is not None and [h.entry.id for h in scan.hits] == ["linker-missing"]
+    assert prestarted(path) == []
+
+
+def test_a_grep_started_early_for_a_log_python_must_read_is_killed(tmp_path):
+    path = big_log(tmp_path, "error: linker `cc` not found\n".encode("utf-16"))
+    start_grep(path)
+    [early] = prestarted(path)
+    with open(path, "rb") as fh:
+        assert grep_scan(matcher(), fh) is None  # UTF-16: transcoded in Python
+    assert prestarted(path) == [] and early.poll() is not None
