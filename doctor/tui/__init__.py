@@ -6,7 +6,12 @@ path; `--json`, `check` and `diagnose` never load it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from doctor.context import Context
+
+if TYPE_CHECKING:
+    from doctor.tui.app import DoctorApp
 
 
 def run(ctx: Context) -> int:
@@ -14,6 +19,13 @@ def run(ctx: Context) -> int:
     from doctor.tui.app import DoctorApp
     from probes import ALL
 
-    app = DoctorApp(ALL, ctx)
-    app.run()
+    return run_app(DoctorApp(ALL, ctx))
+
+
+def run_app(app: DoctorApp, headless: bool = False) -> int:
+    """Run `app` to its end. An exception inside it is raised here, after the terminal is
+    restored, for doctor.cli.main to turn into one line and a crash log."""
+    app.run(headless=headless)
+    if app.crash is not None:
+        raise app.crash
     return app.return_code or 0

@@ -74,9 +74,21 @@ class DoctorApp(App[int]):
         self._pending_recheck: dict[int, Finding] = {}  # run -> the fix it re-checks
         self._fix_dialog: ConfirmFix | None = None
         self.checks = ChecksScreen(self.probes, self.shell)
+        self.crash: Exception | None = None  # our own bug: doctor.tui.run re-raises it
 
     def get_default_screen(self) -> ChecksScreen:
         return self.checks
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual's hook for an exception nothing handled. It sets the return code (and under
+        # the test pilot, re-raises the exception from run_test); keep the first for run().
+        self.crash = self.crash or error
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        # Textual would print a rich traceback once the terminal is restored. pyo3-doctor
+        # says one line and writes a crash log instead (doctor.cli.main), so only close.
+        self._close_messages_no_wait()
 
     # --- probes ---------------------------------------------------------------------------
 
