@@ -183,6 +183,11 @@ def cmd_knowledge(args: argparse.Namespace) -> int:
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
+    if args.format != "text":  # refused rather than ignored: a script must not parse prose
+        raise UsageError(
+            f"fix prints its plan for a person, not as {args.format}; "
+            "every finding's fixes are in the JSON report of `pyo3-doctor --json`"
+        )
     from doctor.fix_command import run_fix
 
     return run_fix(args, _context(args, probes=False), UsageError)

@@ -188,3 +188,13 @@ def test_step_out_of_range_is_a_usage_error(tmp_path: Path) -> None:
     root = mismatch_project(tmp_path / "p", "lib-name")
     proc = fix(root, tmp_path / "home", "module-name-mismatch", "--step", "9", "--yes")
     assert proc.returncode == 2 and "--step must be between 1 and 2" in proc.stderr
+
+
+@pytest.mark.parametrize("option", [["--json"], ["--format", "github"]])
+def test_a_machine_format_is_refused_not_ignored(tmp_path: Path, option: list[str]) -> None:
+    root = mismatch_project(tmp_path / "p", "lib-name")
+    before = snapshot(root)
+    proc = fix(root, tmp_path / "home", "module-name-mismatch", "--yes", *option)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.count("\n") == 1 and "JSON report of `pyo3-doctor --json`" in proc.stderr
+    assert snapshot(root) == before
