@@ -223,16 +223,22 @@ def _collect(proc: subprocess.Popen[bytes], limit: float) -> tuple[bytes, int, b
             kept.extend(chunk[:room])
             dropped += max(0, len(chunk) - room)
 
+    exited = threading.Event()
+
+    def wait() -> None:
+        proc.wait()
+        exited.set()
+
     _close_stdin(proc)  # never left waiting for a feed() that is not coming
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
-    timed_out = False
-    try:
-        proc.wait(timeout=limit)
-    except subprocess.TimeoutExpired:
-        timed_out = True
+    # A blocking wait in a thread, not Popen.wait(timeout): that one polls with a backoff of
+    # up to 50 ms, which a tool's exit would wait out on the critical path.
+    threading.Thread(target=wait, daemon=True).start()
+    timed_out = not exited.wait(limit)
+    if timed_out:
         _kill_group(proc)
-        proc.wait()
+        exited.wait()
     reader.join(timeout=1.0)
     return bytes(kept), dropped, timed_out, not reader.is_alive()
 
