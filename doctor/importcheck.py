@@ -72,7 +72,9 @@ def known_absent(ctx: Context, argv: tuple[str, ...]) -> Evidence | None:
     lookup = (interp.info or {}).get("lookup") or {}
     if extra or lookup.get("name") != name.partition(".")[0] or lookup.get("origin"):
         return None
-    return interp.evidence[0] if interp.evidence else None
+    note = "looked up by the inspect run, without importing"
+    shown = (interp.path or argv[0], "-c", "<look up>", lookup["name"])
+    return Evidence(shown, 0, json.dumps(lookup), note)
 
 
 def run_import(ctx: Context, argv: tuple[str, ...]) -> tuple[dict, Evidence]:

@@ -103,7 +103,7 @@ def test_a_module_never_built_is_looked_up_not_imported(pyo3_project, venv):
         assert result.status.value == "skip"
         assert result.summary == "never_built is not built or installed yet"
         ran = result.evidence[0].argv[2]
-        assert ran == ("<inspect sysconfig>" if prefetched else "<import>")
+        assert ran == ("<look up>" if prefetched else "<import>")
 
 
 def test_declarative_module_mismatch(pyo3_project, venv, cargo_target_dir):
