@@ -3,6 +3,11 @@
 tests/corpus/fresh.jsonl has the same fields as errors.jsonl. Nothing in the knowledge base
 was written from these texts' incidental words; they measure how the entries generalise. The
 misses are printed (pytest -s, or on failure) so a reader sees what still fails and why.
+
+tests/corpus/fresh-weak.jsonl was collected later, aimed at the ids with the fewest texts. It
+scored 39.4% top-1 when first run; two entries then learned a tool wording they had missed
+(maturin's "is not a valid python interpreter", an import asking for Rust's libstd), so it is
+development data now, and its floor only guards against going back.
 """
 
 from __future__ import annotations
@@ -13,10 +18,16 @@ from pathlib import Path
 
 from doctor.diagnose import matcher
 
-FRESH = Path(__file__).resolve().parent.parent / "corpus" / "fresh.jsonl"
-CASES = [json.loads(line) for line in FRESH.read_text("utf-8").splitlines() if line.strip()]
-POSITIVE = [c for c in CASES if c["category"] != "none"]
-NEAR_MISSES = [c for c in CASES if c["category"] == "none"]
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def cases(name: str) -> list[dict]:
+    text = (CORPUS / name).read_text("utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+CASES = cases("fresh.jsonl")
+WEAK = cases("fresh-weak.jsonl")
 
 
 def found(text: str) -> list[str]:
@@ -24,37 +35,52 @@ def found(text: str) -> list[str]:
     return [h.entry.id for h in scan.hits]
 
 
-def report() -> tuple[float, float, list[str]]:
+def report(collected: list[dict]) -> tuple[float, float, list[str]]:
+    positive = [c for c in collected if c["category"] != "none"]
+    near_misses = [c for c in collected if c["category"] == "none"]
     misses = []
     right = 0
-    for case in POSITIVE:
+    for case in positive:
         ids = found(case["text"])
         if ids[:1] == [case["category"]]:
             right += 1
         else:
             misses.append(f"{case['id']}: want {case['category']}, got {ids or 'nothing'}")
     hit = 0
-    for case in NEAR_MISSES:
+    for case in near_misses:
         ids = found(case["text"])
         if ids:
             hit += 1
             misses.append(f"{case['id']}: near miss, got {ids}")
-    return right / len(POSITIVE), hit / len(NEAR_MISSES), misses
+    return right / len(positive), hit / len(near_misses), misses
 
 
-def test_fresh_corpus_is_well_formed():
-    ids = [c["id"] for c in CASES]
+def test_fresh_corpora_are_well_formed_and_apart():
+    ids = [c["id"] for c in CASES + WEAK]
     assert len(ids) == len(set(ids))
-    for case in CASES:
+    for case in CASES + WEAK:
         assert set(case) == {"id", "source", "category", "text", "fix"}, case["id"]
         assert case["text"].strip() and case["source"].strip(), case["id"]
+    assert not {c["source"] for c in CASES} & {c["source"] for c in WEAK}
+
+
+def accuracy(name: str, collected: list[dict]) -> tuple[float, float, list[str]]:
+    top1, near_miss_rate, misses = report(collected)
+    positive = sum(c["category"] != "none" for c in collected)
+    print(f"\n{name}: top-1 {top1:.1%} of {positive}, ", end="")
+    print(f"near misses with a finding {near_miss_rate:.1%} of {len(collected) - positive}")
+    for line in misses:
+        print("  miss:", line)
+    return top1, near_miss_rate, misses
 
 
 def test_fresh_corpus_accuracy():
-    top1, near_miss_rate, misses = report()
-    print(f"\nfresh corpus: top-1 {top1:.1%} of {len(POSITIVE)}, ", end="")
-    print(f"near misses with a finding {near_miss_rate:.1%} of {len(NEAR_MISSES)}")
-    for line in misses:
-        print("  miss:", line)
+    top1, near_miss_rate, misses = accuracy("fresh corpus", CASES)
     assert top1 >= 0.85, misses
     assert near_miss_rate <= 0.10, misses
+
+
+def test_weak_ids_batch_does_not_go_back():
+    top1, near_miss_rate, misses = accuracy("weak-ids batch", WEAK)
+    assert top1 >= 15 / 33, misses
+    assert near_miss_rate <= 1 / 7, misses

@@ -8,6 +8,7 @@ import shutil
 import pytest
 from test_corpus import ENTRIES, NEGATIVE, POSITIVE
 from test_fresh_corpus import CASES as FRESH
+from test_fresh_corpus import WEAK
 
 from doctor import proc
 from doctor.anchors import MIN_BYTES, start_grep
@@ -22,7 +23,7 @@ TEXTS = (
     [c["text"] for c in ENTRIES]
     + [t for _, t in POSITIVE]
     + [t for _, t in NEGATIVE]
-    + [c["text"] for c in FRESH]
+    + [c["text"] for c in FRESH + WEAK]
 )
 
 
