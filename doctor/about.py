@@ -22,10 +22,14 @@ def tool_version() -> str:
     return __version__
 
 
+# The package is a plain folder, installed or not, so no importlib.resources (whose imports
+# cost more than reading every file).
+KNOWLEDGE_DIR = Path(knowledge.__file__).parent
+
+
 def knowledge_files() -> list[Path]:
-    """The shipped knowledge/*.toml files by name. The package is a plain folder, installed or
-    not, so no importlib.resources (whose imports cost more than reading every file)."""
-    return sorted(Path(knowledge.__file__).parent.glob("*.toml"))
+    """The shipped knowledge/*.toml files by name."""
+    return sorted(KNOWLEDGE_DIR.glob("*.toml"))
 
 
 @lru_cache(maxsize=1)

@@ -67,10 +67,11 @@ def known_absent(ctx: Context, argv: tuple[str, ...]) -> Evidence | None:
     Only a module with no built file in the source folder qualifies (that one is imported
     from there), and only a top-level name was looked up: the interpreter imports nothing.
     """
-    name, extra = argv[3], argv[4]
+    layout = project(ctx).layout
     interp = interpreter(ctx)
     lookup = (interp.info or {}).get("lookup") or {}
-    if extra or lookup.get("name") != name.partition(".")[0] or lookup.get("origin"):
+    looked_up = layout is not None and lookup.get("name") == layout.top_level_name
+    if argv[4] or not looked_up or lookup.get("origin"):
         return None
     note = "looked up by the inspect run, without importing"
     shown = (interp.path or argv[0], "-c", "<look up>", lookup["name"])

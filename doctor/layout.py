@@ -75,6 +75,11 @@ class Layout:
         return self.module_name.rsplit(".", 1)[-1]
 
     @property
+    def top_level_name(self) -> str:
+        """What `import` looks up first: the whole name, or its package."""
+        return self.module_name.partition(".")[0]
+
+    @property
     def mixed(self) -> bool:
         return self.package_dir is not None
 

@@ -51,5 +51,5 @@ def prefetch(ctx: Context) -> None:
     if python:
         # The interpreter looks the module up while it runs anyway: when nothing by that name
         # is there, the import check (a second interpreter start) is not needed.
-        name = proj.layout.module_name.partition(".")[0] if proj.layout else ""
+        name = proj.layout.top_level_name if proj.layout else ""
         feed(inspect_argv(python), ctx.env, INSPECT_CWD, name + "\n")

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from packaging.version import Version
 
-from doctor.about import knowledge_files
+from doctor.about import KNOWLEDGE_DIR
 from doctor.tomlfile import parse_toml
 
 PyVersion = tuple[int, int]
@@ -67,8 +67,7 @@ class Policy:
 
 @lru_cache(maxsize=1)
 def policy() -> Policy:
-    path = next(p for p in knowledge_files() if p.name == "versions.toml")
-    text = path.read_text("utf-8")
+    text = (KNOWLEDGE_DIR / "versions.toml").read_text("utf-8")
     data = parse_toml(text, "knowledge/versions.toml")
     rows = []
     for series, row in data["pyo3"].items():
