@@ -8,7 +8,6 @@ it, nothing on the check path waits for it.
 
 from __future__ import annotations
 
-import zlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,33 +26,18 @@ def tool_version() -> str:
 KNOWLEDGE_DIR = Path(knowledge.__file__).parent
 
 
-def knowledge_files() -> list[Path]:
-    """The shipped knowledge/*.toml files by name."""
-    return sorted(KNOWLEDGE_DIR.glob("*.toml"))
-
-
 @lru_cache(maxsize=1)
 def knowledge_version() -> str:
     """E.g. "2025.1+1a2b3c4d": the declared version and a checksum of the knowledge files."""
-    checksum = 0
-    declared = "unknown"
-    for item in knowledge_files():
-        data = item.read_bytes()
-        checksum = zlib.crc32(item.name.encode() + b"\0" + data + b"\0", checksum)
-        if item.name == "versions.toml":
-            declared = _declared(data)
-    return f"{declared}+{checksum:08x}"
-
-
-def _declared(data: bytes) -> str:
-    from doctor.tomlfile import TomlError, parse_toml
+    from doctor import kbfiles
+    from doctor.tomlfile import TomlError
 
     try:
-        meta = parse_toml(data.decode("utf-8", "replace"), "knowledge/versions.toml").get("meta")
-    except TomlError:
-        return "unknown"
+        meta = kbfiles.parsed().get("versions.toml", {}).get("meta")
+    except (TomlError, UnicodeDecodeError):
+        meta = None
     version = meta.get("version") if isinstance(meta, dict) else None
-    return str(version) if version else "unknown"
+    return f"{version or 'unknown'}+{kbfiles.checksum():08x}"
 
 
 def version_line() -> str:

@@ -12,7 +12,6 @@ import dataclasses
 import queue
 import threading
 import time
-import traceback
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -68,6 +67,8 @@ def _guarded(p: Probe, ctx: Context, done: queue.Queue[ProbeResult]) -> None:
     try:
         result = p.probe(ctx)
     except Exception as exc:  # flutter's crash result: reported, never fatal
+        import traceback  # (3.11's pulls in textwrap: 5 ms no healthy run needs)
+
         result = ProbeResult(
             p.ID,
             Status.CRASH,

@@ -51,7 +51,6 @@ from typing import Any
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-from doctor.about import knowledge_files
 from doctor.model import Applicability, FixStep, Severity
 from doctor.tomlfile import parse_toml
 
@@ -233,8 +232,13 @@ def fix_applies(template: FixTemplate, values: Mapping[str, Any]) -> bool:
 
 
 def parse_entries(text: str, source: str) -> dict[str, Entry]:
+    return entries_from(parse_toml(text, source), source)
+
+
+def entries_from(tables: Mapping[str, Any], source: str) -> dict[str, Entry]:
+    """The entries of one knowledge file's parsed tables, each checked on its own."""
     entries = {}
-    for entry_id, raw in parse_toml(text, source).items():
+    for entry_id, raw in tables.items():
         where = f"{source} [{entry_id}]"
         if not ID_SHAPE.match(entry_id) or not isinstance(raw, dict):
             raise KnowledgeError(f"{where}: ids are kebab-case tables")
@@ -294,15 +298,16 @@ def validate(entries: Mapping[str, Entry], known_facts: set[str], probe_ids: set
 @lru_cache(maxsize=1)
 def load() -> dict[str, Entry]:
     """Every entry of the shipped knowledge base, validated against the probe registry."""
+    from doctor.kbfiles import parsed
     from probes import ALL, known_facts
 
     entries: dict[str, Entry] = {}
-    for item in knowledge_files():
-        if item.name == "versions.toml":
+    for name, tables in parsed().items():
+        if name == "versions.toml":
             continue
-        for entry_id, entry in parse_entries(item.read_text("utf-8"), item.name).items():
+        for entry_id, entry in entries_from(tables, name).items():
             if entry_id in entries:
-                raise KnowledgeError(f"{item.name}: [{entry_id}] is defined twice")
+                raise KnowledgeError(f"{name}: [{entry_id}] is defined twice")
             entries[entry_id] = entry
     validate(entries, known_facts(), {p.ID for p in ALL})
     return entries

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 
@@ -15,6 +14,8 @@ PYMODULE_ARGS_SINCE = Version("0.22.2")
 
 
 def _diff(path: Path, shown: str, old: list[str], new: list[str]) -> str:
+    import difflib  # only when there is a change to show
+
     lines = difflib.unified_diff(old, new, f"a/{shown}", f"b/{shown}", n=1)
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines).rstrip("\n")
 

@@ -7,8 +7,7 @@ from functools import lru_cache
 
 from packaging.version import Version
 
-from doctor.about import KNOWLEDGE_DIR
-from doctor.tomlfile import parse_toml
+from doctor.kbfiles import parsed
 
 PyVersion = tuple[int, int]
 
@@ -67,8 +66,7 @@ class Policy:
 
 @lru_cache(maxsize=1)
 def policy() -> Policy:
-    text = (KNOWLEDGE_DIR / "versions.toml").read_text("utf-8")
-    data = parse_toml(text, "knowledge/versions.toml")
+    data = parsed()["versions.toml"]
     rows = []
     for series, row in data["pyo3"].items():
         rows.append(

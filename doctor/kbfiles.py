@@ -1,0 +1,81 @@
+"""The shipped knowledge files: read once per run, parsed once per edit.
+
+Parsing them is the largest single piece of work a check does (tomllib is pure Python, and
+the files are 60 KB), so their parsed tables are kept as JSON in the user cache folder under
+a checksum of every file's bytes, the same checksum the knowledge version reports. A cache
+that is missing, stale, unreadable or corrupt, or a folder that cannot be written, only
+means parsing again. JSON, not pickle or marshal: loading it runs no code and cannot crash.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import zlib
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from doctor import __version__
+from doctor.about import KNOWLEDGE_DIR, TOOL
+
+CACHE_NAME = "knowledge.json"
+
+
+def user_cache_dir(env: Mapping[str, str] = os.environ) -> Path:
+    """platformdirs.user_cache_dir(TOOL, appauthor=False), which costs 10 ms to import."""
+    home = Path(env.get("HOME") or os.path.expanduser("~"))
+    if sys.platform == "win32":
+        local = env.get("LOCALAPPDATA") or str(home / "AppData" / "Local")
+        return Path(local) / TOOL / "Cache"
+    if sys.platform == "darwin":
+        return home / "Library" / "Caches" / TOOL
+    xdg = env.get("XDG_CACHE_HOME", "").strip()
+    return Path(xdg if xdg else home / ".cache") / TOOL
+
+
+@lru_cache(maxsize=1)
+def files() -> dict[str, bytes]:
+    """Every knowledge/*.toml file's bytes, by file name."""
+    return {p.name: p.read_bytes() for p in sorted(KNOWLEDGE_DIR.glob("*.toml"))}
+
+
+def checksum() -> int:
+    """CRC32 over the names and bytes: it only has to tell edited files apart."""
+    value = 0
+    for name, data in files().items():
+        value = zlib.crc32(name.encode() + b"\0" + data + b"\0", value)
+    return value
+
+
+@lru_cache(maxsize=1)
+def parsed() -> dict[str, dict[str, Any]]:
+    """Every knowledge file's tables, by file name. A malformed file raises its TomlError."""
+    key = f"{TOOL} {__version__} {checksum():08x}"
+    path = user_cache_dir() / CACHE_NAME
+    with contextlib.suppress(OSError, ValueError):
+        cached = json.loads(path.read_bytes())
+        if isinstance(cached, dict) and cached.get("key") == key:
+            tables = cached.get("files")
+            if isinstance(tables, dict) and set(tables) == set(files()):
+                return tables
+    from doctor.tomlfile import parse_toml
+
+    tables = {name: parse_toml(data.decode("utf-8"), name) for name, data in files().items()}
+    _store(path, key, tables)
+    return tables
+
+
+def _store(path: Path, key: str, tables: dict[str, dict[str, Any]]) -> None:
+    try:
+        data = json.dumps({"key": key, "files": tables}).encode()
+    except (TypeError, ValueError):  # a TOML date, say: not worth caching
+        return
+    from doctor.safewrite import write_atomic
+
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, data)
