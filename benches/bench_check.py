@@ -15,12 +15,11 @@ from __future__ import annotations
 import argparse
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from installed import compiled_env, doctor_command
+from installed import compiled_env, installed
 
 BARE = """
 rustc -vV >/dev/null 2>&1 &
@@ -68,15 +67,15 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--project", type=Path)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, installed() as install:
         root = args.project or Path(tmp)
         if args.project is None:
             for rel, text in PROJECT.items():
                 (root / rel).parent.mkdir(parents=True, exist_ok=True)
                 (root / rel).write_text(text)
-        doctor = [*doctor_command(), "--json"]
+        doctor = [*install.command(), "--json"]
         bare = ["sh", "-c", BARE]
-        floor = [sys.executable, "-c", FLOOR]
+        floor = [install.python, "-c", FLOOR]
         timed(doctor, root, compiled_env()), timed(bare, root), timed(floor, root)  # warm up
         d, b, f = [], [], []
         for _ in range(args.runs):
@@ -84,6 +83,7 @@ def main() -> int:
             b.append(timed(bare, root))
             f.append(timed(floor, root))
     md, mb, mf = statistics.median(d), statistics.median(b), statistics.median(f)
+    print(f"pyo3-doctor ({install.kind})")
     print(f"pyo3-doctor --json : median {md * 1000:7.1f} ms  best {min(d) * 1000:7.1f} ms")
     print(f"bare commands      : median {mb * 1000:7.1f} ms  best {min(b) * 1000:7.1f} ms")
     print(f"python floor       : median {mf * 1000:7.1f} ms  best {min(f) * 1000:7.1f} ms")

@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from installed import compiled_env, doctor_command
+from installed import compiled_env, installed
 
 LINES = [
     ("   Compiling serde v1.0.{n} (/home/runner/.cargo/registry/src/serde)", 30),
@@ -76,13 +76,14 @@ def main() -> int:
     parser.add_argument("--probes", action="store_true", help="run the probes too (default off)")
     args = parser.parse_args()
     extra = [] if args.probes else ["--no-probes"]
-    print(f"{'size':>7} {'grep':>8} {'doctor':>8} {'ratio':>6} {'peak MB':>8} {'s per GB':>9}")
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, installed() as install:
+        print(f"pyo3-doctor ({install.kind})")
+        print(f"{'size':>7} {'grep':>8} {'doctor':>8} {'ratio':>6} {'peak MB':>8} {'s per GB':>9}")
         for mb in (int(s) for s in args.sizes.split(",")):
             log = Path(tmp) / f"build-{mb}.log"
             make_log(log, mb)
             grep = ["grep", "-E", "-i", "error|warning|panicked", str(log)]
-            doctor = [*doctor_command(), "diagnose", *extra, str(log)]
+            doctor = [*install.command(), "diagnose", *extra, str(log)]
             subprocess.run(doctor, env=compiled_env(), capture_output=True, check=False)
             g, d, peak = [], [], 0
             for _ in range(args.runs):

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_check import PROJECT
-from installed import compiled_env, doctor_command
+from installed import Install, compiled_env, installed
 
 TITLES = ("Project files", "Rust toolchain", "C linker", "Built extension")
 
@@ -34,7 +34,7 @@ def screen(session: str) -> str:
     ).stdout
 
 
-def one_run(root: Path, session: str) -> tuple[float, list[float], float]:
+def one_run(root: Path, session: str, install: Install) -> tuple[float, list[float], float]:
     start = time.perf_counter()
     subprocess.run(
         [
@@ -49,7 +49,7 @@ def one_run(root: Path, session: str) -> tuple[float, list[float], float]:
             "30",
             "-c",
             str(root),
-            shlex.join(doctor_command()),
+            shlex.join(install.command()),
         ],
         check=True,
     )
@@ -83,15 +83,16 @@ def main() -> int:
         return 2
     # bytecode for the TUI's own modules, as pip would have compiled it
     warm = "import doctor.tui.app, doctor.cli, doctor.engine"
-    subprocess.run([sys.executable, "-c", warm], env=compiled_env(), check=True)
     firsts, dones, updates = [], [], []
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, installed() as install:
+        print(f"pyo3-doctor ({install.kind})")
+        subprocess.run([install.python, "-c", warm], env=compiled_env(), check=True)
         root = Path(tmp)
         for rel, text in PROJECT.items():
             (root / rel).parent.mkdir(parents=True, exist_ok=True)
             (root / rel).write_text(text)
         for i in range(args.runs):
-            first, steps, done = one_run(root, f"bench-tui-{i}")
+            first, steps, done = one_run(root, f"bench-tui-{i}", install)
             firsts.append(first)
             dones.append(done)
             updates.append(len(steps))
