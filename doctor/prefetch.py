@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 def start_interpreter(python: str | None, env: Mapping[str, str], cwd: str) -> str | None:
     """Start the target interpreter's inspect script: the slowest tool, and first on the
-    critical path, so the CLI calls this before importing anything else."""
+    critical path, so it starts before anything else is imported (doctor.launch, or the
+    CLI when the launch could not tell the run would probe)."""
     path, _ = choose_python(python, env, cwd, sys.platform == "win32")
     if path and os.path.exists(path):
         prestart(inspect_argv(path), env, INSPECT_CWD, feed=True)
@@ -31,13 +32,20 @@ def start_interpreter(python: str | None, env: Mapping[str, str], cwd: str) -> s
     return None
 
 
-def prefetch(ctx: Context) -> None:
-    python = start_interpreter(ctx.python, ctx.env, str(ctx.cwd))  # a no-op if started
-    if not any(k.startswith("CARGO_TARGET_") and k.endswith("_LINKER") for k in ctx.env):
-        prestart(["cc", "--version"], ctx.env)
-    maturin = which("maturin", ctx.env)
+def start_early(python: str | None, env: Mapping[str, str], cwd: str) -> str | None:
+    """Start every tool that does not depend on the project: the interpreter first (the
+    slowest), then the C compiler and maturin. A no-op for any already started."""
+    path = start_interpreter(python, env, cwd)
+    if not any(k.startswith("CARGO_TARGET_") and k.endswith("_LINKER") for k in env):
+        prestart(["cc", "--version"], env)
+    maturin = which("maturin", env)
     if maturin:
-        prestart([maturin, "--version"], ctx.env)
+        prestart([maturin, "--version"], env)
+    return path
+
+
+def prefetch(ctx: Context) -> None:
+    python = start_early(ctx.python, ctx.env, str(ctx.cwd))  # no-ops for the early ones
     # These need the project found and parsed (rustup reads rust-toolchain.toml there). The
     # built module's import check waits for the sysconfig dump instead: it then runs the
     # interpreter binary directly, not through a pyenv-style shim, which costs more CPU than

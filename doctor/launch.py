@@ -1,0 +1,58 @@
+"""The `pyo3-doctor` command's first moments: start the slowest tools, then the CLI.
+
+The target interpreter's inspect script is the longest thing a check waits for (behind a
+pyenv-style shim it is a chain of shell scripts). Importing the CLI first, argparse and the
+regex engine under it, would hold it back by about 15 ms. So the raw arguments are read here
+to see whether the run will probe and with which `--python`; argparse stays the judge of
+what they mean. A wrong guess only starts a tool nobody collects, which is killed at exit:
+a probe takes a started tool only when its argv, PATH and cwd match.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+# Options that take a value (so that it is not read as the command), and flags that do not
+# change whether or how the run probes. Anything else (help, --version, --no-probes, an
+# abbreviated option) answers "not sure", and the tools start at their usual time.
+_VALUED = {"--format", "--project", "--python", "--timeout", "--step"}
+_FLAGS = {"--json", "--redact", "--strict", "-v", "--verbose"}
+
+
+def probing_run(argv: Sequence[str]) -> tuple[bool, str | None]:
+    """(whether this run surely probes, its --python) from the raw arguments."""
+    python, words, tokens = None, [], iter(argv)
+    for token in tokens:
+        name, eq, value = token.partition("=")
+        if name in _VALUED:
+            given = value if eq else next(tokens, None)
+            python = given if name == "--python" else python
+        elif token.startswith("-") and token != "-" and token not in _FLAGS:
+            return False, None
+        elif not token.startswith("-") or token == "-":
+            words.append(token)
+    return (words[:1] or ["check"])[0] in ("check", "diagnose"), python
+
+
+def main(argv: list[str] | None = None) -> int:
+    probing, python = probing_run(sys.argv[1:] if argv is None else argv)
+    try:
+        if probing:
+            from doctor.prefetch import start_early
+
+            start_early(python, os.environ, os.getcwd())
+    except KeyboardInterrupt:
+        from doctor.exitcodes import ExitCode
+        from doctor.failures import PROG
+        from doctor.proc import kill_all
+
+        kill_all()
+        sys.stderr.write(f"{PROG}: interrupted\n")
+        return ExitCode.INTERRUPTED
+    except Exception:  # a vanished cwd, say: the CLI meets it again and says so in one line
+        pass
+    from doctor.cli import main as cli_main
+
+    return cli_main(argv)

@@ -1,0 +1,51 @@
+"""The console script's early start: its reading of the raw arguments never disagrees with
+argparse's when it says a run probes, and a wrong guess changes nothing but a wasted start."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from doctor.cli import build_parser
+from doctor.launch import probing_run
+from tests.support import run_cli
+
+CASES = [
+    ([], True, None),
+    (["--json"], True, None),
+    (["check", "--strict", "-v"], True, None),
+    (["check", "--python", "/opt/py/bin/python3"], True, "/opt/py/bin/python3"),
+    (["--python=py3", "--format", "json"], True, "py3"),
+    (["diagnose", "build.log", "--json"], True, None),
+    (["diagnose", "-", "--python", "python3.12"], True, "python3.12"),
+    (["--project", "knowledge", "--timeout", "5"], True, None),  # a value, not the command
+    (["diagnose", "--no-probes", "build.log"], False, None),
+    (["knowledge", "linker-missing"], False, None),
+    (["fix", "module-name-mismatch", "--yes"], False, None),
+    (["--pyth", "python3.12"], False, None),  # argparse takes abbreviations; we do not guess
+    (["--help"], False, None),
+    (["--version"], False, None),
+]
+
+
+@pytest.mark.parametrize(("argv", "probes", "python"), CASES, ids=[" ".join(c[0]) for c in CASES])
+def test_the_raw_arguments_say_whether_and_how_the_run_probes(argv, probes, python):
+    assert probing_run(argv) == (probes, python)
+
+
+@pytest.mark.parametrize(
+    "argv", [c[0] for c in CASES if c[1]], ids=[" ".join(c[0]) for c in CASES if c[1]]
+)
+def test_argparse_agrees_whenever_the_early_reading_says_probe(argv):
+    args = build_parser().parse_args(argv)
+    assert args.command in (None, "check", "diagnose")
+    assert not getattr(args, "no_probes", False)
+    assert args.python == probing_run(argv)[1]
+
+
+def test_an_abbreviated_python_option_still_picks_that_interpreter(tmp_path):
+    # No early start (the reading declines), so the usual start picks what argparse parsed.
+    report = run_cli("--json", "--pyth", "/no/such/python3", cwd=tmp_path, home=tmp_path)
+    python = next(p for p in json.loads(report.stdout)["probes"] if p["id"] == "python")
+    assert "/no/such/python3" in python["summary"], python
