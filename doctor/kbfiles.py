@@ -4,7 +4,7 @@ Parsing them is the largest single piece of work a check does (tomllib is pure P
 the files are 60 KB), so their parsed tables are kept as JSON in the user cache folder under
 a checksum of every file's bytes, the same checksum the knowledge version reports. A cache
 that is missing, stale, unreadable or corrupt, or a folder that cannot be written, only
-means parsing again. JSON, not pickle or marshal: loading it runs no code and cannot crash.
+means parsing again. JSON, not pickle or marshal: loading it runs no code.
 """
 
 from __future__ import annotations
@@ -51,27 +51,40 @@ def checksum() -> int:
     return value
 
 
+def cache_key() -> str:
+    """What a cache must say it holds to be read: this tool version and these files."""
+    return f"{TOOL} {__version__} {checksum():08x}"
+
+
 @lru_cache(maxsize=1)
 def parsed() -> dict[str, dict[str, Any]]:
     """Every knowledge file's tables, by file name. A malformed file raises its TomlError."""
-    key = f"{TOOL} {__version__} {checksum():08x}"
     path = user_cache_dir() / CACHE_NAME
-    with contextlib.suppress(OSError, ValueError):
-        cached = json.loads(path.read_bytes())
-        if isinstance(cached, dict) and cached.get("key") == key:
-            tables = cached.get("files")
-            if isinstance(tables, dict) and set(tables) == set(files()):
-                return tables
-    from doctor.tomlfile import parse_toml
+    tables = _cached(path)
+    if tables is None:
+        from doctor.tomlfile import parse_toml
 
-    tables = {name: parse_toml(data.decode("utf-8"), name) for name, data in files().items()}
-    _store(path, key, tables)
+        tables = {name: parse_toml(data.decode("utf-8"), name) for name, data in files().items()}
+        _store(path, tables)
     return tables
 
 
-def _store(path: Path, key: str, tables: dict[str, dict[str, Any]]) -> None:
+def _cached(path: Path) -> dict[str, dict[str, Any]] | None:
     try:
-        data = json.dumps({"key": key, "files": tables}).encode()
+        cached = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(cached, dict) or cached.get("key") != cache_key():
+        return None
+    tables = cached.get("files")
+    if not isinstance(tables, dict) or set(tables) != set(files()):
+        return None
+    return tables if all(isinstance(t, dict) for t in tables.values()) else None
+
+
+def _store(path: Path, tables: dict[str, dict[str, Any]]) -> None:
+    try:
+        data = json.dumps({"key": cache_key(), "files": tables}).encode()
     except (TypeError, ValueError):  # a TOML date, say: not worth caching
         return
     from doctor.safewrite import write_atomic

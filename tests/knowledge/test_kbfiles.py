@@ -46,6 +46,7 @@ def test_a_first_run_parses_and_stores_what_a_second_reads(cache):
     assert kbfiles.parsed() == _fresh()
     stored = json.loads(cache.read_bytes())
     assert stored["files"] == _fresh()
+    assert stored["key"] == kbfiles.cache_key()
     assert f"{kbfiles.checksum():08x}" in stored["key"]
     # The next run believes the cache: a marked copy under the same key is what it reads.
     stored["files"]["doctor.toml"]["probe-crash"]["title"] = "from the cache"
@@ -62,14 +63,24 @@ def test_a_first_run_parses_and_stores_what_a_second_reads(cache):
         b'{"key": "pyo3-doctor 0.0.0 00000000", "files": {}}',  # another knowledge base
         b'{"key": 3}',
         b"[1, 2]",
+        b"[" * 100_000 + b"]" * 100_000,  # deeper than the JSON reader goes
+        b'{"key": "KEY", "files": {"build.toml": {}}}',  # the right key, files missing
     ],
-    ids=["empty", "binary", "stale", "bad-key", "not-an-object"],
+    ids=["empty", "binary", "stale", "bad-key", "not-an-object", "deep", "partial"],
 )
 def test_a_bad_or_stale_cache_is_parsed_again_and_replaced(cache, content):
     cache.parent.mkdir(parents=True)
-    cache.write_bytes(content)
+    cache.write_bytes(content.replace(b"KEY", kbfiles.cache_key().encode()))
     assert kbfiles.parsed() == _fresh()
     assert json.loads(cache.read_bytes())["files"] == _fresh()
+
+
+def test_a_cache_with_the_right_key_but_not_tables_is_parsed_again(cache):
+    wrong = {name: {} for name in kbfiles.files()}
+    wrong["build.toml"] = 3
+    cache.parent.mkdir(parents=True)
+    cache.write_text(json.dumps({"key": kbfiles.cache_key(), "files": wrong}))
+    assert kbfiles.parsed() == _fresh()
 
 
 def test_a_cache_folder_that_cannot_be_written_only_costs_the_parse(cache):
