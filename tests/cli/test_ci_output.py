@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import os
 import re
 import socket
 import subprocess
@@ -11,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import REPO, clean_env, report_of, run_cli
+from support import REPO, broken_knowledge_env, clean_env, report_of, run_cli
 
 from doctor.model import Finding, Report, Severity
 from doctor.redact import Redactor
@@ -109,21 +108,6 @@ def test_version_names_tool_and_knowledge_base(tmp_path):
     assert report["knowledge_version"] in proc.stdout
 
 
-def _broken_knowledge(tmp_path: Path) -> dict[str, str]:
-    broken = tmp_path / "site"
-    (broken / "knowledge").mkdir(parents=True)
-    for item in (REPO / "knowledge").iterdir():
-        if item.is_file():
-            (broken / "knowledge" / item.name).write_bytes(item.read_bytes())
-    (broken / "knowledge" / "zz.toml").write_text('[bad-entry]\ntitle = "x"\n')
-    return {
-        **clean_env(),
-        "PYTHONPATH": f"{broken}{os.pathsep}{REPO}",
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-        "HOME": str(tmp_path),
-    }
-
-
 @pytest.mark.parametrize(
     "args",
     [
@@ -138,7 +122,7 @@ def test_a_crash_anywhere_is_one_line_and_a_log(tmp_path, args):
     proc = subprocess.run(
         [sys.executable, "-m", "doctor", *args],
         cwd=tmp_path,
-        env=_broken_knowledge(tmp_path),
+        env=broken_knowledge_env(tmp_path),
         input="error: linker `cc` not found\n",
         capture_output=True,
         text=True,

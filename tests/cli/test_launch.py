@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from support import run_cli
 
 from doctor.cli import build_parser
 from doctor.launch import probing_run
-from tests.support import run_cli
 
 CASES = [
     ([], True, None),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from support import REPO, clean_env, finding_ids, probe, report_of, run_cli
+from support import REPO, broken_knowledge_env, clean_env, finding_ids, probe, report_of, run_cli
 
 SCHEMA = json.loads((REPO / "doctor" / "schema" / "report.schema.json").read_text())
 
@@ -211,18 +210,7 @@ def test_ctrl_c_exits_130_without_traceback_and_kills_tools(pyo3_project, staged
 
 def test_internal_error_is_one_line_and_a_crash_log(tmp_path):
     # A knowledge base that does not validate is our bug: exit 3, one line, a log file.
-    broken = tmp_path / "site"
-    (broken / "knowledge").mkdir(parents=True)
-    for item in (REPO / "knowledge").iterdir():
-        if item.is_file():
-            (broken / "knowledge" / item.name).write_bytes(item.read_bytes())
-    (broken / "knowledge" / "zz.toml").write_text('[bad-entry]\ntitle = "x"\n')
-    env = {
-        **clean_env(),
-        "PYTHONPATH": f"{broken}{os.pathsep}{REPO}",
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-        "HOME": str(tmp_path),
-    }
+    env = broken_knowledge_env(tmp_path)
     proc = subprocess.run(
         [sys.executable, "-m", "doctor", "knowledge"],
         cwd=tmp_path,

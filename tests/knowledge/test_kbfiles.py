@@ -6,10 +6,10 @@ import json
 
 import pytest
 from platformdirs import user_cache_dir
+from support import run_cli
 
 from doctor import about, kbfiles, knowledge, versions
 from doctor.tomlfile import parse_toml
-from tests.support import run_cli
 
 
 def _forget() -> None:
