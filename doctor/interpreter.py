@@ -11,7 +11,7 @@ from typing import Any
 from doctor.context import Context
 from doctor.model import Evidence
 from doctor.proc import run_tool
-from doctor.target import INSPECT_CWD, choose_python, inspect_argv
+from doctor.target import choose_python, inspect_argv
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ def inspect(ctx: Context) -> Interpreter:
         return Interpreter(None, source, None, (), "no python3 or python on PATH")
     if not os.path.exists(path):
         return Interpreter(path, source, None, (), f"{path} does not exist")
-    ran = run_tool(inspect_argv(path), ctx.env, cwd=INSPECT_CWD)
+    ran = run_tool(inspect_argv(path), ctx.env, cwd=str(ctx.cwd))
     shown = Evidence((path, "-c", "<inspect sysconfig>"), ran.exit_code, ran.output, ran.note)
     if ran.exit_code != 0:
         reason = ran.note or f"exited with {ran.exit_code}"

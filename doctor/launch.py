@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+
+TYPE_CHECKING = False  # nothing but os and sys before the first tools start (doctor.spawn)
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 # Options that take a value (so that it is not read as the command), and flags that do not
 # change whether or how the run probes. Anything else (help, --version, --no-probes, an

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from doctor.proc import feed, prestart, which
-from doctor.target import INSPECT_CWD, choose_python, inspect_argv
+from doctor.target import choose_python, inspect_argv
 
+TYPE_CHECKING = False  # typing itself is not imported this early (doctor.launch)
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from doctor.context import Context
 
 
@@ -27,7 +28,7 @@ def start_interpreter(python: str | None, env: Mapping[str, str], cwd: str) -> s
     CLI when the launch could not tell the run would probe)."""
     path, _ = choose_python(python, env, cwd, sys.platform == "win32")
     if path and os.path.exists(path):
-        prestart(inspect_argv(path), env, INSPECT_CWD, feed=True)
+        prestart(inspect_argv(path), env, cwd, feed=True)
         return path
     return None
 
@@ -60,4 +61,4 @@ def prefetch(ctx: Context) -> None:
         # The interpreter looks the module up while it runs anyway: when nothing by that name
         # is there, the import check (a second interpreter start) is not needed.
         name = proj.layout.top_level_name if proj.layout else ""
-        feed(inspect_argv(python), ctx.env, INSPECT_CWD, name + "\n")
+        feed(inspect_argv(python), ctx.env, str(ctx.cwd), name + "\n")

@@ -8,25 +8,30 @@ A probe's deadline is set per thread by the engine, so a tool never outlives its
 
 from __future__ import annotations
 
-import contextlib
+import _signal  # the C module under `signal`: the Python one builds enums, see doctor.spawn
+import _thread
 import os
-import shutil
-import signal
-import subprocess
-import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
 
+from doctor import spawn as posix
+
+# Nothing here imports more than os at start-up: doctor.launch starts the first tools through
+# this module before anything else is loaded. subprocess and threading load when first needed.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+    from subprocess import Popen
+
     from doctor.model import Evidence
+
+    Process = Popen[bytes] | posix.Spawned
 
 OUTPUT_CAP = 64 * 1024
 DEFAULT_TIMEOUT = 10.0
 
-_local = threading.local()
-_live: set[subprocess.Popen[bytes]] = set()
-_live_lock = threading.Lock()
+_local = _thread._local()
+_live: set[Process] = set()
+_live_lock = _thread.allocate_lock()
 
 
 def set_deadline(deadline: float | None) -> None:
@@ -54,15 +59,41 @@ def _evidence(
 
 def which(name: str, env: Mapping[str, str]) -> str | None:
     """Find `name` on the PATH of `env` (not of this process)."""
-    return shutil.which(name, path=env.get("PATH", ""))
+    return posix.which(name, env.get("PATH", ""))
 
 
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+def _ignoring(
+    errors: type[BaseException] | tuple[type[BaseException], ...], action: Callable[[], object]
+) -> None:
+    """contextlib.suppress, without importing contextlib before the first tools start."""
+    try:  # noqa: SIM105
+        action()
+    except errors:
+        pass
+
+
+def _running(started: Process | Evidence) -> bool:
+    """A started tool (Popen or Spawned), not the Evidence of one that could not start."""
+    return hasattr(started, "pid")
+
+
+def _kill_group(proc: Process) -> None:
     try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError, OSError):
-        with contextlib.suppress(OSError):
-            proc.kill()
+        os.killpg(proc.pid, _signal.SIGKILL)
+    except (OSError, AttributeError):  # gone already, or no process groups (Windows)
+        _ignoring(OSError, proc.kill)
+
+
+def _exited_within(proc: Process, seconds: float) -> bool:
+    """Whether proc exits within `seconds`, polling with a backoff as Popen.wait(timeout) does."""
+    end, delay = time.monotonic() + seconds, 0.0005
+    while proc.poll() is None:
+        left = end - time.monotonic()
+        if left <= 0:
+            return False
+        delay = min(delay * 2, left, 0.05)
+        time.sleep(delay)
+    return True
 
 
 def kill_all() -> None:
@@ -81,21 +112,27 @@ def _start(
     cwd: str | None,
     stdin_pipe: bool = False,
     pipe_bytes: int = 0,
-) -> subprocess.Popen[bytes] | Evidence:
+) -> Process | Evidence:
     """Start argv in its own session, or say why it could not start."""
     exe = argv[0] if os.sep in argv[0] else which(argv[0], env)
     if exe is None:
         return _evidence(argv, None, "", note=f"{argv[0]} not found on PATH")
     try:
-        proc = subprocess.Popen(
-            (exe, *argv[1:]),
-            env=dict(env),
-            cwd=cwd,
-            stdin=subprocess.PIPE if stdin_pipe else subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        proc: Process | None = None
+        if cwd is None or _is_cwd(cwd):
+            proc = posix.start((exe, *argv[1:]), dict(env), stdin_pipe)
+        if proc is None:
+            import subprocess
+
+            proc = subprocess.Popen(
+                (exe, *argv[1:]),
+                env=dict(env),
+                cwd=cwd,
+                stdin=subprocess.PIPE if stdin_pipe else subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
     except OSError as exc:
         return _evidence(argv, None, "", note=f"could not start {argv[0]}: {exc.strerror or exc}")
     if pipe_bytes:
@@ -105,7 +142,14 @@ def _start(
     return proc
 
 
-def _widen(proc: subprocess.Popen[bytes], size: int) -> None:
+def _is_cwd(path: str) -> bool:
+    try:
+        return os.path.samefile(path, ".")
+    except OSError:
+        return False
+
+
+def _widen(proc: Process, size: int) -> None:
     """Let a tool write `size` bytes ahead of its reader (Linux; elsewhere nothing changes)."""
     try:
         import fcntl
@@ -117,7 +161,7 @@ def _widen(proc: subprocess.Popen[bytes], size: int) -> None:
 
 def spawn(
     argv: Sequence[str], env: Mapping[str, str], cwd: str | None = None
-) -> subprocess.Popen[bytes] | Evidence:
+) -> Process | Evidence:
     """Start a tool whose output the caller reads itself (stdout and stderr together), or take
     the one prestarted with the same argv; the caller must end with finish(). Evidence
     instead when it could not start."""
@@ -127,32 +171,29 @@ def spawn(
     return started if started is not None else _start(argv, env, cwd)
 
 
-def finish(proc: subprocess.Popen[bytes], grace: float = 0.0) -> int:
+def finish(proc: Process, grace: float = 0.0) -> int:
     """End a spawned tool and return its exit code: it gets `grace` seconds to exit on its own
     (its output was read to the end), then it is killed with its group."""
     if grace:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=grace)
+        _exited_within(proc, grace)
     _finish(proc)
     return proc.wait()
 
 
-def _finish(proc: subprocess.Popen[bytes], close: bool = True) -> None:
+def _finish(proc: Process, close: bool = True) -> None:
     """Stop tracking a tool that is done, or kill it if it is not: an exception on the way out
     (Ctrl-C, a failing output callback) would otherwise leave it running in its own session,
     where the terminal's Ctrl-C never reaches it and kill_all no longer knows it."""
     if proc.poll() is None:
         _kill_group(proc)
-        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
-            proc.wait(timeout=1.0)
+        _exited_within(proc, 1.0)
     if close and proc.stdout is not None:
-        with contextlib.suppress(OSError):
-            proc.stdout.close()
+        _ignoring(OSError, proc.stdout.close)
     with _live_lock:
         _live.discard(proc)
 
 
-_prestarted: dict[tuple, subprocess.Popen[bytes] | Evidence] = {}
+_prestarted: dict[tuple, Process | Evidence] = {}
 
 
 def _key(argv: tuple[str, ...], env: Mapping[str, str], cwd: str | None) -> tuple:
@@ -187,31 +228,31 @@ def feed(argv: Sequence[str], env: Mapping[str, str], cwd: str | None, text: str
     """Write `text` to a tool prestarted with `feed`, and close its stdin."""
     with _live_lock:
         proc = _prestarted.get(_key(tuple(argv), env, cwd))
-    if isinstance(proc, subprocess.Popen):
-        _close_stdin(proc, text.encode("utf-8", errors="replace"))
+    if _running(proc):
+        _close_stdin(proc, text.encode("utf-8", errors="replace"))  # type: ignore[arg-type]
 
 
 def discard(argv: Sequence[str], env: Mapping[str, str], cwd: str | None = None) -> None:
     """Kill a prestarted tool that turned out not to be needed."""
     with _live_lock:
         proc = _prestarted.pop(_key(tuple(argv), env, cwd), None)
-    if isinstance(proc, subprocess.Popen):
-        _finish(proc)
+    if _running(proc):
+        _finish(proc)  # type: ignore[arg-type]
 
 
-def _close_stdin(proc: subprocess.Popen[bytes], text: bytes = b"") -> None:
+def _close_stdin(proc: Process, text: bytes = b"") -> None:
     if proc.stdin is not None and not proc.stdin.closed:
-        with contextlib.suppress(OSError, ValueError):
-            proc.stdin.write(text)
-        with contextlib.suppress(OSError, ValueError):
-            proc.stdin.close()
+        _ignoring((OSError, ValueError), lambda: proc.stdin.write(text))  # type: ignore[union-attr]
+        _ignoring((OSError, ValueError), proc.stdin.close)
 
 
-def _collect(proc: subprocess.Popen[bytes], limit: float) -> tuple[bytes, int, bool, bool]:
+def _collect(proc: Process, limit: float) -> tuple[bytes, int, bool, bool]:
     """Read at most OUTPUT_CAP bytes while draining the rest; kill the group at `limit`.
 
     The last value says whether the reader is done with the pipe (a child that left the
     group may still hold it open), so that closing it cannot race with a read."""
+    import threading
+
     kept = bytearray()
     dropped = 0
 
@@ -256,8 +297,8 @@ def run_tool(
         proc = _prestarted.pop(_key(argv, env, cwd), None)
     if proc is None:
         proc = _start(argv, env, cwd)
-    if not isinstance(proc, subprocess.Popen):
-        return proc
+    if not _running(proc):
+        return proc  # type: ignore[return-value]
     drained = False
     try:
         out, dropped, timed_out, drained = _collect(proc, limit)
@@ -288,8 +329,8 @@ def stream_tool(
     """Run argv to completion (no deadline: installs take time), passing output on live."""
     argv = tuple(argv)
     proc = _start(argv, env, cwd)
-    if not isinstance(proc, subprocess.Popen):
-        return proc
+    if not _running(proc):
+        return proc  # type: ignore[return-value]
     kept: list[bytes] = []
     size = 0
     try:

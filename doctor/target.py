@@ -11,16 +11,26 @@ CONDA_PREFIX are set PyO3 ignores both, and so do we.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 
 from doctor.proc import which
+
+TYPE_CHECKING = False  # typing itself is not imported this early (doctor.launch)
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 # Runs inside the target interpreter (any CPython/PyPy/GraalPy 3.6+) and prints one JSON line.
 # Kept cheap, as it is on the critical path: no `platform` and no `importlib.metadata` (together
 # they cost more than the sysconfig dump). One optional line on stdin names a top-level module
 # to look up without importing it, so the import check can be skipped when nothing is there.
+# It runs in the working directory, as maturin and a pyenv-style shim would (`.python-version`
+# there picks the interpreter); `-c` put that directory first on sys.path, and it is dropped
+# before anything is imported, so that no module in the project shadows the stdlib or the
+# installed module being looked up.
 INSPECT = r"""
-import json, os, struct, sys, sysconfig
+import sys
+if sys.path and sys.path[0] == "":
+    del sys.path[0]
+import json, os, struct, sysconfig
 v = sysconfig.get_config_var
 def dist_version(name):
     for entry in sys.path:
@@ -104,7 +114,3 @@ def _resolve(name: str, env: Mapping[str, str], cwd: str) -> str | None:
 
 def inspect_argv(python: str) -> tuple[str, ...]:
     return (python, "-c", INSPECT)
-
-
-# Run from the filesystem root so that no module in the project shadows the stdlib.
-INSPECT_CWD = os.path.abspath(os.sep)

@@ -3,7 +3,10 @@ argparse's when it says a run probes, and a wrong guess changes nothing but a wa
 
 from __future__ import annotations
 
+import ast
 import json
+import subprocess
+import sys
 
 import pytest
 from support import run_cli
@@ -49,3 +52,22 @@ def test_an_abbreviated_python_option_still_picks_that_interpreter(tmp_path):
     report = run_cli("--json", "--pyth", "/no/such/python3", cwd=tmp_path, home=tmp_path)
     python = next(p for p in json.loads(report.stdout)["probes"] if p["id"] == "python")
     assert "/no/such/python3" in python["summary"], python
+
+
+EARLY = """
+import os, sys
+before = set(sys.modules)
+from doctor.prefetch import start_early
+started = start_early(None, os.environ, os.getcwd())
+print(sorted(set(sys.modules) - before))
+"""
+
+
+def test_the_first_tools_start_before_anything_heavy_is_imported(tmp_path):
+    # Whatever Python itself loaded at start (a .pth hook may load much) is not counted.
+    ran = subprocess.run(
+        [sys.executable, "-c", EARLY], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    loaded = set(ast.literal_eval(ran.stdout.strip().splitlines()[-1]))
+    own = {"doctor", "doctor.prefetch", "doctor.proc", "doctor.spawn", "doctor.target"}
+    assert loaded - own == set(), "imported before the first tool starts"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -111,3 +112,26 @@ def test_without_a_project_versions_only_warn(tmp_path, staged_path):
     old = pyenv_python("3.8")
     report = run(tmp_path, ("project", "python"), PATH=staged_path(), PYO3_PYTHON=old)
     assert [f.severity.value for f in report.findings] == ["warn"]
+
+
+def test_a_pyenv_shim_is_asked_from_the_project_where_python_version_picks(pyo3_project):
+    # A `.python-version` in the project picks the interpreter behind pyenv's shim, as it
+    # does for maturin run there; asked from anywhere else, the shim answers with its global.
+    shims = Path.home() / ".pyenv" / "shims"
+    if not (shims / "python3").exists():
+        pytest.skip("no pyenv shims on this machine")
+    local = Path(pyenv_python("3.12")).parents[1].name  # "3.12.1"
+    root = pyo3_project(extra={".python-version": local + "\n"})
+    report = run(root, ("python",), PATH=f"{shims}{os.pathsep}/usr/bin{os.pathsep}/bin")
+    assert result(report, "python").facts["python_version"] == local
+
+
+def test_modules_in_the_project_shadow_nothing_in_the_interpreter(pyo3_project, staged_path):
+    # The sysconfig dump runs in the project (see above), yet a json.py or sysconfig.py there
+    # must not be what the interpreter imports.
+    broken = "raise SystemExit('imported from the project')\n"
+    root = pyo3_project(extra={"json.py": broken, "sysconfig.py": broken, "struct.py": broken})
+    report = run(root, ("python",), PATH=staged_path())
+    python = result(report, "python")
+    assert python.status is Status.OK, python.summary
+    assert python.facts["python_version"] == ".".join(map(str, sys.version_info[:3]))
