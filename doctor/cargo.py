@@ -28,6 +28,8 @@ def _strs(value: Any) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Dependency:
+    """The pyo3 (or pyo3-ffi) dependency of a crate, as Cargo resolves the manifest."""
+
     name: str  # "pyo3" or "pyo3-ffi"
     requirement: str  # as written ("0.27", "=0.26.0"), after workspace inheritance
     features: tuple[str, ...]
@@ -96,6 +98,8 @@ def _dependency_tables(cargo: Mapping[str, Any]) -> list[tuple[str, Mapping[str,
 
 @dataclass(frozen=True)
 class Crate:
+    """One Cargo.toml read for what maturin and PyO3 care about."""
+
     manifest: Path
     package_name: str
     lib_name: str  # the explicit [lib] name, "" when not written

@@ -28,6 +28,8 @@ def cargo_home(env: Mapping[str, str]) -> Path:
 
 @dataclass(frozen=True)
 class Platform:
+    """The machine a check runs on: what a fix's `platform` key is matched against."""
+
     system: str  # "linux", "macos", "windows", ...
     machine: str
     distro: str  # /etc/os-release ID, "" elsewhere
@@ -95,6 +97,9 @@ def _machine() -> str:
 
 @dataclass(frozen=True)
 class Context:
+    """Everything a probe may look at: environment, directory, platform, options; and
+    the memo that lets probes share one parse of the project and one run of each tool."""
+
     env: Mapping[str, str]
     cwd: Path
     platform: Platform

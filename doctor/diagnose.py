@@ -24,6 +24,8 @@ CONTEXT_WIDTH = 300  # characters of a context line kept in evidence
 
 @dataclass(frozen=True)
 class Diagnosis:
+    """A diagnosed log: the report of what it matched, and the scan behind it."""
+
     report: Report  # findings best first; probes when they ran
     scan: Scan
 

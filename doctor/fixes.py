@@ -33,6 +33,8 @@ class FixError(Exception):
 
 @dataclass(frozen=True)
 class Plan:
+    """One fix step made concrete for this machine: what would run or change, shown first."""
+
     step: FixStep
     kind: str  # "argv" | "edit" | "patch" | "env" | "text"
     preview: str  # the shell-quoted argv, a unified diff, the env line or the text
@@ -44,6 +46,8 @@ class Plan:
 
 @dataclass(frozen=True)
 class Outcome:
+    """What applying a plan did: whether it worked, what it said, where a backup went."""
+
     ok: bool
     message: str
     exit_code: int | None = None

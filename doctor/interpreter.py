@@ -16,6 +16,8 @@ from doctor.target import choose_python, inspect_argv
 
 @dataclass(frozen=True)
 class Interpreter:
+    """The target interpreter: where it is, how it was chosen and what it said about itself."""
+
     path: str | None  # None: nothing found
     source: str  # how it was chosen: "--python", "PYO3_PYTHON", "VIRTUAL_ENV", ...
     info: dict[str, Any] | None  # what INSPECT printed; None if it could not run

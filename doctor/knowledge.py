@@ -96,6 +96,8 @@ class KnowledgeError(Exception):
 
 @dataclass(frozen=True)
 class FixTemplate:
+    """A fix as the knowledge base writes it, with {placeholders} for facts."""
+
     summary: str
     platform: str
     argv: tuple[str, ...]
@@ -117,6 +119,8 @@ class FixTemplate:
 
 @dataclass(frozen=True)
 class Entry:
+    """One knowledge-base entry: a root cause, how to spot it and how to fix it."""
+
     id: str
     title: str
     severity: Severity

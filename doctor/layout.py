@@ -60,6 +60,8 @@ MATURIN_KEYS = frozenset(
 
 @dataclass(frozen=True)
 class Layout:
+    """How maturin lays the project out: bindings, module name and where each part goes."""
+
     bindings: str  # "pyo3" | "cffi" | "uniffi" | "bin" | "" (none found)
     bindings_source: str  # "[tool.maturin] bindings" or "detected"
     module_name: str  # the full, possibly dotted, name

@@ -69,6 +69,8 @@ class Hit:
 
 @dataclass(frozen=True)
 class Scan:
+    """What a scan of a log found: matched entries, first error lines, and its size."""
+
     hits: tuple[Hit, ...]  # best first: priority, then earliest line
     error_lines: tuple[tuple[int, str], ...]  # the first error-looking lines
     lines: int

@@ -23,6 +23,8 @@ from doctor.project import Project
 
 @dataclass(frozen=True)
 class Maturin:
+    """The maturin a check found, what it printed, and the one in the target environment."""
+
     exe: str
     evidence: Evidence
     version: Version | None  # None: missing, broken, or no version printed
@@ -70,6 +72,8 @@ _REQUIREMENT = re.compile(
 
 @dataclass(frozen=True)
 class MaturinRequirement:
+    """The maturin requirement in [build-system] requires."""
+
     text: str  # as written in pyproject.toml
     specifier: SpecifierSet
 

@@ -57,6 +57,8 @@ def status_of(detected: Sequence[Detected]) -> Status:
 
 @dataclass(frozen=True)
 class ProbeResult:
+    """What one probe saw: its status, a one-line summary, facts and evidence."""
+
     probe: str  # the probe's id (its module name)
     status: Status
     summary: str  # one line: what was seen
@@ -101,6 +103,8 @@ class FixStep:
 
 @dataclass(frozen=True)
 class Finding:
+    """A known problem found on this machine or in a log, with its fixes filled in."""
+
     id: str  # knowledge id, a public contract
     severity: Severity
     title: str
@@ -115,6 +119,8 @@ class Finding:
 
 @dataclass(frozen=True)
 class Report:
+    """One run's result: every renderer (text, JSON, GitHub, TUI) formats this."""
+
     context: Mapping[str, Any]
     probes: tuple[ProbeResult, ...]  # registry order
     findings: tuple[Finding, ...]  # fail before warn, then registry or log order

@@ -21,6 +21,8 @@ MAX_CRATES = 24  # direct path dependencies only; a workspace rarely has more
 
 @dataclass(frozen=True)
 class PathCrate:
+    """A `path` dependency of the lib crate, read from its own Cargo.toml."""
+
     ident: str  # the name Rust code uses for it (`core_py`)
     optional: bool  # only pulled in when a feature enables it
     crate: Crate

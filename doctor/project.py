@@ -27,6 +27,8 @@ __all__ = ["Project", "find_root", "load", "project", "table"]
 
 @dataclass(frozen=True)
 class Project:
+    """The project a check looks at: its files as parsed, and what follows from them."""
+
     root: Path | None  # None: no project found
     pyproject_path: Path | None = None
     cargo_path: Path | None = None

@@ -50,6 +50,8 @@ def cfg_value(tokens: list[Token]) -> bool | None:
 
 @dataclass
 class Attr:
+    """One `#[...]` attribute: its name, its arguments and where it is written."""
+
     name: str  # last path segment: "pymodule", "pyo3", "cfg", "no_mangle", "path", ...
     args: list[Token]  # inside the parentheses, or after `=`
     line: int

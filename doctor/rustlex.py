@@ -18,6 +18,8 @@ _NUMBER = re.compile(r"[0-9][0-9A-Za-z_.]*")
 
 @dataclass(frozen=True)
 class Token:
+    """One Rust token, enough to find attributes, items and their names."""
+
     kind: str  # "ident" | "punct" | "string" | "char" | "lifetime" | "number"
     text: str  # identifier name, the punctuation character, or a string's contents
     line: int

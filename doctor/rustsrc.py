@@ -24,6 +24,8 @@ MAX_BYTES = 4 * 1024 * 1024
 
 @dataclass(frozen=True)
 class EntryPoint:
+    """An item that exports PyInit_<name>: a #[pymodule] or a hand-written extern fn."""
+
     name: str  # the module name: PyInit_<name>
     kind: str  # "fn" | "mod" | "extern"
     item: str  # "fn my_mod", "mod my_mod", "extern fn PyInit_x"
@@ -38,6 +40,8 @@ class EntryPoint:
 
 @dataclass(frozen=True)
 class Scan:
+    """What scanning a crate's sources found: entry points and what could hide one."""
+
     root: Path
     entries: tuple[EntryPoint, ...]  # exporting entry points, source order
     nested: tuple[EntryPoint, ...]  # #[pymodule]s inside a declarative module: no PyInit_

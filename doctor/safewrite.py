@@ -24,6 +24,8 @@ RECORD = "last-fix.json"
 
 @dataclass(frozen=True)
 class Written:
+    """Whether an atomic write happened, what to tell the user, and the backup's path."""
+
     ok: bool
     message: str
     backup: str | None = None

@@ -24,6 +24,8 @@ except ImportError:  # pragma: no cover - exercised on 3.9/3.10
 
 @dataclass(frozen=True)
 class TomlError(Exception):
+    """A TOML file that does not parse: where and why, as a user can find it."""
+
     path: str
     line: int
     column: int

@@ -15,6 +15,8 @@ from doctor.project import project
 
 @dataclass(frozen=True)
 class Rustc:
+    """The rustc on PATH and what `rustc -vV` said about it."""
+
     evidence: Evidence
     version: Version | None  # None: missing, failed or unparsable
     release: str  # "1.95.0", "1.96.0-nightly"

@@ -23,6 +23,8 @@ def _range(pair: list) -> tuple[PyVersion, PyVersion] | None:
 
 @dataclass(frozen=True)
 class PyO3Support:
+    """What one PyO3 release series supports: Rust, Python versions, abi3, free-threading."""
+
     series: str  # "0.27"
     msrv: Version
     cpython: tuple[PyVersion, PyVersion]
@@ -37,6 +39,8 @@ class PyO3Support:
 
 @dataclass(frozen=True)
 class Policy:
+    """The version policy (knowledge/versions.toml): PyO3 series and maturin milestones."""
+
     pyo3: tuple[PyO3Support, ...]  # oldest first
     maturin_extension_module_env_since: Version
     maturin_project_version_required_since: Version

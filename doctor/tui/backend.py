@@ -53,6 +53,8 @@ class DiagnoseUnavailable(Exception):
 
 @dataclass(frozen=True)
 class Diagnosis:
+    """A diagnosed paste as the TUI shows it: findings, or the first error lines."""
+
     report: Report  # findings best first, `source` = "log:<line>"
     error_lines: tuple[tuple[int, str], ...]  # first error-looking lines, for "no known cause"
 
