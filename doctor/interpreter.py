@@ -3,7 +3,7 @@ about itself once."""
 
 from __future__ import annotations
 
-import json
+import ast
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -49,10 +49,10 @@ def inspect(ctx: Context) -> Interpreter:
         reason = ran.note or f"exited with {ran.exit_code}"
         return Interpreter(path, source, None, (shown,), f"{path} could not run: {reason}")
     try:
-        info = json.loads(ran.output.strip().splitlines()[-1])
-        if not isinstance(info, dict) or "version" not in info:
-            raise ValueError("not an object with a version")
-    except (ValueError, IndexError):
+        info = ast.literal_eval(ran.output.strip().splitlines()[-1])
+        if not isinstance(info, dict) or not isinstance(info.get("version"), str):
+            raise ValueError("not a dict with a version")
+    except (ValueError, TypeError, SyntaxError, IndexError, MemoryError, RecursionError):
         return Interpreter(path, source, None, (shown,), "its answer was not understood")
     return Interpreter(path, source, info, (shown,))
 

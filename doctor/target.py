@@ -18,10 +18,12 @@ TYPE_CHECKING = False  # typing itself is not imported this early (doctor.launch
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-# Runs inside the target interpreter (any CPython/PyPy/GraalPy 3.6+) and prints one JSON line.
-# Kept cheap, as it is on the critical path: no `platform` and no `importlib.metadata` (together
-# they cost more than the sysconfig dump). One optional line on stdin names a top-level module
-# to look up without importing it, so the import check can be skipped when nothing is there.
+# Runs inside the target interpreter (any CPython/PyPy/GraalPy 3.6+) and prints one line: a
+# dict of plain literals, in ASCII whatever the interpreter's stdout encoding (read back with
+# ast.literal_eval). Kept cheap, as it is on the critical path: no json or struct, no `platform`
+# and no `importlib.metadata` (together they cost more than the sysconfig dump). One optional
+# line on stdin names a top-level module to look up without importing it, so the import check
+# can be skipped when nothing is there.
 # It runs in the working directory, as maturin and a pyenv-style shim would (`.python-version`
 # there picks the interpreter); `-c` put that directory first on sys.path, and it is dropped
 # before anything is imported, so that no module in the project shadows the stdlib or the
@@ -30,7 +32,7 @@ INSPECT = r"""
 import sys
 if sys.path and sys.path[0] == "":
     del sys.path[0]
-import json, os, struct, sysconfig
+import os, sysconfig
 v = sysconfig.get_config_var
 def dist_version(name):
     for entry in sys.path:
@@ -57,12 +59,12 @@ impl = sys.implementation.name
 machine = os.uname().machine if hasattr(os, "uname") else __import__("platform").machine()
 inc = v("INCLUDEPY") or sysconfig.get_paths().get("include") or ""
 libdir, ldlib = v("LIBDIR") or "", v("LDLIBRARY") or ""
-print(json.dumps({
+print(ascii({
   "implementation": {"cpython": "CPython", "pypy": "PyPy", "graalpy": "GraalVM"}.get(impl, impl),
   "version": "%d.%d.%d" % sys.version_info[:3],
   "executable": sys.executable,
   "prefix": sys.prefix, "base_prefix": getattr(sys, "base_prefix", sys.prefix),
-  "pointer_bits": struct.calcsize("P") * 8,
+  "pointer_bits": 64 if sys.maxsize > 2**32 else 32,
   "machine": machine, "platform": sysconfig.get_platform(),
   "gil_disabled": v("Py_GIL_DISABLED") == 1, "abiflags": getattr(sys, "abiflags", ""),
   "shared": bool(v("Py_ENABLE_SHARED")) or bool(v("PYTHONFRAMEWORK")),

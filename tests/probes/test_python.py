@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 from helpers import ids, result, run
+from support import clean_env
 
+from doctor.context import Context
+from doctor.interpreter import inspect
 from doctor.model import Status
 
 PYENV = Path.home() / ".pyenv" / "versions"
@@ -135,3 +138,17 @@ def test_modules_in_the_project_shadow_nothing_in_the_interpreter(pyo3_project, 
     python = result(report, "python")
     assert python.status is Status.OK, python.summary
     assert python.facts["python_version"] == ".".join(map(str, sys.version_info[:3]))
+
+
+def test_an_interpreter_under_a_non_ascii_path_is_read_back_exactly(tmp_path):
+    # The inspect script prints ASCII escapes, so even an interpreter told to write ASCII
+    # only reports where it lives correctly.
+    env = tmp_path / "vénv ☃"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env)], check=True)
+    target = str(env / "bin" / "python")
+    ctx = Context.from_process(
+        env=clean_env(PYO3_PYTHON=target, PYTHONIOENCODING="ascii"), cwd=str(tmp_path)
+    )
+    found = inspect(ctx)
+    assert found.info is not None, found.problem
+    assert (found.path, found.info["prefix"]) == (target, str(env))
