@@ -94,7 +94,7 @@ def finding_for(
     evidence: Sequence[str] = (),
 ) -> Finding:
     """Attach knowledge to a detected cause and fill its fixes for this machine."""
-    entry = knowledge.load()[detected.id]
+    entry = knowledge.entry(detected.id)
     values = {**facts, **detected.details}
     tags = ctx.platform.tags
     fixes = tuple(
@@ -160,8 +160,8 @@ def context_summary(ctx: Context, facts: Mapping[str, Any]) -> dict[str, Any]:
 
 def check(ctx: Context, probes: Sequence[Probe] | None = None) -> Report:
     """Run the probes (all by default) and build the report."""
-    # The knowledge base loads while the probes wait on their tools, not after them.
-    loader = threading.Thread(target=knowledge.load, daemon=True, name="knowledge")
+    # The knowledge files are read while the probes wait on their tools, not after them.
+    loader = threading.Thread(target=knowledge.prepare, daemon=True, name="knowledge")
     loader.start()
     results = list(run_probes(probes or tuple(BY_ID.values()), ctx))
     loader.join()

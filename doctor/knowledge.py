@@ -44,15 +44,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from re import Pattern
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from doctor.model import Applicability, FixStep, Severity
 from doctor.tomlfile import parse_toml
+
+if TYPE_CHECKING:  # imported where a guard is parsed: compiling its regex costs 4 ms
+    from packaging.specifiers import SpecifierSet
 
 ENTRY_KEYS = {
     "title",
@@ -200,6 +202,8 @@ def _fix(raw: Any, where: str) -> FixTemplate:
     guards = {}
     for tool in GUARD_FACTS:
         if tool in raw:
+            from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
             try:
                 guards[tool] = SpecifierSet(str(raw[tool]))
             except InvalidSpecifier:
@@ -281,14 +285,21 @@ def entries_from(tables: Mapping[str, Any], source: str) -> dict[str, Entry]:
     return entries
 
 
-def validate(entries: Mapping[str, Entry], known_facts: set[str], probe_ids: set[str]) -> None:
-    """Check what a single file cannot: probe ids exist, placeholders can be filled."""
+def validate(
+    entries: Mapping[str, Entry],
+    known_facts: set[str],
+    probe_ids: set[str],
+    all_ids: Iterable[str] | None = None,
+) -> None:
+    """Check what a single file cannot: probe ids exist, placeholders can be filled, and
+    alternatives name other entries (of `all_ids`, when only some entries are given)."""
+    ids = set(entries if all_ids is None else all_ids)
     for entry in entries.values():
         for probe_id in entry.probes:
             if probe_id not in probe_ids:
                 raise KnowledgeError(f"[{entry.id}]: unknown probe {probe_id!r}")
         for other in entry.alternatives:
-            if other not in entries or other == entry.id:
+            if other not in ids or other == entry.id:
                 raise KnowledgeError(f"[{entry.id}]: unknown alternative {other!r}")
         allowed = known_facts | entry.group_names | BUILTIN_PLACEHOLDERS
         used = set(PLACEHOLDER.findall(entry.why))
@@ -315,6 +326,36 @@ def load() -> dict[str, Entry]:
             entries[entry_id] = entry
     validate(entries, known_facts(), {p.ID for p in ALL})
     return entries
+
+
+def prepare() -> None:
+    """Read what entry() builds from, ahead of time (a check does it while probes wait)."""
+    from doctor.kbfiles import parsed
+    from probes import known_facts
+
+    parsed()
+    known_facts()
+
+
+@cache
+def entry(entry_id: str) -> Entry:
+    """One entry, built and validated on its own (KeyError if there is none): a check needs
+    the few it found, and building all of them costs more than the rest of its own work."""
+    if load.cache_info().currsize:
+        return load()[entry_id]
+    from doctor.kbfiles import parsed
+    from probes import ALL, known_facts
+
+    tables = {name: t for name, t in parsed().items() if name != "versions.toml"}
+    holders = [name for name, t in tables.items() if entry_id in t]
+    if len(holders) > 1:
+        raise KnowledgeError(f"{holders[1]}: [{entry_id}] is defined twice")
+    if not holders:
+        raise KeyError(entry_id)
+    built = entries_from({entry_id: tables[holders[0]][entry_id]}, holders[0])
+    all_ids = {i for t in tables.values() for i in t}
+    validate(built, known_facts(), {p.ID for p in ALL}, all_ids)
+    return built[entry_id]
 
 
 def fill(template: str, values: Mapping[str, Any], missing: set[str]) -> str:

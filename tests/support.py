@@ -216,14 +216,14 @@ def run_cli(
 
 
 def broken_knowledge_env(tmp_path: Path) -> dict[str, str]:
-    """An environment whose knowledge base does not validate (an entry without `why`): our
-    own bug as far as pyo3-doctor can tell, so an internal error."""
+    """An environment whose knowledge base does not parse (a file with a broken table header):
+    our own bug as far as pyo3-doctor can tell, so an internal error in every command."""
     broken = tmp_path / "site"
     (broken / "knowledge").mkdir(parents=True)
     for item in (REPO / "knowledge").iterdir():
         if item.is_file():
             (broken / "knowledge" / item.name).write_bytes(item.read_bytes())
-    (broken / "knowledge" / "zz.toml").write_text('[bad-entry]\ntitle = "x"\n')
+    (broken / "knowledge" / "zz.toml").write_text('[bad-entry\ntitle = "x"\n')
     return {
         **clean_env(),
         "PYTHONPATH": f"{broken}{os.pathsep}{REPO}",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -120,6 +122,26 @@ def test_cross_checks_refuse_unknown_probes_placeholders_and_alternatives():
     alt = "[a-b]\ntitle='t'\nseverity='fail'\nwhy='w'\nalternatives=['c-d']\n"
     with pytest.raises(KnowledgeError, match="alternative"):
         validate(parse_entries(alt, "t.toml"), set(), set())
+    # one entry checked alone (a check builds only those it found) names others by id
+    validate(parse_entries(alt, "t.toml"), set(), set(), all_ids={"a-b", "c-d"})
+    with pytest.raises(KnowledgeError, match="alternative"):
+        validate(parse_entries(alt, "t.toml"), set(), set(), all_ids={"a-b", "e-f"})
+
+
+def test_an_entry_built_alone_is_the_entry_built_with_all_the_others():
+    # Built in a fresh process: here load() may have run already, and entry() would reuse it.
+    code = (
+        "import sys; from doctor import knowledge as k\n"
+        "alone = {i: k.entry(i) for i in sys.argv[1:]}\n"
+        "print(all(alone[i] == k.load()[i] for i in alone), len(alone))"
+    )
+    ids = sorted(knowledge.load())
+    ran = subprocess.run(
+        [sys.executable, "-c", code, *ids], capture_output=True, text=True, check=True
+    )
+    assert ran.stdout.split() == ["True", str(len(ids))]
+    with pytest.raises(KeyError):
+        knowledge.entry("no-such-entry")
 
 
 def test_regex_groups_fill_fixes_and_unfilled_steps_turn_manual():
