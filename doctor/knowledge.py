@@ -46,15 +46,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property, lru_cache
 from re import Pattern
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
 from doctor.model import Applicability, FixStep, Severity
 from doctor.tomlfile import parse_toml
-
-if TYPE_CHECKING:  # imported where a guard is parsed: compiling its regex costs 4 ms
-    from packaging.specifiers import SpecifierSet
+from doctor.version_spec import VersionSpec
 
 ENTRY_KEYS = {
     "title",
@@ -108,7 +106,7 @@ class FixTemplate:
     text: str
     applicability: Applicability
     patch: Mapping[str, str] | None = None
-    guards: Mapping[str, SpecifierSet] = field(default_factory=dict)  # tool -> versions
+    guards: Mapping[str, VersionSpec] = field(default_factory=dict)  # tool -> versions
     requires: tuple[str, ...] = ()  # facts without which the step does not apply
 
     def placeholders(self) -> set[str]:
@@ -202,11 +200,9 @@ def _fix(raw: Any, where: str) -> FixTemplate:
     guards = {}
     for tool in GUARD_FACTS:
         if tool in raw:
-            from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
             try:
-                guards[tool] = SpecifierSet(str(raw[tool]))
-            except InvalidSpecifier:
+                guards[tool] = VersionSpec(str(raw[tool]))
+            except ValueError:  # packaging's InvalidSpecifier
                 raise KnowledgeError(f"{where}: {tool} is not a version specifier") from None
     return FixTemplate(
         summary=str(raw.get("summary", "")),

@@ -11,7 +11,6 @@ import os
 import re
 from dataclasses import dataclass
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from doctor.context import Context
@@ -19,6 +18,7 @@ from doctor.interpreter import interpreter
 from doctor.model import Evidence
 from doctor.proc import run_tool, which
 from doctor.project import Project
+from doctor.version_spec import VersionSpec
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ class MaturinRequirement:
     """The maturin requirement in [build-system] requires."""
 
     text: str  # as written in pyproject.toml
-    specifier: SpecifierSet
+    specifier: VersionSpec
 
 
 def requirement(proj: Project) -> MaturinRequirement | None:
@@ -85,8 +85,8 @@ def requirement(proj: Project) -> MaturinRequirement | None:
         if not found or found.group("name").lower().replace("_", "-") != "maturin":
             continue
         try:
-            specifier = SpecifierSet(found.group("spec").strip())
-        except InvalidSpecifier:
+            specifier = VersionSpec(found.group("spec").strip())
+        except ValueError:  # packaging's InvalidSpecifier
             continue
         return MaturinRequirement(text.strip(), specifier)
     return None

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
 from doctor.context import Context
 from doctor.interpreter import interpreter
 from doctor.model import Detected, ProbeResult, Severity, Status, status_of
 from doctor.project import project, table
+from doctor.version_spec import VersionSpec
 
 ID = "pyo3_compat"
 TITLE = "abi3 and requires-python"
@@ -47,8 +46,8 @@ def probe(ctx: Context) -> ProbeResult:
     spec = None
     if isinstance(requires, str):
         try:
-            spec = SpecifierSet(requires)
-        except InvalidSpecifier:
+            spec = VersionSpec(requires)
+        except ValueError:  # packaging's InvalidSpecifier
             notes.append(f"requires-python {requires!r} does not parse")
     features = _abi3_features(proj)
     if features:
