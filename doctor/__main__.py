@@ -1,3 +1,3 @@
-from doctor.launch import main
+from doctor.launch import entry
 
-raise SystemExit(main())
+entry()

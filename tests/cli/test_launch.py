@@ -11,6 +11,7 @@ import sys
 import pytest
 from support import run_cli
 
+from doctor import knowledge
 from doctor.cli import build_parser
 from doctor.launch import probing_run
 
@@ -71,3 +72,13 @@ def test_the_first_tools_start_before_anything_heavy_is_imported(tmp_path):
     loaded = set(ast.literal_eval(ran.stdout.strip().splitlines()[-1]))
     own = {"doctor", "doctor.prefetch", "doctor.proc", "doctor.spawn", "doctor.target"}
     assert loaded - own == set(), "imported before the first tool starts"
+
+
+@pytest.mark.parametrize("extra", [[], ["--redact"]])
+def test_the_exit_without_teardown_loses_no_output(extra, tmp_path):
+    # --redact holds back an unfinished line until the end; the exit must not drop it.
+    argv = [sys.executable, "-m", "doctor", "knowledge", "--json", *extra]
+    ran = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert (ran.returncode, ran.stderr) == (0, "")
+    assert len(json.loads(ran.stdout)) == len(knowledge.load())
+    assert ran.stdout.endswith("]\n")
