@@ -13,7 +13,6 @@ from __future__ import annotations
 import _signal  # the C module under `signal`, loaded at start-up: the Python one builds enums
 import _thread
 import os
-import time
 
 # What Popen's restore_signals=True puts back to default in the child: Python ignores SIGPIPE,
 # and a tool writing to a closed pipe should die of it as it would from a shell.
@@ -46,7 +45,8 @@ def _executable(path: str) -> bool:
 
 
 class Spawned:
-    """A tool started by start(): pid, pipes, returncode, and poll/wait/kill like Popen's."""
+    """A tool started by start(): pid, pipes, returncode, and poll, wait and kill as Popen has them
+    (wait without a timeout: doctor.proc polls when it needs one)."""
 
     def __init__(self, args: tuple[str, ...], pid: int, stdin_fd: int | None, stdout_fd: int):
         self.args = args
@@ -74,21 +74,11 @@ class Spawned:
                 self._reaping.release()
         return self.returncode
 
-    def wait(self, timeout: float | None = None) -> int:
-        if timeout is None:
-            with self._reaping:
-                if self.returncode is None:
-                    self._reap(0)
-            return self.returncode  # type: ignore[return-value]
-        end, delay = time.monotonic() + timeout, 0.0005
-        while self.poll() is None:
-            left = end - time.monotonic()
-            if left <= 0:
-                import subprocess
-
-                raise subprocess.TimeoutExpired(self.args, timeout)
-            delay = min(delay * 2, left, 0.05)
-            time.sleep(delay)
+    def wait(self) -> int:
+        """Block until the tool exits (doctor.proc polls when it needs a time limit)."""
+        with self._reaping:
+            if self.returncode is None:
+                self._reap(0)
         return self.returncode  # type: ignore[return-value]
 
     def kill(self) -> None:
