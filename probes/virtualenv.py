@@ -6,12 +6,13 @@ import os
 from pathlib import Path
 
 from doctor.context import Context
+from doctor.interpreter import interpreter
 from doctor.model import Detected, ProbeResult, Severity, Status
 from doctor.project import project
 
 ID = "virtualenv"
 TITLE = "Virtual environment"
-FACTS = ("virtual_env", "conda_prefix", "venv_dir")
+FACTS = ("virtual_env", "conda_prefix", "venv_dir", "venv_python", "venv_python_version")
 
 
 def probe(ctx: Context) -> ProbeResult:
@@ -33,7 +34,7 @@ def probe(ctx: Context) -> ProbeResult:
     for folder in (start, *start.parents):
         candidate = folder / ".venv"
         if candidate.is_dir():
-            return _dot_venv(candidate, facts)
+            return _dot_venv(ctx, candidate, facts)
     facts["venv_dir"] = str(start / ".venv")
     return ProbeResult(
         ID,
@@ -45,7 +46,7 @@ def probe(ctx: Context) -> ProbeResult:
     )
 
 
-def _dot_venv(candidate: Path, facts: dict) -> ProbeResult:
+def _dot_venv(ctx: Context, candidate: Path, facts: dict) -> ProbeResult:
     facts["venv_dir"] = str(candidate)
     python = candidate / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
     if not (candidate / "pyvenv.cfg").is_file():
@@ -64,6 +65,38 @@ def _dot_venv(candidate: Path, facts: dict) -> ProbeResult:
             facts,
             detected=(Detected("virtualenv-missing", Severity.WARN),),
         )
-    return ProbeResult(
-        ID, Status.OK, f"{candidate} (maturin develop finds it; not activated)", facts
-    )
+    facts.update(venv_python=str(python), venv_python_version=_version(candidate))
+    summary = f"{candidate} (maturin develop finds it; not activated)"
+    checked = interpreter(ctx)  # the Python the other checks looked at
+    target = checked.info
+    if not target or _same_dir(target["prefix"], candidate):
+        return ProbeResult(ID, Status.OK, summary, facts)
+    mine, theirs = facts["venv_python_version"], target["version"]
+    if mine and mine.split(".")[:2] != theirs.split(".")[:2]:
+        details = {"python": checked.path, "python_version": theirs}
+        detected = Detected("venv-not-activated", Severity.WARN, details)
+        summary += f": Python {mine} there, {theirs} for the checks here"
+        return ProbeResult(ID, Status.WARN, summary, facts, detected=(detected,))
+    summary += "; the Python checked here is another environment"
+    return ProbeResult(ID, Status.OK, summary, facts)
+
+
+def _version(venv: Path) -> str | None:
+    """The Python version pyvenv.cfg records (`version` from venv, `version_info` from uv
+    and virtualenv), without starting that Python."""
+    try:
+        lines = (venv / "pyvenv.cfg").read_text("utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        key, eq, value = line.partition("=")
+        if eq and key.strip() in ("version", "version_info"):
+            return ".".join(value.strip().split(".")[:3]) or None
+    return None
+
+
+def _same_dir(a: str, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ids, result, run
+from helpers import ids, pyenv_python, result, run
 
 from doctor.model import Status
 
@@ -67,6 +67,43 @@ def test_dot_venv_is_found_without_activation(pyo3_project, staged_path):
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root / ".venv")], check=True)
     venv = result(run(root / "src", ("virtualenv",), PATH=staged_path()), "virtualenv")
     assert venv.status is Status.OK
+
+
+def test_an_inactive_dot_venv_on_another_python_is_reported(pyo3_project, staged_path):
+    # maturin develop builds for the .venv's 3.12; PyO3 on its own, and every other check
+    # here, use python3 on PATH.
+    other = pyenv_python("3.12")
+    root = pyo3_project()
+    subprocess.run([other, "-m", "venv", "--without-pip", str(root / ".venv")], check=True)
+    report = run(root, ("python", "virtualenv"), PATH=staged_path())
+    assert ids(report) == ["venv-not-activated"]
+    finding = report.findings[0]
+    assert "3.12" in finding.why and sys.version.split()[0] in finding.why
+    assert f"source {root / '.venv'}/bin/activate" in finding.fixes[0].text
+    assert "--python" in finding.fixes[-1].text
+
+
+def test_an_inactive_dot_venv_checked_with_python_is_not_reported(pyo3_project, staged_path):
+    root = pyo3_project()
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root / ".venv")], check=True)
+    python = str(root / ".venv" / "bin" / "python")
+    venv = result(run(root, ("virtualenv",), PATH=staged_path(), python=python), "virtualenv")
+    assert venv.status is Status.OK and "another environment" not in venv.summary
+
+
+@pytest.mark.parametrize(
+    "cfg", ["version = 3.12.1", "version_info = 3.12.1.final.0", "version_info = 3.12.1"]
+)
+def test_the_dot_venv_version_is_read_as_venv_uv_and_virtualenv_write_it(
+    cfg, pyo3_project, staged_path
+):
+    root = pyo3_project()
+    (root / ".venv" / "bin").mkdir(parents=True)
+    (root / ".venv" / "bin" / "python").symlink_to(pyenv_python("3.12"))
+    (root / ".venv" / "pyvenv.cfg").write_text(f"home = /usr/bin\n{cfg}\n")
+    venv = result(run(root, ("virtualenv",), PATH=staged_path()), "virtualenv")
+    assert venv.facts["venv_python_version"] == "3.12.1"
+    assert venv.status is Status.WARN
 
 
 def test_dot_venv_without_pyvenv_cfg(pyo3_project, staged_path):

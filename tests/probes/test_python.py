@@ -8,21 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ids, result, run
+from helpers import ids, pyenv_python, result, run
 from support import clean_env
 
 from doctor.context import Context
 from doctor.interpreter import inspect
 from doctor.model import Status
-
-PYENV = Path.home() / ".pyenv" / "versions"
-
-
-def pyenv_python(minor: str) -> str:
-    found = sorted(PYENV.glob(f"{minor}.*/bin/python{minor}"))
-    if not found:
-        pytest.skip(f"no Python {minor} on this machine")
-    return str(found[-1])
 
 
 @pytest.fixture(scope="module")
