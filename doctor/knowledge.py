@@ -306,16 +306,21 @@ def validate(
             raise KnowledgeError(f"[{entry.id}]: unknown placeholders {sorted(unknown)}")
 
 
+def _entry_files() -> dict[str, dict[str, Any]]:
+    """Each knowledge file's parsed tables (the cache's, see doctor.kbfiles), by file name;
+    versions.toml holds the version policy (doctor.versions), not entries."""
+    from doctor.kbfiles import parsed
+
+    return {name: tables for name, tables in parsed().items() if name != "versions.toml"}
+
+
 @lru_cache(maxsize=1)
 def load() -> dict[str, Entry]:
     """Every entry of the shipped knowledge base, validated against the probe registry."""
-    from doctor.kbfiles import parsed
     from probes import ALL, known_facts
 
     entries: dict[str, Entry] = {}
-    for name, tables in parsed().items():
-        if name == "versions.toml":
-            continue
+    for name, tables in _entry_files().items():
         for entry_id, entry in entries_from(tables, name).items():
             if entry_id in entries:
                 raise KnowledgeError(f"{name}: [{entry_id}] is defined twice")
@@ -326,10 +331,9 @@ def load() -> dict[str, Entry]:
 
 def prepare() -> None:
     """Read what entry() builds from, ahead of time (a check does it while probes wait)."""
-    from doctor.kbfiles import parsed
     from probes import known_facts
 
-    parsed()
+    _entry_files()
     known_facts()
 
 
@@ -339,10 +343,9 @@ def entry(entry_id: str) -> Entry:
     the few it found, and building all of them costs more than the rest of its own work."""
     if load.cache_info().currsize:
         return load()[entry_id]
-    from doctor.kbfiles import parsed
     from probes import ALL, known_facts
 
-    tables = {name: t for name, t in parsed().items() if name != "versions.toml"}
+    tables = _entry_files()
     holders = [name for name, t in tables.items() if entry_id in t]
     if len(holders) > 1:
         raise KnowledgeError(f"{holders[1]}: [{entry_id}] is defined twice")
