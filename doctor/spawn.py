@@ -29,6 +29,8 @@ def which(name: str, path: str) -> str | None:
         return shutil.which(name, path=path)
     if os.sep in name:
         return name if _executable(name) else None
+    if not path:  # not the working directory, as an empty PATH entry would mean
+        return None
     seen = set()
     for folder in path.split(os.pathsep):
         if folder in seen:
@@ -91,19 +93,22 @@ def start(argv: tuple[str, ...], env: dict[str, str], stdin_pipe: bool = False) 
     process's working directory. None where posix_spawn cannot do what Popen would."""
     if not hasattr(os, "posix_spawn"):
         return None
-    out_r, out_w = os.pipe()
-    in_r, in_w = os.pipe() if stdin_pipe else (None, None)
-    actions = [
-        (os.POSIX_SPAWN_DUP2, in_r, 0)
-        if in_r is not None
-        else (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-        (os.POSIX_SPAWN_DUP2, out_w, 1),
-        (os.POSIX_SPAWN_DUP2, out_w, 2),
-    ]
-    # Popen(close_fds=True) closes what this process inherited without close-on-exec.
-    actions += [(os.POSIX_SPAWN_CLOSE, fd) for fd in _inherited_fds()]
-    opened = [fd for fd in (out_r, out_w, in_r, in_w) if fd is not None]
+    opened: list[int] = []  # closed again if anything below fails
     try:
+        opened += os.pipe()
+        out_r, out_w = opened
+        if stdin_pipe:
+            opened += os.pipe()
+        in_r, in_w = opened[2:] if stdin_pipe else (None, None)
+        actions = [
+            (os.POSIX_SPAWN_DUP2, in_r, 0)
+            if in_r is not None
+            else (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_DUP2, out_w, 1),
+            (os.POSIX_SPAWN_DUP2, out_w, 2),
+        ]
+        # Popen(close_fds=True) closes what this process inherited without close-on-exec.
+        actions += [(os.POSIX_SPAWN_CLOSE, fd) for fd in _inherited_fds()]
         pid = os.posix_spawn(
             argv[0],
             list(argv),

@@ -25,14 +25,17 @@ if TYPE_CHECKING:
 # line on stdin names a top-level module to look up without importing it, so the import check
 # can be skipped when nothing is there.
 # It runs in the working directory, as maturin and a pyenv-style shim would (`.python-version`
-# there picks the interpreter); `-c` put that directory first on sys.path, and it is dropped
-# before anything is imported, so that no module in the project shadows the stdlib or the
-# installed module being looked up.
+# there picks the interpreter); `-c` put that directory first on sys.path (and an empty
+# PYTHONPATH entry puts it there again), and it is dropped before anything is imported, so
+# that no module in the project shadows the stdlib or the installed module being looked up.
 INSPECT = r"""
-import sys
-if sys.path and sys.path[0] == "":
-    del sys.path[0]
-import os, sysconfig
+import os, sys
+try:
+    here = os.getcwd()
+except OSError:
+    here = ""
+sys.path[:] = [p for p in sys.path if p and not (here and os.path.abspath(p) == here)]
+import sysconfig
 v = sysconfig.get_config_var
 def dist_version(name):
     for entry in sys.path:

@@ -32,8 +32,8 @@ _COMPARE = {
 
 
 class VersionSpec:
-    """A specifier set such as `>=1.0,<2.0`. Raises ValueError (packaging's InvalidSpecifier)
-    when the text is not one; empty text allows every version, and is falsy."""
+    """A specifier set such as `>=1.0,<2.0`. Raises packaging's InvalidSpecifier (a
+    ValueError) when the text is not one; empty text allows every version, and is falsy."""
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -43,11 +43,12 @@ class VersionSpec:
             if not clause.strip():
                 continue
             plain = _PLAIN.fullmatch(clause)
-            if plain is None:
+            bound = _version(plain.group(2)) if plain else None
+            if plain is None or bound is None:  # not plain, or a number too long for int()
                 self._clauses = None
                 self._packaging = _specifier_set(text)
                 break
-            self._clauses.append((plain.group(1), Version(plain.group(2))))
+            self._clauses.append((plain.group(1), bound))
 
     def __bool__(self) -> bool:
         return bool(self._clauses) or bool(self._packaging)

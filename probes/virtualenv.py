@@ -69,7 +69,7 @@ def _dot_venv(ctx: Context, candidate: Path, facts: dict) -> ProbeResult:
     summary = f"{candidate} (maturin develop finds it; not activated)"
     checked = interpreter(ctx)  # the Python the other checks looked at
     target = checked.info
-    if not target or _same_dir(target["prefix"], candidate):
+    if not target or _same_dir(target.get("prefix"), candidate):
         return ProbeResult(ID, Status.OK, summary, facts)
     mine, theirs = facts["venv_python_version"], target["version"]
     if mine and mine.split(".")[:2] != theirs.split(".")[:2]:
@@ -95,8 +95,8 @@ def _version(venv: Path) -> str | None:
     return None
 
 
-def _same_dir(a: str, b: Path) -> bool:
+def _same_dir(a: object, b: Path) -> bool:
     try:
-        return os.path.samefile(a, b)
+        return isinstance(a, str) and os.path.samefile(a, b)
     except OSError:
         return False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -75,3 +76,34 @@ def test_which_finds_what_shutil_which_finds(name, path_dirs):
         assert which(name, path) == shutil.which(name, path=path), (name, path)
     direct = str(second / name)
     assert which(direct, "") == shutil.which(direct, path="")
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows uses shutil.which itself")
+def test_an_empty_path_finds_nothing_not_even_here(path_dirs, monkeypatch):
+    monkeypatch.chdir(path_dirs[1])  # holds an executable `tool`
+    assert which("tool", "") is None is shutil.which("tool", path="")
+
+
+LEAK = r"""
+import os, resource
+from doctor.spawn import start
+def fds():
+    return sorted(int(name) for name in os.listdir("/proc/self/fd"))
+before = fds()
+# Descriptor numbers stop where three are free (`before` counts the listing's own, closed
+# since): one pipe fits, the second does not.
+limit = next(n for n in range(3, 4096) if n - len([fd for fd in before if fd < n]) == 2)
+resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+for _ in range(5):
+    try:
+        start(("/bin/true",), {}, stdin_pipe=True)
+    except OSError:
+        pass
+print(fds() == before)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="counts /proc/self/fd")
+def test_a_start_that_runs_out_of_descriptors_leaves_none_open():
+    ran = subprocess.run([sys.executable, "-c", LEAK], capture_output=True, text=True, check=True)
+    assert ran.stdout.strip() == "True", ran.stdout + ran.stderr

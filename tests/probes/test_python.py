@@ -131,6 +131,19 @@ def test_modules_in_the_project_shadow_nothing_in_the_interpreter(pyo3_project, 
     assert python.facts["python_version"] == ".".join(map(str, sys.version_info[:3]))
 
 
+@pytest.mark.parametrize("pythonpath", [":/no/such/dir", "."])
+def test_a_pythonpath_naming_the_project_again_shadows_nothing_either(
+    pyo3_project, staged_path, pythonpath
+):
+    # An empty entry (`PYTHONPATH=$PYTHONPATH:/x` with it unset) or "." puts the project back
+    # on sys.path from the start. What the interpreter imports while starting would break any
+    # Python run there, maturin's too; the inspect script's own sysconfig must not.
+    root = pyo3_project(extra={"sysconfig.py": "raise SystemExit('from the project')\n"})
+    report = run(root, ("python",), PATH=staged_path(), PYTHONPATH=pythonpath)
+    python = result(report, "python")
+    assert python.status is Status.OK, python.summary
+
+
 def test_an_interpreter_under_a_non_ascii_path_is_read_back_exactly(tmp_path):
     # The inspect script prints ASCII escapes, so even an interpreter told to write ASCII
     # only reports where it lives correctly.
