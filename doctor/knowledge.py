@@ -48,11 +48,9 @@ from functools import cache, cached_property, lru_cache
 from re import Pattern
 from typing import Any
 
-from packaging.version import InvalidVersion, Version
-
 from doctor.model import Applicability, FixStep, Severity
 from doctor.tomlfile import parse_toml
-from doctor.version_spec import VersionSpec
+from doctor.version_spec import VersionSpec, version_or_none
 
 ENTRY_KEYS = {
     "title",
@@ -226,9 +224,8 @@ def fix_applies(template: FixTemplate, values: Mapping[str, Any]) -> bool:
         known = values.get(GUARD_FACTS[tool])
         if not known:
             continue
-        try:
-            version = Version(str(known))
-        except InvalidVersion:
+        version = version_or_none(str(known))
+        if version is None:
             continue
         if not spec.contains(version, prereleases=True):
             return False

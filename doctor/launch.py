@@ -70,7 +70,7 @@ def entry() -> None:
     code = main()
     if "textual" in sys.modules:
         sys.exit(code)
-    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+    for stream in (sys.stdout, sys.stderr):  # --redact's wrappers flush what they wrap
         try:
             if stream is not None:
                 stream.flush()

@@ -11,14 +11,14 @@ import os
 import re
 from dataclasses import dataclass
 
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from doctor.context import Context
 from doctor.interpreter import interpreter
 from doctor.model import Evidence
 from doctor.proc import run_tool, which
 from doctor.project import Project
-from doctor.version_spec import VersionSpec
+from doctor.version_spec import VersionSpec, version_or_none
 
 
 @dataclass(frozen=True)
@@ -50,10 +50,7 @@ def _inspect(ctx: Context) -> Maturin:
     ran = run_tool([exe, "--version"], ctx.env)
     env_version = (interpreter(ctx).info or {}).get("maturin")
     found = re.search(r"maturin (\S+)", ran.output) if ran.exit_code == 0 else None
-    try:
-        version = Version(found.group(1)) if found else None
-    except InvalidVersion:
-        version = None
+    version = version_or_none(found.group(1)) if found else None
     return Maturin(exe, ran, version, env_version)
 
 

@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from doctor.cargo import Crate, read_crate, table
 from doctor.context import Context, cargo_home
 from doctor.layout import Layout, resolve
 from doctor.pathdeps import PathCrate, read_path_crates
 from doctor.tomlfile import TomlError, read_toml
+from doctor.version_spec import version_or_none
 
 __all__ = ["Project", "find_root", "load", "project", "table"]
 
@@ -95,10 +96,7 @@ class Project:
         found = re.search(r"\d+(\.\d+){0,2}", self.pyo3_requirement)
         if not found:
             return None
-        try:
-            return Version(found.group(0))
-        except InvalidVersion:
-            return None
+        return version_or_none(found.group(0))
 
 
 def _present(path: Path) -> bool:
@@ -143,10 +141,9 @@ def _locked(lock: Mapping[str, Any], name: str) -> Version | None:
     packages = lock.get("package", [])
     for pkg in packages if isinstance(packages, list) else []:
         if isinstance(pkg, dict) and pkg.get("name") == name:
-            try:
-                versions.append(Version(str(pkg.get("version"))))
-            except InvalidVersion:
-                continue
+            version = version_or_none(str(pkg.get("version")))
+            if version is not None:
+                versions.append(version)
     return max(versions) if versions else None
 
 

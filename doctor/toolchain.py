@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from doctor.context import Context
 from doctor.model import Evidence
 from doctor.proc import run_tool
 from doctor.project import project
+from doctor.version_spec import version_or_none
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,7 @@ def inspect(ctx: Context) -> Rustc:
     if release:
         base, _, pre = release.partition("-")
         channel = pre.split(".")[0] if pre else "stable"
-        try:
-            version = Version(base)
-        except InvalidVersion:
-            version = None
+        version = version_or_none(base)
     return Rustc(ran, version, release, host, channel)
 
 

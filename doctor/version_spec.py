@@ -43,7 +43,7 @@ class VersionSpec:
             if not clause.strip():
                 continue
             plain = _PLAIN.fullmatch(clause)
-            bound = _version(plain.group(2)) if plain else None
+            bound = version_or_none(plain.group(2)) if plain else None
             if plain is None or bound is None:  # not plain, or a number too long for int()
                 self._clauses = None
                 self._packaging = _specifier_set(text)
@@ -67,7 +67,7 @@ class VersionSpec:
 
     def contains(self, version: str | Version, prereleases: bool | None = None) -> bool:
         """SpecifierSet(text).contains(version, prereleases), the same answer."""
-        found = version if isinstance(version, Version) else _version(version)
+        found = version if isinstance(version, Version) else version_or_none(version)
         if self._clauses is not None and found is not None and _final(found):
             return all(_COMPARE[op](found, bound) for op, bound in self._clauses)
         if self._packaging is None:
@@ -83,7 +83,9 @@ def _final(version: Version) -> bool:
     )
 
 
-def _version(text: str) -> Version | None:
+def version_or_none(text: str) -> Version | None:
+    """A version as packaging reads it, or None where it reads none (a ValueError: invalid, or
+    a number too long for int())."""
     try:
         return Version(text)
     except ValueError:
