@@ -215,6 +215,15 @@ def run_cli(
     )
 
 
+def fresh_python(code: str, *args: str, cwd: Path | None = None) -> str:
+    """What `python -c CODE ARGS` prints in a fresh interpreter (nothing imported yet there);
+    a failing run fails the test."""
+    ran = subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True, check=True
+    )
+    return ran.stdout
+
+
 def broken_knowledge_env(tmp_path: Path) -> dict[str, str]:
     """An environment whose knowledge base does not parse (a file with a broken table header):
     our own bug as far as pyo3-doctor can tell, so an internal error in every command."""

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import ast
 import json
-import subprocess
-import sys
 
 import pytest
-from support import run_cli
+from support import fresh_python, run_cli
 
 from doctor import knowledge
 from doctor.cli import build_parser
@@ -66,10 +64,7 @@ print(sorted(set(sys.modules) - before))
 
 def test_the_first_tools_start_before_anything_heavy_is_imported(tmp_path):
     # Whatever Python itself loaded at start (a .pth hook may load much) is not counted.
-    ran = subprocess.run(
-        [sys.executable, "-c", EARLY], cwd=tmp_path, capture_output=True, text=True, check=True
-    )
-    loaded = set(ast.literal_eval(ran.stdout.strip().splitlines()[-1]))
+    loaded = set(ast.literal_eval(fresh_python(EARLY, cwd=tmp_path).strip().splitlines()[-1]))
     own = {"doctor", "doctor.prefetch", "doctor.proc", "doctor.spawn", "doctor.target"}
     assert loaded - own == set(), "imported before the first tool starts"
 
@@ -77,8 +72,7 @@ def test_the_first_tools_start_before_anything_heavy_is_imported(tmp_path):
 @pytest.mark.parametrize("extra", [[], ["--redact"]])
 def test_the_exit_without_teardown_loses_no_output(extra, tmp_path):
     # --redact holds back an unfinished line until the end; the exit must not drop it.
-    argv = [sys.executable, "-m", "doctor", "knowledge", "--json", *extra]
-    ran = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    ran = run_cli("knowledge", "--json", *extra, cwd=tmp_path, timeout=60)
     assert (ran.returncode, ran.stderr) == (0, "")
     assert len(json.loads(ran.stdout)) == len(knowledge.load())
     assert ran.stdout.endswith("]\n")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from support import fresh_python
 
 from doctor.proc import run_tool
 from doctor.spawn import which
@@ -105,5 +105,4 @@ print(fds() == before)
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="counts /proc/self/fd")
 def test_a_start_that_runs_out_of_descriptors_leaves_none_open():
-    ran = subprocess.run([sys.executable, "-c", LEAK], capture_output=True, text=True, check=True)
-    assert ran.stdout.strip() == "True", ran.stdout + ran.stderr
+    assert fresh_python(LEAK).strip() == "True"

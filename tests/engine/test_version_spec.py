@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from support import fresh_python
 
 from doctor.version_spec import VersionSpec
 
@@ -72,5 +70,4 @@ def test_plain_specifiers_never_import_packaging_specifiers(text, tested, inside
         "import sys; from doctor.version_spec import VersionSpec\n"
         f"print(VersionSpec({text!r}).contains({tested!r}), 'packaging.specifiers' in sys.modules)"
     )
-    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert ran.stdout.split() == [str(inside), "False"]
+    assert fresh_python(code).split() == [str(inside), "False"]

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from importlib import resources
 from pathlib import Path
 
 import pytest
+from support import fresh_python
 
 from doctor import knowledge
 from doctor.knowledge import KnowledgeError, fix_applies, parse_entries, render_fix, validate
@@ -136,10 +135,7 @@ def test_an_entry_built_alone_is_the_entry_built_with_all_the_others():
         "print(all(alone[i] == k.load()[i] for i in alone), len(alone))"
     )
     ids = sorted(knowledge.load())
-    ran = subprocess.run(
-        [sys.executable, "-c", code, *ids], capture_output=True, text=True, check=True
-    )
-    assert ran.stdout.split() == ["True", str(len(ids))]
+    assert fresh_python(code, *ids).split() == ["True", str(len(ids))]
     with pytest.raises(KeyError):
         knowledge.entry("no-such-entry")
 
