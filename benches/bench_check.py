@@ -35,7 +35,7 @@ wait
 # this and the shell script is Python's own start-up on this machine, not the doctor's work.
 FLOOR = """
 import subprocess
-from doctor.target import INSPECT
+from pyo3_doctor.machine.target import INSPECT
 argvs = [["python3", "-c", INSPECT], ["cc", "--version"], ["maturin", "--version"],
          ["rustc", "-vV"], ["cargo", "-V"]]
 procs = [subprocess.Popen(a, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,

@@ -82,7 +82,7 @@ def main() -> int:
         print("tmux is needed for this benchmark")
         return 2
     # bytecode for the TUI's own modules, as pip would have compiled it
-    warm = "import doctor.tui.app, doctor.cli, doctor.engine"
+    warm = "import pyo3_doctor.tui.app, pyo3_doctor.cli.main, pyo3_doctor.engine"
     firsts, dones, updates = [], [], []
     with tempfile.TemporaryDirectory() as tmp, installed() as install:
         print(f"pyo3-doctor ({install.kind})")

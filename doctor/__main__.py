@@ -1,3 +1,3 @@
-from doctor.launch import entry
+from pyo3_doctor.launch import entry
 
 entry()

@@ -1,44 +1,57 @@
-"""What this build is: the tool version and the knowledge-base version, for reports.
+"""What this tool is: its name, its version, and the folders it keeps its own files in.
 
-The knowledge version is `[meta] version` of knowledge/versions.toml plus a short hash of
-every shipped knowledge file, so an edited or locally patched knowledge base never reports
-the same version as the shipped one. Computed lazily: `--version` and the JSON report need
-it, nothing on the check path waits for it.
+Imported on the earliest path (doctor.exits), so it imports nothing but os, sys and pathlib.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+import os
+import sys
+from collections.abc import Mapping
 from pathlib import Path
 
-import knowledge
-from doctor import __version__
+from pyo3_doctor import __version__
 
 TOOL = "pyo3-doctor"
+
+# The user folders platformdirs (appauthor=False) gives on each system, written out: importing
+# platformdirs costs 10 ms that a check would pay for one path (tests hold the two equal).
+_FOLDERS = {
+    "cache": {
+        "linux": ("XDG_CACHE_HOME", ".cache", ""),
+        "darwin": "Library/Caches/{tool}",
+        "win32": "{local}/{tool}/Cache",
+    },
+    "state": {
+        "linux": ("XDG_STATE_HOME", ".local/state", ""),
+        "darwin": "Library/Application Support/{tool}",
+        "win32": "{local}/{tool}",
+    },
+    "log": {
+        "linux": ("XDG_STATE_HOME", ".local/state", "log"),
+        "darwin": "Library/Logs/{tool}",
+        "win32": "{local}/{tool}/Logs",
+    },
+}
 
 
 def tool_version() -> str:
     return __version__
 
 
-# The package is a plain folder, installed or not, so no importlib.resources (whose imports
-# cost more than reading every file).
-KNOWLEDGE_DIR = Path(knowledge.__file__).parent
-
-
-@lru_cache(maxsize=1)
-def knowledge_version() -> str:
-    """E.g. "2025.1+1a2b3c4d": the declared version and a checksum of the knowledge files."""
-    from doctor import kbfiles
-    from doctor.tomlfile import TomlError
-
-    try:
-        meta = kbfiles.parsed().get("versions.toml", {}).get("meta")
-    except (TomlError, UnicodeDecodeError):
-        meta = None
-    version = meta.get("version") if isinstance(meta, dict) else None
-    return f"{version or 'unknown'}+{kbfiles.checksum():08x}"
-
-
-def version_line() -> str:
-    return f"{TOOL} {tool_version()} (knowledge base {knowledge_version()})"
+def user_dir(kind: str, env: Mapping[str, str] = os.environ) -> Path:
+    """Where this tool keeps its `kind` ("cache", "state" or "log") files for this user."""
+    home = Path(env.get("HOME") or os.path.expanduser("~"))
+    system = sys.platform if sys.platform in ("darwin", "win32") else "linux"
+    rule = _FOLDERS[kind][system]
+    if isinstance(rule, tuple):
+        variable, default, leaf = rule
+        base = env.get(variable, "").strip()
+        folder = Path(base if base else home / default) / TOOL
+        return folder / leaf if leaf else folder
+    local = env.get("LOCALAPPDATA") or str(home / "AppData" / "Local")
+    return (
+        home / rule.format(tool=TOOL, local=local)
+        if system == "darwin"
+        else Path(rule.format(tool=TOOL, local=local))
+    )

@@ -3,7 +3,7 @@
 Threads, not asyncio: probes are blocking subprocess calls and plain functions are easiest to
 write and test; `--json` needs no event loop and the TUI consumes the same generator from a
 worker thread. Threads are daemons so a wedged probe never holds the interpreter open; the
-tools it started die at the same deadline (doctor.proc bounds them per thread).
+tools it started die at the same deadline (pyo3_doctor.system.proc bounds them per thread).
 """
 
 from __future__ import annotations
@@ -13,11 +13,13 @@ import queue
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
-from doctor import knowledge
-from doctor.context import Context
-from doctor.model import (
+from pyo3_doctor.context import Context
+from pyo3_doctor.kb import entries as knowledge
+from pyo3_doctor.kb.entries import Entry, Vocabulary
+from pyo3_doctor.model import (
     Detected,
     Finding,
     ProbeResult,
@@ -25,14 +27,15 @@ from doctor.model import (
     Severity,
     Status,
 )
-from doctor.proc import set_deadline
-from probes import BY_ID, Probe
+from pyo3_doctor.probes import BY_ID, Probe, known_facts
+from pyo3_doctor.system.proc import set_deadline
 
 
 def run_probes(probes: Sequence[Probe], ctx: Context) -> Iterator[ProbeResult]:
     """Yield one result per probe, in completion order; a late probe yields TIMEOUT."""
     done: queue.Queue[ProbeResult] = queue.Queue()
     started: dict[str, float] = {}
+    titles = {p.ID: p.TITLE for p in probes}
     for p in probes:
         started[p.ID] = time.monotonic()
         thread = threading.Thread(
@@ -54,6 +57,7 @@ def run_probes(probes: Sequence[Probe], ctx: Context) -> Iterator[ProbeResult]:
                     f"no answer after {ctx.timeout:g}s (its tools were killed)",
                     seconds=now - started[pid],
                     detected=(Detected("probe-timeout", Severity.WARN),),
+                    title=titles[pid],
                 )
             continue
         if result.probe in waiting:  # a straggler past its deadline was already reported
@@ -76,7 +80,28 @@ def _guarded(p: Probe, ctx: Context, done: queue.Queue[ProbeResult]) -> None:
             error=traceback.format_exc(),
             detected=(Detected("probe-crash", Severity.WARN),),
         )
-    done.put(dataclasses.replace(result, seconds=time.monotonic() - t0))
+    done.put(dataclasses.replace(result, seconds=time.monotonic() - t0, title=p.TITLE))
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    """The probe registry as the knowledge base sees it: which probes and facts exist."""
+    return Vocabulary(frozenset(BY_ID), frozenset(known_facts()))
+
+
+def knowledge_base() -> dict[str, Entry]:
+    """Every knowledge entry, validated against the probe registry."""
+    return knowledge.load(vocabulary())
+
+
+def knowledge_entry(entry_id: str) -> Entry:
+    """One knowledge entry, built alone (a check needs the few it found); KeyError if none."""
+    return knowledge.entry(entry_id, vocabulary())
+
+
+def _prepare() -> None:
+    knowledge.prepare()
+    vocabulary()
 
 
 def merged_facts(results: Sequence[ProbeResult]) -> dict[str, Any]:
@@ -94,7 +119,7 @@ def finding_for(
     evidence: Sequence[str] = (),
 ) -> Finding:
     """Attach knowledge to a detected cause and fill its fixes for this machine."""
-    entry = knowledge.entry(detected.id)
+    entry = knowledge_entry(detected.id)
     values = {**facts, **detected.details}
     tags = ctx.platform.tags
     fixes = tuple(
@@ -161,7 +186,7 @@ def context_summary(ctx: Context, facts: Mapping[str, Any]) -> dict[str, Any]:
 def check(ctx: Context, probes: Sequence[Probe] | None = None) -> Report:
     """Run the probes (all by default) and build the report."""
     # The knowledge files are read while the probes wait on their tools, not after them.
-    loader = threading.Thread(target=knowledge.prepare, daemon=True, name="knowledge")
+    loader = threading.Thread(target=_prepare, daemon=True, name="knowledge")
     loader.start()
     results = list(run_probes(probes or tuple(BY_ID.values()), ctx))
     loader.join()

@@ -13,7 +13,9 @@ from __future__ import annotations
 import os
 import sys
 
-TYPE_CHECKING = False  # nothing but os and sys before the first tools start (doctor.spawn)
+TYPE_CHECKING = (
+    False  # nothing but os and sys before the first tools start (pyo3_doctor.system.spawn)
+)
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -43,28 +45,27 @@ def main(argv: list[str] | None = None) -> int:
     probing, python = probing_run(sys.argv[1:] if argv is None else argv)
     try:
         if probing:
-            from doctor.prefetch import start_early
+            from pyo3_doctor.machine.prefetch import start_early
 
             start_early(python, os.environ, os.getcwd())
     except KeyboardInterrupt:
-        from doctor.exitcodes import ExitCode
-        from doctor.failures import PROG
-        from doctor.proc import kill_all
+        from pyo3_doctor.exits import PROG, ExitCode
+        from pyo3_doctor.system.proc import kill_all
 
         kill_all()
         sys.stderr.write(f"{PROG}: interrupted\n")
         return ExitCode.INTERRUPTED
     except Exception:  # a vanished cwd, say: the CLI meets it again and says so in one line
         pass
-    from doctor.cli import main as cli_main
+    from pyo3_doctor.cli.main import main as cli_main
 
     return cli_main(argv)
 
 
 def entry() -> None:
-    """The console script (and `python -m doctor`): main(), then exit without the interpreter's
+    """The console script (and `python -m pyo3_doctor`): main(), then exit without the interpreter's
     teardown. By the time main() returns, the report is written and flushed and every tool is
-    reaped (doctor.cli.main); unloading the modules after that costs 25M instructions (5 ms)
+    reaped (cli.main.main); unloading the modules after that costs 25M instructions (5 ms)
     that nobody sees but everybody waits for. The TUI, which has a terminal to restore, exits
     the usual way, as does anything that ends by SystemExit (--help, --version, usage errors)."""
     code = main()

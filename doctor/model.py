@@ -3,7 +3,7 @@
 Nothing here does I/O. Probes build `ProbeResult`s, the engine turns the knowledge ids they
 name into `Finding`s with filled-in fixes, and the renderers (text, JSON, TUI) only format a
 `Report`. Text in these objects may come from tools, logs or project files: it is untrusted
-until `doctor.textsafe` has cleaned it for display.
+until `pyo3_doctor.textsafe` has cleaned it for display.
 """
 
 from __future__ import annotations
@@ -67,6 +67,11 @@ class ProbeResult:
     detected: tuple[Detected, ...] = ()
     seconds: float = 0.0
     error: str | None = None  # the traceback of a crash (crash log and -v only)
+    title: str = ""  # the probe's title, as reports show it (set by the engine)
+
+    @property
+    def shown_title(self) -> str:
+        return self.title or self.probe
 
 
 class Applicability(str, enum.Enum):

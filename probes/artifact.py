@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from doctor.context import Context
-from doctor.elfsyms import exported_symbols
-from doctor.importcheck import SUFFIXES, artifacts, import_argv, run_import
-from doctor.interpreter import interpreter
-from doctor.model import Detected, ProbeResult, Severity, Status, status_of
-from doctor.project import project, skip_reason
-from doctor.rustsrc import scan
-from probes.module_name import rel
+from pyo3_doctor.context import Context
+from pyo3_doctor.machine.elfsyms import exported_symbols
+from pyo3_doctor.machine.importcheck import SUFFIXES, artifacts, import_argv, run_import
+from pyo3_doctor.machine.interpreter import interpreter
+from pyo3_doctor.model import Detected, ProbeResult, Severity, Status, status_of
+from pyo3_doctor.project.loader import project, skip_reason
+from pyo3_doctor.project.rust.source import scan
 
 ID = "artifact"
+ORDER = 120  # where reports list it
 TITLE = "Built extension"
 FACTS = (
     "artifact_path",
@@ -67,7 +67,7 @@ def probe(ctx: Context) -> ProbeResult:
         sources = [*scan(crate.lib_root).files, crate.manifest]
         newest = max(sources, key=lambda p: p.stat().st_mtime if p.exists() else 0)
         if newest.exists() and newest.stat().st_mtime > built.stat().st_mtime + 1:
-            facts["newest_source"] = rel(proj, newest)
+            facts["newest_source"] = proj.rel(newest)
             found.append(Detected("stale-extension-build", Severity.WARN))
     error = answer.get("error")
     if error:
@@ -75,11 +75,11 @@ def probe(ctx: Context) -> ProbeResult:
         found.insert(0, Detected("extension-import-failed", Severity.FAIL))
     shadow = layout.mixed and layout.python_root == proj.root and built is not None
     if shadow and built not in local and layout.package_dir is not None:
-        facts.update(python_package_dir=rel(proj, layout.package_dir), shadow_dir=str(proj.root))
+        facts.update(python_package_dir=proj.rel(layout.package_dir), shadow_dir=str(proj.root))
         found.append(Detected("mixed-layout-shadowing", Severity.WARN))
     where = "no built file found"
     if built is not None:
-        where = rel(proj, built) if built in local else str(built)
+        where = proj.rel(built) if built in local else str(built)
     summary = f"{name}: {where}"
     summary += "".join(f"; {n}" for n in notes)
     summary += f"; import fails: {error}" if error else "; imports"

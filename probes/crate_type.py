@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from doctor.cargo import Crate
-from doctor.context import Context
-from doctor.model import Detected, ProbeResult, Severity, Status
-from doctor.project import project, skip_reason
-from doctor.rustsrc import scan
-from probes.module_name import rel
+from pyo3_doctor.context import Context
+from pyo3_doctor.model import Detected, ProbeResult, Severity, Status
+from pyo3_doctor.project.cargo import Crate
+from pyo3_doctor.project.loader import project, skip_reason
+from pyo3_doctor.project.rust.source import scan
 
 ID = "crate_type"
+ORDER = 90  # where reports list it
 TITLE = "Crate type"
 FACTS = ("crate_types", "crate_type_problem", "crate_type_file", "crate_type_value")
 
@@ -39,12 +39,12 @@ def probe(ctx: Context) -> ProbeResult:
         return ProbeResult(ID, Status.OK, f"[lib] crate-type = {list(types or ())}", facts)
     details = {
         "crate_type_problem": problem,
-        "crate_type_file": rel(proj, crate.manifest),
+        "crate_type_file": proj.rel(crate.manifest),
         "crate_type_value": "[" + ", ".join(f'"{t}"' for t in wanted) + "]",
     }
     facts.update(details)
     found = Detected(
-        "crate-type-not-cdylib", Severity.WARN, details, location=rel(proj, crate.manifest)
+        "crate-type-not-cdylib", Severity.WARN, details, location=proj.rel(crate.manifest)
     )
     return ProbeResult(ID, Status.WARN, problem, facts, (), (found,))
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from doctor.cargo import EXTENSION_MODULE, Crate
-from doctor.context import Context
-from doctor.maturin_tool import maturin as tool
-from doctor.maturin_tool import requirement
-from doctor.model import Detected, ProbeResult, Severity, Status, status_of
-from doctor.project import Project, project, skip_reason, table
-from doctor.versions import policy
+from pyo3_doctor.context import Context
+from pyo3_doctor.kb.versions import policy
+from pyo3_doctor.machine.maturin import maturin as tool
+from pyo3_doctor.machine.maturin import requirement
+from pyo3_doctor.model import Detected, ProbeResult, Severity, Status, status_of
+from pyo3_doctor.project.cargo import EXTENSION_MODULE, Crate
+from pyo3_doctor.project.loader import Project, project, skip_reason, table
 
 ID = "extension_module"
+ORDER = 110  # where reports list it
 TITLE = "extension-module and linking"
 FACTS = (
     "extension_module_source",

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 
-from doctor.context import Context
-from doctor.model import Detected, ProbeResult, Severity, Status
-from doctor.proc import run_tool, which
-from doctor.project import cargo_config, project, table
-from doctor.toolchain import rustc
+from pyo3_doctor.context import Context
+from pyo3_doctor.machine.toolchain import rustc
+from pyo3_doctor.model import Detected, ProbeResult, Severity, Status
+from pyo3_doctor.project.loader import cargo_config, project, table
+from pyo3_doctor.system.proc import run_tool, which
 
 ID = "linker"
+ORDER = 30  # where reports list it
 TITLE = "C linker"
 FACTS = ("linker", "linker_source", "target")
 

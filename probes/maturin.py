@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from doctor.context import Context
-from doctor.maturin_tool import maturin, requirement
-from doctor.model import Detected, ProbeResult, Severity, Status, status_of
-from doctor.project import project, table
-from doctor.versions import policy
+from pyo3_doctor.context import Context
+from pyo3_doctor.kb.versions import policy
+from pyo3_doctor.machine.maturin import maturin, requirement
+from pyo3_doctor.model import Detected, ProbeResult, Severity, Status, status_of
+from pyo3_doctor.project.loader import project, table
 
 ID = "maturin"
+ORDER = 60  # where reports list it
 TITLE = "maturin"
 FACTS = ("maturin", "maturin_version", "maturin_requirement", "maturin_env_version", "reason")
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from doctor.context import Context
-from doctor.layout import unknown_keys
-from doctor.model import Detected, ProbeResult, Severity, Status
-from doctor.project import Project, project, skip_reason, table
-from doctor.rustsrc import EntryPoint, Scan, scan
-from doctor.srcdiff import rust_patch, rust_rename, toml_set
+from pyo3_doctor.context import Context
+from pyo3_doctor.model import Detected, ProbeResult, Severity, Status
+from pyo3_doctor.project.edits import rust_patch, rust_rename, toml_set
+from pyo3_doctor.project.layout import unknown_keys
+from pyo3_doctor.project.loader import Project, project, skip_reason, table
+from pyo3_doctor.project.rust.source import EntryPoint, Scan, scan
 
 ID = "module_name"
+ORDER = 80  # where reports list it
 TITLE = "Module name"
 FACTS = (
     "module_name",
@@ -41,24 +41,15 @@ FACTS = (
 )
 
 
-def rel(proj: Project, path: Path | None) -> str:
-    if path is None:
-        return ""
-    try:
-        return os.path.relpath(path, proj.root) if proj.root else str(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-
-
 def _fix_target(proj: Project) -> tuple[str, str]:
     """The TOML key to write a module name into: the one in force, else a new module-name."""
     layout = proj.layout
     assert layout is not None
     if layout.key in ("tool.maturin.module-name", "lib.name"):
-        return rel(proj, layout.file), layout.key
+        return proj.rel(layout.file), layout.key
     if proj.pyproject_path is not None:
         return "pyproject.toml", "tool.maturin.module-name"
-    return rel(proj, proj.cargo_path), "lib.name"
+    return proj.rel(proj.cargo_path), "lib.name"
 
 
 def probe(ctx: Context) -> ProbeResult:
@@ -73,11 +64,11 @@ def probe(ctx: Context) -> ProbeResult:
     facts = {
         "module_name": ext,
         "module_name_source": f"{layout.source} = {layout.module_name!r}",
-        "module_name_file": rel(proj, layout.file),
+        "module_name_file": proj.rel(layout.file),
         "module_name_key": layout.key,
-        "module_place": rel(proj, place) if layout.mixed else str(place),
+        "module_place": proj.rel(place) if layout.mixed else str(place),
         "layout": "mixed" if layout.mixed else "pure",
-        "python_source_dir": rel(proj, layout.python_root) or ".",
+        "python_source_dir": proj.rel(layout.python_root) or ".",
         "bindings": layout.bindings,
     }
     found = [
@@ -101,7 +92,7 @@ def probe(ctx: Context) -> ProbeResult:
             ID, Status.FAIL, f"module name {ext!r} contains '-'", facts, (), tuple(found)
         )
     if not crate.lib_root.is_file():
-        return _done(Status.SKIP, f"no lib source at {rel(proj, crate.lib_root)}", facts, found)
+        return _done(Status.SKIP, f"no lib source at {proj.rel(crate.lib_root)}", facts, found)
     result = scan(crate.lib_root)
     where = f"{layout.module_name} ({layout.source})"
     match = next((e for e in result.entries if e.name == ext), None)
@@ -117,7 +108,7 @@ def probe(ctx: Context) -> ProbeResult:
         facts.update(
             pymodule_name=match.name,
             pymodule_item=match.item,
-            pymodule_location=f"{rel(proj, match.file)}:{match.line}",
+            pymodule_location=f"{proj.rel(match.file)}:{match.line}",
         )
         return _done(
             Status.OK, f"{where} matches {match.item} at {facts['pymodule_location']}", facts, found
@@ -130,7 +121,7 @@ def probe(ctx: Context) -> ProbeResult:
     top = result.top_level
     at_root = [e for e in top if e.file.resolve() == result.files[0]]
     entry = (at_root or list(top))[0]
-    location = f"{rel(proj, entry.file)}:{entry.line}"
+    location = f"{proj.rel(entry.file)}:{entry.line}"
     file, key = _fix_target(proj)
     value_parts = layout.module_name.rsplit(".", 1) if key.startswith("tool.") else [ext]
     value_parts[-1] = entry.name
@@ -142,13 +133,15 @@ def probe(ctx: Context) -> ProbeResult:
         "pymodule_location": location,
         "module_name_file": file,
         "module_name_key": key,
-        "rust_diff": rust_rename(entry, ext, rel(proj, entry.file), proj.pyo3_version),
+        "rust_diff": rust_rename(entry, ext, proj.rel(entry.file), proj.pyo3_version),
         "toml_diff": toml_set(toml_file, file, key, f'"{".".join(value_parts)}"'),
     }
     patch = rust_patch(entry, ext, proj.pyo3_version)
-    if patch is not None:  # the Rust-side fix as data, so it can be applied (doctor.fixes)
+    if (
+        patch is not None
+    ):  # the Rust-side fix as data, so it can be applied (pyo3_doctor.fixing.steps)
         details.update(
-            rust_patch_file=rel(proj, entry.file),
+            rust_patch_file=proj.rel(entry.file),
             rust_patch_line=str(patch[0]),
             rust_patch_old=patch[1],
             rust_patch_new=patch[2],

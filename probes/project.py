@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from doctor.context import Context
-from doctor.model import Detected, ProbeResult, Severity, Status
-from doctor.project import project
+from pyo3_doctor.context import Context
+from pyo3_doctor.model import Detected, ProbeResult, Severity, Status
+from pyo3_doctor.project.loader import project
 
 ID = "project"
+ORDER = 10  # where reports list it
 TITLE = "Project files"
 FACTS = (
     "project_root",

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
-from doctor.context import Context
-from doctor.interpreter import interpreter
-from doctor.model import Detected, ProbeResult, Severity, Status, status_of
-from doctor.project import project, table
-from doctor.version_spec import VersionSpec
+from pyo3_doctor.context import Context
+from pyo3_doctor.kb.version_spec import VersionSpec
+from pyo3_doctor.machine.interpreter import interpreter
+from pyo3_doctor.model import Detected, ProbeResult, Severity, Status, status_of
+from pyo3_doctor.project.loader import project, table
 
 ID = "pyo3_compat"
+ORDER = 100  # where reports list it
 TITLE = "abi3 and requires-python"
 FACTS = ("abi3_feature", "abi3_min_python", "abi3_problem", "abi3_suggested", "requires_python")
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from doctor.context import Context
-from doctor.interpreter import interpreter
-from doctor.model import Detected, ProbeResult, Severity, Status, status_of
-from doctor.project import project
-from doctor.toolchain import pointer_bits, rustc
-from doctor.versions import policy
+from pyo3_doctor.context import Context
+from pyo3_doctor.kb.versions import policy
+from pyo3_doctor.machine.interpreter import interpreter
+from pyo3_doctor.machine.toolchain import pointer_bits, rustc
+from pyo3_doctor.model import Detected, ProbeResult, Severity, Status, status_of
+from pyo3_doctor.project.loader import project
 
 ID = "python"
+ORDER = 40  # where reports list it
 TITLE = "Python interpreter"
 FACTS = (
     "python",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 
-from doctor.context import Context
-from doctor.interpreter import interpreter
-from doctor.model import Detected, ProbeResult, Severity, Status
-from doctor.project import project
+from pyo3_doctor.context import Context
+from pyo3_doctor.machine.interpreter import interpreter
+from pyo3_doctor.model import Detected, ProbeResult, Severity, Status
+from pyo3_doctor.project.loader import project
 
 ID = "python_dev"
+ORDER = 50  # where reports list it
 TITLE = "Python headers and libpython"
 FACTS = ("python_minor", "libdir", "ldlibrary", "include_dir", "libpython_shared")
 

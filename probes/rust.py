@@ -5,14 +5,15 @@ from __future__ import annotations
 import os
 import re
 
-from doctor.context import Context, cargo_home
-from doctor.model import Detected, ProbeResult, Severity, Status
-from doctor.proc import run_tool
-from doctor.project import project
-from doctor.toolchain import rustc, toolchain_override
-from doctor.versions import policy
+from pyo3_doctor.context import Context, cargo_home
+from pyo3_doctor.kb.versions import policy
+from pyo3_doctor.machine.toolchain import rustc, toolchain_override
+from pyo3_doctor.model import Detected, ProbeResult, Severity, Status
+from pyo3_doctor.project.loader import project
+from pyo3_doctor.system.proc import run_tool
 
 ID = "rust"
+ORDER = 20  # where reports list it
 TITLE = "Rust toolchain"
 FACTS = (
     "rustc_version",

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from doctor.context import Context
-from doctor.interpreter import interpreter
-from doctor.model import Detected, ProbeResult, Severity, Status
-from doctor.project import project
+from pyo3_doctor.context import Context
+from pyo3_doctor.machine.interpreter import interpreter
+from pyo3_doctor.model import Detected, ProbeResult, Severity, Status
+from pyo3_doctor.project.loader import project
 
 ID = "virtualenv"
+ORDER = 70  # where reports list it
 TITLE = "Virtual environment"
 FACTS = ("virtual_env", "conda_prefix", "venv_dir", "venv_python", "venv_python_version")
 

@@ -190,7 +190,7 @@ def run_cli(
     stdin: str | None = None,
     timeout: float = 120,
 ) -> subprocess.CompletedProcess[str]:
-    """`python -m doctor ARGS` in a fresh interpreter, with HOME/XDG isolated when asked."""
+    """`python -m pyo3_doctor ARGS` in a fresh interpreter, with HOME/XDG isolated when asked."""
     run_env = dict(env if env is not None else clean_env())
     if home is not None:
         # rustup finds its toolchains through HOME unless told otherwise
@@ -205,7 +205,7 @@ def run_cli(
     run_env["PYTHONPATH"] = str(REPO)
     feed = {"input": stdin} if stdin is not None else {"stdin": subprocess.DEVNULL}
     return subprocess.run(
-        [sys.executable, "-m", "doctor", *args],
+        [sys.executable, "-m", "pyo3_doctor", *args],
         env=run_env,
         cwd=cwd,
         capture_output=True,
@@ -224,19 +224,28 @@ def fresh_python(code: str, *args: str, cwd: Path | None = None) -> str:
     return ran.stdout
 
 
+def staged_package(tmp_path: Path) -> Path:
+    """A copy of pyo3_doctor laid out as the wheel installs it (doctor/, probes/ and knowledge/
+    as pyo3_doctor, .probes and .knowledge), in a folder to put first on PYTHONPATH: what a
+    test changes there, the copy run by that interpreter sees."""
+    site = tmp_path / "site"
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(REPO / "doctor", site / "pyo3_doctor", ignore=ignore)
+    shutil.copytree(REPO / "probes", site / "pyo3_doctor" / "probes", ignore=ignore)
+    shutil.copytree(REPO / "knowledge", site / "pyo3_doctor" / "knowledge", ignore=ignore)
+    return site
+
+
 def broken_knowledge_env(tmp_path: Path) -> dict[str, str]:
     """An environment whose knowledge base does not parse (a file with a broken table header):
     our own bug as far as pyo3-doctor can tell, so an internal error in every command."""
-    broken = tmp_path / "site"
-    (broken / "knowledge").mkdir(parents=True)
-    for item in (REPO / "knowledge").iterdir():
-        if item.is_file():
-            (broken / "knowledge" / item.name).write_bytes(item.read_bytes())
-    (broken / "knowledge" / "zz.toml").write_text('[bad-entry\ntitle = "x"\n')
+    site = staged_package(tmp_path)
+    (site / "pyo3_doctor" / "knowledge" / "zz.toml").write_text('[bad-entry\ntitle = "x"\n')
     return {
         **clean_env(),
-        "PYTHONPATH": f"{broken}{os.pathsep}{REPO}",
+        "PYTHONPATH": str(site),
         "XDG_STATE_HOME": str(tmp_path / "state"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
         "HOME": str(tmp_path),
     }
 

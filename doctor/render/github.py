@@ -20,9 +20,10 @@ import sys
 from collections.abc import Iterator, Mapping
 from typing import TextIO
 
-from doctor.model import Finding, Report, Severity
-from doctor.render.fixes import fix_line
-from doctor.textsafe import clean, clean_line
+from pyo3_doctor.fixing.shell import fix_line
+from pyo3_doctor.model import Finding, Report, Severity
+from pyo3_doctor.system.files import relative
+from pyo3_doctor.textsafe import clean, clean_line
 
 _LOCATION = re.compile(r"^(?P<file>.+?):(?P<line>\d+)(?::(?P<col>\d+))?$")
 _LOG_SOURCE = re.compile(r"^log:(\d+)$")
@@ -37,12 +38,11 @@ def escape_property(text: str) -> str:
 
 
 def _relative(path: str, env: Mapping[str, str]) -> str:
-    base = env.get("GITHUB_WORKSPACE") or os.getcwd()
-    try:
-        rel = os.path.relpath(path, base) if os.path.isabs(path) else path
-    except ValueError:  # another drive on Windows
+    """A path as GitHub matches it to the checkout: relative to the workspace when inside it."""
+    if not os.path.isabs(path):
         return path
-    return path if rel.startswith("..") else rel
+    rel = relative(path, env.get("GITHUB_WORKSPACE") or os.getcwd())
+    return path if rel is None or rel.startswith("..") else rel
 
 
 def _where(finding: Finding, log_file: str | None, env: Mapping[str, str]) -> dict[str, str]:

@@ -10,10 +10,10 @@ import json
 import re
 from typing import Any
 
-from doctor import __version__
-from doctor.about import knowledge_version
-from doctor.model import Evidence, Finding, FixStep, ProbeResult, Report
-from doctor.textsafe import INVISIBLE
+from pyo3_doctor import __version__
+from pyo3_doctor.kb.files import knowledge_version
+from pyo3_doctor.model import Evidence, Finding, FixStep, ProbeResult, Report
+from pyo3_doctor.textsafe import INVISIBLE
 
 SCHEMA_VERSION = 1
 # json.dumps with ensure_ascii=False leaves DEL, C1 and bidi controls raw, and a terminal showing
@@ -69,10 +69,10 @@ def _finding(f: Finding) -> dict[str, Any]:
     }
 
 
-def _probe(r: ProbeResult, title: str) -> dict[str, Any]:
+def _probe(r: ProbeResult) -> dict[str, Any]:
     return {
         "id": r.probe,
-        "title": title,
+        "title": r.shown_title,
         "status": r.status.value,
         "summary": r.summary,
         "duration_ms": round(r.seconds * 1000),
@@ -84,8 +84,6 @@ def _probe(r: ProbeResult, title: str) -> dict[str, Any]:
 
 
 def to_dict(report: Report, kind: str = "check") -> dict[str, Any]:
-    from probes import title
-
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": "pyo3-doctor",
@@ -94,7 +92,7 @@ def to_dict(report: Report, kind: str = "check") -> dict[str, Any]:
         "kind": kind,
         "status": report.status.value,
         "context": dict(report.context),
-        "probes": [_probe(r, title(r.probe)) for r in report.probes],
+        "probes": [_probe(r) for r in report.probes],
         "findings": [_finding(f) for f in report.findings],
     }
 

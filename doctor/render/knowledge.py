@@ -7,9 +7,9 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from doctor.knowledge import Entry, FixTemplate
-from doctor.render.fixes import template_line
-from doctor.textsafe import clean
+from pyo3_doctor.fixing.shell import template_line
+from pyo3_doctor.kb.entries import Entry, FixTemplate
+from pyo3_doctor.textsafe import clean
 
 
 def _fix(t: FixTemplate) -> dict[str, Any]:

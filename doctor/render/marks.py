@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from doctor.model import Status
+from pyo3_doctor.model import Status
 
 MARKS = {
     Status.OK: "[✓]",

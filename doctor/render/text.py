@@ -10,13 +10,12 @@ import os
 from collections.abc import Sequence
 from typing import TextIO
 
+from pyo3_doctor.fixing.shell import fix_line
+from pyo3_doctor.model import Finding, ProbeResult, Report, Severity, Status
+from pyo3_doctor.render.marks import MARKS
+from pyo3_doctor.textsafe import clean, clean_line
 from rich.console import Console
 from rich.text import Text
-
-from doctor.model import Finding, ProbeResult, Report, Severity, Status
-from doctor.render.fixes import fix_line
-from doctor.render.marks import MARKS
-from doctor.textsafe import clean, clean_line
 
 STYLES = {
     Status.OK: "green",
@@ -29,9 +28,9 @@ STYLES = {
 EVIDENCE_LINES = 12
 
 
-def _probe_line(result: ProbeResult, title: str, verbose: bool) -> Text:
+def _probe_line(result: ProbeResult, verbose: bool) -> Text:
     line = Text(f"{MARKS[result.status]} ", style=STYLES[result.status])
-    line.append(f"{title}: ", style="bold")
+    line.append(f"{result.shown_title}: ", style="bold")
     line.append(clean_line(result.summary))
     if verbose:
         line.append(f"  ({result.seconds * 1000:.0f} ms)", style="dim")
@@ -90,12 +89,10 @@ def summary_line(report: Report) -> Text:
 
 
 def render(report: Report, out: TextIO | None = None, verbose: bool = False) -> None:
-    from probes import title
-
     console = Console(file=out, highlight=False, soft_wrap=True, emoji=False)
     shell = os.environ.get("SHELL", "")
     for result in report.probes:
-        console.print(_probe_line(result, title(result.probe), verbose))
+        console.print(_probe_line(result, verbose))
         if verbose:
             _evidence(console, result)
     if report.findings:
@@ -116,10 +113,8 @@ def render_diagnosis(
     console = Console(file=out, highlight=False, soft_wrap=True, emoji=False)
     shell = os.environ.get("SHELL", "")
     if verbose:
-        from probes import title
-
         for result in report.probes:
-            console.print(_probe_line(result, title(result.probe), verbose))
+            console.print(_probe_line(result, verbose))
         if report.probes:
             console.print()
     for finding in report.findings:

@@ -12,18 +12,13 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any, Callable, ClassVar
 
-from textual import on, work
-from textual.app import App
-from textual.binding import Binding, BindingType
-from textual.screen import Screen
-from textual.worker import Worker, WorkerFailed, WorkerState, get_current_worker
-
-from doctor.context import Context
-from doctor.model import Finding, ProbeResult, Report
-from doctor.render.fixes import fix_line
-from doctor.textsafe import clean_line
-from doctor.tui import backend
-from doctor.tui.messages import (
+from pyo3_doctor.context import Context
+from pyo3_doctor.fixing.shell import fix_line
+from pyo3_doctor.model import Finding, ProbeResult, Report
+from pyo3_doctor.probes import Probe
+from pyo3_doctor.textsafe import clean_line
+from pyo3_doctor.tui import backend
+from pyo3_doctor.tui.messages import (
     FixApplied,
     FixCancelled,
     FixOutputReceived,
@@ -33,12 +28,16 @@ from doctor.tui.messages import (
     ProbesFinished,
     ProbesStarted,
 )
-from doctor.tui.screens.checks import ChecksScreen
-from doctor.tui.screens.confirm_fix import ConfirmFix
-from doctor.tui.screens.diagnose import DiagnoseScreen
-from doctor.tui.screens.help import HelpScreen
-from doctor.tui.screens.knowledge import KnowledgeScreen
-from probes import Probe
+from pyo3_doctor.tui.screens.checks import ChecksScreen
+from pyo3_doctor.tui.screens.confirm_fix import ConfirmFix
+from pyo3_doctor.tui.screens.diagnose import DiagnoseScreen
+from pyo3_doctor.tui.screens.help import HelpScreen
+from pyo3_doctor.tui.screens.knowledge import KnowledgeScreen
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.worker import Worker, WorkerFailed, WorkerState, get_current_worker
 
 
 class DoctorApp(App[int]):
@@ -74,7 +73,7 @@ class DoctorApp(App[int]):
         self._pending_recheck: dict[int, Finding] = {}  # run -> the fix it re-checks
         self._fix_dialog: ConfirmFix | None = None
         self.checks = ChecksScreen(self.probes, self.shell)
-        self.crash: Exception | None = None  # our own bug: doctor.tui.run re-raises it
+        self.crash: Exception | None = None  # our own bug: pyo3_doctor.tui.run re-raises it
 
     def get_default_screen(self) -> ChecksScreen:
         return self.checks
@@ -87,7 +86,7 @@ class DoctorApp(App[int]):
 
     def _fatal_error(self) -> None:
         # Textual would print a rich traceback once the terminal is restored. pyo3-doctor
-        # says one line and writes a crash log instead (doctor.cli.main), so only close.
+        # says one line and writes a crash log instead (pyo3_doctor.cli.main.main), so only close.
         self._close_messages_no_wait()
 
     # --- probes ---------------------------------------------------------------------------
@@ -174,7 +173,7 @@ class DoctorApp(App[int]):
             self._pending_recheck[self.run_checks(recheck)] = finding
 
     async def _apply(self, plan: Any, ctx: Context, dialog: ConfirmFix) -> Any:
-        from doctor.fixes import Outcome
+        from pyo3_doctor.fixing.steps import Outcome
 
         def apply() -> Any:
             return backend.apply_fix(

@@ -12,14 +12,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
 
-from doctor import engine, knowledge
-from doctor.context import Context
-from doctor.model import FixStep, ProbeResult, Report
-from probes import Probe
+from pyo3_doctor import engine
+from pyo3_doctor.context import Context
+from pyo3_doctor.kb import entries as knowledge
+from pyo3_doctor.model import FixStep, ProbeResult, Report
+from pyo3_doctor.probes import Probe
 
 
 def run_probes(probes: Sequence[Probe], ctx: Context) -> Iterator[ProbeResult]:
-    knowledge.load()  # parsed here, in the worker, so building reports never stalls the UI
+    engine.knowledge_base()  # parsed here, in the worker, so building reports never stalls the UI
     return engine.run_probes(probes, ctx)
 
 
@@ -27,22 +28,24 @@ def build_report(results: Iterable[ProbeResult], ctx: Context) -> Report:
     return engine.build_report(list(results), ctx)
 
 
-def plan_fix(step: FixStep, ctx: Context):  # -> doctor.fixes.Plan
+def plan_fix(step: FixStep, ctx: Context):  # -> pyo3_doctor.fixing.steps.Plan
     """What applying `step` would do; raises FixError (see fix_error()) when it cannot."""
-    from doctor import fixes
+    from pyo3_doctor.fixing import steps as fixes
 
     return fixes.plan(step, ctx)
 
 
 def fix_error() -> type[Exception]:
-    from doctor import fixes
+    from pyo3_doctor.fixing import steps as fixes
 
     return fixes.FixError
 
 
-def apply_fix(plan, ctx: Context, on_output: Callable[[str], None]):  # -> doctor.fixes.Outcome
+def apply_fix(
+    plan, ctx: Context, on_output: Callable[[str], None]
+):  # -> pyo3_doctor.fixing.steps.Outcome
     """Blocking: run it in a thread worker. `on_output` is called from that thread."""
-    from doctor import fixes
+    from pyo3_doctor.fixing import steps as fixes
 
     return fixes.apply(plan, ctx, on_output)
 
@@ -60,8 +63,8 @@ class Diagnosis:
 
 
 @lru_cache(maxsize=1)
-def _matcher():  # -> doctor.matcher.Matcher, built once from the knowledge base
-    from doctor import diagnose
+def _matcher():  # -> pyo3_doctor.diagnosis.matcher.Matcher, built once from the knowledge base
+    from pyo3_doctor.diagnosis import diagnose
 
     return diagnose.matcher()
 
@@ -69,8 +72,8 @@ def _matcher():  # -> doctor.matcher.Matcher, built once from the knowledge base
 def diagnose_text(text: str, ctx: Context, results: Sequence[ProbeResult]) -> Diagnosis:
     """Match a pasted text; the probe results already on screen confirm and fill the fixes."""
     try:
-        from doctor import diagnose
-        from doctor.matcher import BinaryInput
+        from pyo3_doctor.diagnosis import diagnose
+        from pyo3_doctor.diagnosis.matcher import BinaryInput
     except ImportError:
         raise DiagnoseUnavailable("the log matcher is not in this build") from None
     try:
@@ -81,7 +84,7 @@ def diagnose_text(text: str, ctx: Context, results: Sequence[ProbeResult]) -> Di
 
 
 def knowledge_entries() -> Mapping[str, knowledge.Entry]:
-    return knowledge.load()
+    return engine.knowledge_base()
 
 
 def entry_matches(entry: knowledge.Entry, words: str) -> bool:

@@ -9,13 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pyo3_doctor.model import Finding, ProbeResult
 from textual.message import Message
 
-from doctor.model import Finding, ProbeResult
-
 if TYPE_CHECKING:
-    from doctor.fixes import Outcome
-    from doctor.tui.backend import Diagnosis
+    from pyo3_doctor.fixing.steps import Outcome
+    from pyo3_doctor.tui.backend import Diagnosis
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Rich `Text` built from the model for the TUI's widgets.
 
 Every string that came from a tool, a log, a paste or a project file goes through
-doctor.textsafe first and lands in a `Text`, which Textual shows literally: `[bold]` stays
+pyo3_doctor.textsafe first and lands in a `Text`, which Textual shows literally: `[bold]` stays
 brackets, and escape characters are already made visible. Nothing here decides a status.
 """
 
@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from pyo3_doctor.fixing.shell import fix_line, template_line
+from pyo3_doctor.kb.entries import Entry
+from pyo3_doctor.model import Finding, FixStep, ProbeResult, Severity
+from pyo3_doctor.render.marks import MARKS
+from pyo3_doctor.textsafe import clean, clean_line
 from rich.text import Text
-
-from doctor.knowledge import Entry
-from doctor.model import Finding, FixStep, ProbeResult, Severity
-from doctor.render.fixes import fix_line, template_line
-from doctor.render.marks import MARKS
-from doctor.textsafe import clean, clean_line
 
 RUNNING_MARK = "[…]"
 OUTPUT_LINES = 40  # evidence output shown per tool run; the rest is counted

@@ -10,11 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from pyo3_doctor.model import Finding, Report, Severity
+from pyo3_doctor.render.github import annotations, escape_data, escape_property
+from pyo3_doctor.render.redact import Redactor
 from support import REPO, broken_knowledge_env, clean_env, report_of, run_cli
-
-from doctor.model import Finding, Report, Severity
-from doctor.redact import Redactor
-from doctor.render.github import annotations, escape_data, escape_property
 
 
 def test_github_annotations_for_a_broken_project(pyo3_project, tmp_path):
@@ -120,7 +119,7 @@ def test_version_names_tool_and_knowledge_base(tmp_path):
 )
 def test_a_crash_anywhere_is_one_line_and_a_log(tmp_path, args):
     proc = subprocess.run(
-        [sys.executable, "-m", "doctor", *args],
+        [sys.executable, "-m", "pyo3_doctor", *args],
         cwd=tmp_path,
         env=broken_knowledge_env(tmp_path),
         input="error: linker `cc` not found\n",
@@ -135,8 +134,8 @@ def test_a_crash_anywhere_is_one_line_and_a_log(tmp_path, args):
 
 
 def test_a_crash_in_the_tui_entry_is_one_line(tmp_path, monkeypatch, capsys):
-    import doctor.cli as cli
-    import doctor.tui
+    import pyo3_doctor.cli.main as cli
+    import pyo3_doctor.tui
 
     def boom(ctx):
         raise RuntimeError("paint failed")
@@ -145,14 +144,14 @@ def test_a_crash_in_the_tui_entry_is_one_line(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(cli, "_interactive", lambda args: True)
-    monkeypatch.setattr(doctor.tui, "run", boom)
+    monkeypatch.setattr(pyo3_doctor.tui, "run", boom)
     assert cli.main([]) == 3
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "RuntimeError: paint failed" in err
 
 
 def test_closed_pipe_exits_quietly(tmp_path):
-    shell = f"{sys.executable} -m doctor knowledge --json | head -c 10 >/dev/null"
+    shell = f"{sys.executable} -m pyo3_doctor knowledge --json | head -c 10 >/dev/null"
     env = {**clean_env(), "PYTHONPATH": str(REPO), "HOME": str(tmp_path)}
     for command in (shell, shell.replace("knowledge --json", "--json")):
         proc = subprocess.run(

@@ -7,11 +7,10 @@ import ast
 import json
 
 import pytest
+from pyo3_doctor.cli.main import build_parser
+from pyo3_doctor.engine import knowledge_base
+from pyo3_doctor.launch import probing_run
 from support import fresh_python, run_cli
-
-from doctor import knowledge
-from doctor.cli import build_parser
-from doctor.launch import probing_run
 
 CASES = [
     ([], True, None),
@@ -56,7 +55,7 @@ def test_an_abbreviated_python_option_still_picks_that_interpreter(tmp_path):
 EARLY = """
 import os, sys
 before = set(sys.modules)
-from doctor.prefetch import start_early
+from pyo3_doctor.machine.prefetch import start_early
 started = start_early(None, os.environ, os.getcwd())
 print(sorted(set(sys.modules) - before))
 """
@@ -65,7 +64,15 @@ print(sorted(set(sys.modules) - before))
 def test_the_first_tools_start_before_anything_heavy_is_imported(tmp_path):
     # Whatever Python itself loaded at start (a .pth hook may load much) is not counted.
     loaded = set(ast.literal_eval(fresh_python(EARLY, cwd=tmp_path).strip().splitlines()[-1]))
-    own = {"doctor", "doctor.prefetch", "doctor.proc", "doctor.spawn", "doctor.target"}
+    own = {
+        "pyo3_doctor",
+        "pyo3_doctor.system",
+        "pyo3_doctor.machine",
+        "pyo3_doctor.machine.prefetch",
+        "pyo3_doctor.system.proc",
+        "pyo3_doctor.system.spawn",
+        "pyo3_doctor.machine.target",
+    }
     assert loaded - own == set(), "imported before the first tool starts"
 
 
@@ -74,5 +81,5 @@ def test_the_exit_without_teardown_loses_no_output(extra, tmp_path):
     # --redact holds back an unfinished line until the end; the exit must not drop it.
     ran = run_cli("knowledge", "--json", *extra, cwd=tmp_path, timeout=60)
     assert (ran.returncode, ran.stderr) == (0, "")
-    assert len(json.loads(ran.stdout)) == len(knowledge.load())
+    assert len(json.loads(ran.stdout)) == len(knowledge_base())
     assert ran.stdout.endswith("]\n")

@@ -134,7 +134,7 @@ def test_closed_stdin_is_not_a_terminal_and_not_a_log(tmp_path):
     # `pyo3-doctor <&-` (some CI runners and cron): Python sets sys.stdin to None
     def closed(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            ["sh", "-c", 'exec "$0" -m doctor "$@" <&-', sys.executable, *args],
+            ["sh", "-c", 'exec "$0" -m pyo3_doctor "$@" <&-', sys.executable, *args],
             env={**clean_env(), "PYTHONPATH": str(REPO), "HOME": str(tmp_path)},
             cwd=tmp_path,
             capture_output=True,
@@ -157,7 +157,7 @@ def test_version():
 def test_json_and_check_never_import_textual(pyo3_project, tmp_path):
     for args in (["--json"], ["check"]):
         code = (
-            "import sys\nfrom doctor.cli import main\nrc = main(" + repr(args) + ")\n"
+            "import sys\nfrom pyo3_doctor.cli.main import main\nrc = main(" + repr(args) + ")\n"
             "sys.stderr.write('TEXTUAL' if any(m.startswith('textual') for m in sys.modules)"
             " else 'CLEAN')\n"
         )
@@ -174,7 +174,7 @@ def test_json_and_check_never_import_textual(pyo3_project, tmp_path):
 
 def test_importtime_shows_no_textual(tmp_path):
     proc = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "doctor", "--json"],
+        [sys.executable, "-X", "importtime", "-m", "pyo3_doctor", "--json"],
         cwd=tmp_path,
         env={**clean_env(), "PYTHONPATH": str(REPO)},
         capture_output=True,
@@ -190,7 +190,7 @@ def test_ctrl_c_exits_130_without_traceback_and_kills_tools(pyo3_project, staged
     hang = f"#!/bin/sh\n(sleep 3; touch {marker}) &\nsleep 60\n"
     env = {**clean_env(PATH=staged_path(extra={"maturin": hang})), "PYTHONPATH": str(REPO)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "doctor", "--json", "--timeout", "30"],
+        [sys.executable, "-m", "pyo3_doctor", "--json", "--timeout", "30"],
         cwd=pyo3_project(),
         env=env,
         stdout=subprocess.PIPE,
@@ -212,7 +212,7 @@ def test_internal_error_is_one_line_and_a_crash_log(tmp_path):
     # A knowledge base that does not validate is our bug: exit 3, one line, a log file.
     env = broken_knowledge_env(tmp_path)
     proc = subprocess.run(
-        [sys.executable, "-m", "doctor", "knowledge"],
+        [sys.executable, "-m", "pyo3_doctor", "knowledge"],
         cwd=tmp_path,
         env=env,
         capture_output=True,

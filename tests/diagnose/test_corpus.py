@@ -7,11 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-
-from doctor.anchors import ANCHORS
-from doctor.diagnose import matcher
-from doctor.knowledge import load
-from doctor.tomlfile import parse_toml
+from pyo3_doctor.diagnosis.anchors import ANCHORS
+from pyo3_doctor.diagnosis.diagnose import matcher
+from pyo3_doctor.engine import knowledge_base
+from pyo3_doctor.system.tomlfile import parse_toml
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 ENTRIES = [json.loads(line) for line in (CORPUS / "errors.jsonl").read_text("utf-8").splitlines()]
@@ -59,7 +58,7 @@ def test_near_miss_does_not_match(entry_id, text):
 
 
 def test_every_entry_with_patterns_has_samples():
-    with_patterns = {e.id for e in load().values() if e.patterns}
+    with_patterns = {e.id for e in knowledge_base().values() if e.patterns}
     labelled = {c["category"] for c in ENTRIES}
     missing = with_patterns - set(SAMPLES) - labelled
     assert not missing, sorted(missing)

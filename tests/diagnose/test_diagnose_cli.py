@@ -97,7 +97,7 @@ def test_diagnose_never_imports_textual_and_json_never_imports_rich(tmp_path):
         "import sys, io\n"
         "sys.argv = ['pyo3-doctor', 'diagnose', '--no-probes', '--json', '-']\n"
         "sys.stdin = io.TextIOWrapper(io.BytesIO(b'ValueError: embedded null byte\\n'))\n"
-        "from doctor.cli import main\n"
+        "from pyo3_doctor.cli.main import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "sys.stderr.write(' '.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
     )

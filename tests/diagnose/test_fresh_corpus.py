@@ -16,7 +16,7 @@ import io
 import json
 from pathlib import Path
 
-from doctor.diagnose import matcher
+from pyo3_doctor.diagnosis.diagnose import matcher
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

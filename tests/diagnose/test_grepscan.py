@@ -6,15 +6,14 @@ import io
 import shutil
 
 import pytest
+from pyo3_doctor.diagnosis.anchors import MIN_BYTES, start_grep
+from pyo3_doctor.diagnosis.diagnose import matcher
+from pyo3_doctor.diagnosis.grepscan import BATCH, grep_scan
+from pyo3_doctor.diagnosis.matcher import Scan
+from pyo3_doctor.system import proc
 from test_corpus import ENTRIES, NEGATIVE, POSITIVE
 from test_fresh_corpus import CASES as FRESH
 from test_fresh_corpus import WEAK
-
-from doctor import proc
-from doctor.anchors import MIN_BYTES, start_grep
-from doctor.diagnose import matcher
-from doctor.grepscan import BATCH, grep_scan
-from doctor.matcher import Scan
 
 pytestmark = pytest.mark.skipif(shutil.which("grep") is None, reason="no grep on PATH")
 
@@ -71,7 +70,7 @@ def test_lines_longer_than_the_match_limit_give_the_same_causes(tmp_path):
 
 
 def test_binary_file_is_refused_the_same_way(tmp_path):
-    from doctor.matcher import BinaryInput
+    from pyo3_doctor.diagnosis.matcher import BinaryInput
 
     path = tmp_path / "core"
     path.write_bytes(b"\x7fELF\x00\x00" * 100)

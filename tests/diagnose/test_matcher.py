@@ -6,9 +6,8 @@ import codecs
 import io
 
 import pytest
-
-from doctor.diagnose import matcher
-from doctor.matcher import BLOCK, BinaryInput, Scan, normalise
+from pyo3_doctor.diagnosis.diagnose import matcher
+from pyo3_doctor.diagnosis.matcher import BLOCK, BinaryInput, Scan, normalise
 
 
 def scan(data: bytes | str) -> Scan:

@@ -7,11 +7,10 @@ import time
 from types import SimpleNamespace
 
 import pytest
-
-from doctor.context import Context
-from doctor.engine import build_report, run_probes
-from doctor.model import ProbeResult, Status
-from doctor.proc import feed, prestart, run_tool, stream_tool
+from pyo3_doctor.context import Context
+from pyo3_doctor.engine import build_report, run_probes
+from pyo3_doctor.model import ProbeResult, Status
+from pyo3_doctor.system.proc import feed, prestart, run_tool, stream_tool
 
 
 def fake(probe_id: str, body):
@@ -73,7 +72,7 @@ def test_probes_run_concurrently():
 
 
 def test_report_lists_probes_in_registry_order_and_fail_findings_first():
-    from probes import ALL
+    from pyo3_doctor.probes import ALL
 
     c = ctx(timeout=30)
     results = list(run_probes(ALL, c))

@@ -8,10 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from pyo3_doctor.system.proc import run_tool
+from pyo3_doctor.system.spawn import which
 from support import fresh_python
-
-from doctor.proc import run_tool
-from doctor.spawn import which
 
 # What the child reports about how it was started: its session, its stdin, and the descriptors
 # it inherited.
@@ -86,7 +85,7 @@ def test_an_empty_path_finds_nothing_not_even_here(path_dirs, monkeypatch):
 
 LEAK = r"""
 import os, resource
-from doctor.spawn import start
+from pyo3_doctor.system.spawn import start
 def fds():
     return sorted(int(name) for name in os.listdir("/proc/self/fd"))
 before = fds()

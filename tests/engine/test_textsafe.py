@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from doctor.textsafe import clean, clean_line
+from pyo3_doctor.textsafe import clean, clean_line
 
 
 def test_colour_sequences_are_removed_and_other_escapes_made_visible():

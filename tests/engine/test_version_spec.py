@@ -6,9 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from pyo3_doctor.kb.version_spec import VersionSpec
 from support import fresh_python
-
-from doctor.version_spec import VersionSpec
 
 release = st.lists(st.integers(0, 12), min_size=1, max_size=4).map(
     lambda parts: ".".join(map(str, parts))
@@ -67,7 +66,7 @@ def outcome(contains, *args) -> object:
 )
 def test_plain_specifiers_never_import_packaging_specifiers(text, tested, inside):
     code = (
-        "import sys; from doctor.version_spec import VersionSpec\n"
+        "import sys; from pyo3_doctor.kb.version_spec import VersionSpec\n"
         f"print(VersionSpec({text!r}).contains({tested!r}), 'packaging.specifiers' in sys.modules)"
     )
     assert fresh_python(code).split() == [str(inside), "False"]

@@ -5,10 +5,9 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
+from pyo3_doctor.context import Context
+from pyo3_doctor.model import FixStep
 from support import REPO, clean_env, finding_ids, report_of, run_cli
-
-from doctor.context import Context
-from doctor.model import FixStep
 
 __all__ = ["REPO", "clean_env", "finding_ids", "report_of", "run_cli"]
 

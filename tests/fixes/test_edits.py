@@ -15,9 +15,8 @@ from fixkit import (
     mismatch_project,
     patch,
 )
-
-from doctor import fixes
-from doctor.model import FixStep
+from pyo3_doctor.fixing import steps as fixes
+from pyo3_doctor.model import FixStep
 
 
 @pytest.fixture(autouse=True)

@@ -14,8 +14,7 @@ from fixkit import (
     run_cli,
     snapshot,
 )
-
-from doctor import fix_command
+from pyo3_doctor.cli import fix as fix_command
 
 FORMS = {
     # form -> (file the TOML fix edits, the line before, the line after)

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 from fixkit import clean_env, mismatch_project
-
-from doctor import fixes
-from doctor.context import Context
-from doctor.engine import check
-from probes import BY_ID
+from pyo3_doctor.context import Context
+from pyo3_doctor.engine import check
+from pyo3_doctor.fixing import steps as fixes
+from pyo3_doctor.probes import BY_ID
 
 
 @pytest.mark.parametrize("is_root", [False, True], ids=["user", "root"])

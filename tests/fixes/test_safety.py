@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 from fixkit import REPO, context, edit, mismatch_project, patch, snapshot
-
-from doctor import fixes, safewrite
-from doctor.model import FixStep
+from pyo3_doctor.fixing import safewrite
+from pyo3_doctor.fixing import steps as fixes
+from pyo3_doctor.model import FixStep
 
 LIB_NAME = edit("Cargo.toml", "lib.name", '"demo"')
 
@@ -169,7 +169,7 @@ def test_unprivileged_user_cannot_have_a_file_they_may_not_write_edited() -> Non
             "PYTHONPATH": str(REPO),
         }
         proc = subprocess.run(
-            [*prefix, sys.executable, "-m", "doctor", "fix", "module-name-mismatch", "--yes"],
+            [*prefix, sys.executable, "-m", "pyo3_doctor", "fix", "module-name-mismatch", "--yes"],
             cwd=root,
             env=env,
             capture_output=True,

@@ -6,16 +6,19 @@ import json
 
 import pytest
 from platformdirs import user_cache_dir
+from pyo3_doctor import about
+from pyo3_doctor.engine import knowledge_base
+from pyo3_doctor.kb import entries as knowledge
+from pyo3_doctor.kb import files as kbfiles
+from pyo3_doctor.kb import versions
+from pyo3_doctor.system.tomlfile import parse_toml
 from support import run_cli
-
-from doctor import about, kbfiles, knowledge, versions
-from doctor.tomlfile import parse_toml
 
 
 def _forget() -> None:
     for cached in (kbfiles.files, kbfiles.parsed, knowledge.load, versions.policy):
         cached.cache_clear()
-    about.knowledge_version.cache_clear()
+    kbfiles.knowledge_version.cache_clear()
 
 
 @pytest.fixture
@@ -28,7 +31,7 @@ def cache(tmp_path, monkeypatch):
 
 
 def _fresh() -> dict[str, dict]:
-    folder = about.KNOWLEDGE_DIR
+    folder = kbfiles.KNOWLEDGE_DIR
     return {p.name: parse_toml(p.read_text("utf-8")) for p in folder.glob("*.toml")}
 
 
@@ -38,7 +41,7 @@ def test_the_cache_folder_is_the_one_platformdirs_names(monkeypatch, xdg):
         monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     else:
         monkeypatch.setenv("XDG_CACHE_HOME", xdg)
-    assert str(kbfiles.user_cache_dir()) == user_cache_dir("pyo3-doctor", appauthor=False)
+    assert str(about.user_dir("cache")) == user_cache_dir("pyo3-doctor", appauthor=False)
 
 
 def test_a_first_run_parses_and_stores_what_a_second_reads(cache):
@@ -52,7 +55,7 @@ def test_a_first_run_parses_and_stores_what_a_second_reads(cache):
     stored["files"]["doctor.toml"]["probe-crash"]["title"] = "from the cache"
     cache.write_text(json.dumps(stored))
     _forget()
-    assert knowledge.load()["probe-crash"].title == "from the cache"
+    assert knowledge_base()["probe-crash"].title == "from the cache"
 
 
 @pytest.mark.parametrize(
@@ -88,7 +91,7 @@ def test_a_cache_folder_that_cannot_be_written_only_costs_the_parse(cache):
     cache.parent.write_text("a file where the cache folder should be")
     assert kbfiles.parsed() == _fresh()
     assert versions.policy().newest.series
-    assert about.knowledge_version().endswith(f"+{kbfiles.checksum():08x}")
+    assert kbfiles.knowledge_version().endswith(f"+{kbfiles.checksum():08x}")
 
 
 def test_the_cli_runs_the_same_with_no_usable_cache_folder(tmp_path):

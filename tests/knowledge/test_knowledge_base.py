@@ -7,11 +7,10 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from pyo3_doctor.diagnosis.matcher import Matcher
+from pyo3_doctor.engine import knowledge_base, knowledge_entry
+from pyo3_doctor.kb.entries import KnowledgeError, fix_applies, parse_entries, render_fix, validate
 from support import fresh_python
-
-from doctor import knowledge
-from doctor.knowledge import KnowledgeError, fix_applies, parse_entries, render_fix, validate
-from doctor.matcher import Matcher
 
 IDS_MD = Path(__file__).resolve().parents[3] / "shared" / "knowledge-ids.md"
 # The public list, kept with the tests so the pin holds wherever they run.
@@ -27,7 +26,7 @@ def public_ids() -> set[str]:
 def test_every_public_id_has_an_entry():
     ids = public_ids()
     assert len(ids) > 40
-    assert ids <= set(knowledge.load()), sorted(ids - set(knowledge.load()))
+    assert ids <= set(knowledge_base()), sorted(ids - set(knowledge_base()))
 
 
 @pytest.mark.skipif(not IDS_MD.exists(), reason="../shared/knowledge-ids.md is not here")
@@ -48,11 +47,11 @@ def test_every_shipped_file_validates_on_its_own():
         if name == "versions.toml":
             continue
         parse_entries((folder / name).read_text("utf-8"), name)
-    assert set(knowledge.load()) >= OURS
+    assert set(knowledge_base()) >= OURS
 
 
 def test_every_entry_is_complete():
-    for entry in knowledge.load().values():
+    for entry in knowledge_base().values():
         assert entry.title and entry.why and entry.fixes, entry.id
         assert 0 <= entry.priority <= 100, entry.id
         if entry.id not in OURS:
@@ -67,11 +66,11 @@ def test_every_entry_is_complete():
 
 def test_advice_fits_current_pyo3():
     text = " ".join(
-        " ".join([e.why, *(f.summary + f.text for f in e.fixes)]) for e in knowledge.load().values()
+        " ".join([e.why, *(f.summary + f.text for f in e.fixes)]) for e in knowledge_base().values()
     )
     assert "PYTHON_SYS_EXECUTABLE" not in text
     assert "&PyModule" not in text.replace("Bound<'_, PyModule>", "")
-    contention = knowledge.load()["gil-contention"]
+    contention = knowledge_base()["gil-contention"]
     new = [f for f in contention.fixes if fix_applies(f, {"pyo3_version": "0.27.1"})]
     old = [f for f in contention.fixes if fix_applies(f, {"pyo3_version": "0.22.6"})]
     assert [("detach" in f.text) for f in new] == [True]
@@ -105,7 +104,7 @@ def test_a_bad_regex_is_refused_when_first_used():
 
 
 def test_every_shipped_regex_compiles_and_names_the_groups_it_declares():
-    for entry in knowledge.load().values():
+    for entry in knowledge_base().values():
         compiled = entry.patterns + entry.exclude + entry.context
         assert len(compiled) == len(entry.pattern_texts + entry.exclude_texts + entry.context_texts)
         assert entry.group_names == {g for p in entry.patterns for g in p.groupindex}
@@ -130,14 +129,14 @@ def test_cross_checks_refuse_unknown_probes_placeholders_and_alternatives():
 def test_an_entry_built_alone_is_the_entry_built_with_all_the_others():
     # Built in a fresh process: here load() may have run already, and entry() would reuse it.
     code = (
-        "import sys; from doctor import knowledge as k\n"
-        "alone = {i: k.entry(i) for i in sys.argv[1:]}\n"
-        "print(all(alone[i] == k.load()[i] for i in alone), len(alone))"
+        "import sys; from pyo3_doctor import engine as k\n"
+        "alone = {i: k.knowledge_entry(i) for i in sys.argv[1:]}\n"
+        "print(all(alone[i] == k.knowledge_base()[i] for i in alone), len(alone))"
     )
-    ids = sorted(knowledge.load())
+    ids = sorted(knowledge_base())
     assert fresh_python(code, *ids).split() == ["True", str(len(ids))]
     with pytest.raises(KeyError):
-        knowledge.entry("no-such-entry")
+        knowledge_entry("no-such-entry")
 
 
 def test_regex_groups_fill_fixes_and_unfilled_steps_turn_manual():

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pyo3_doctor.context import Context
+from pyo3_doctor.engine import check
+from pyo3_doctor.model import Report
+from pyo3_doctor.probes import BY_ID
 from support import clean_env
-
-from doctor.context import Context
-from doctor.engine import check
-from doctor.model import Report
-from probes import BY_ID
 
 
 def run(

@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 
 from helpers import ids, result, run
-
-from doctor.model import Status
+from pyo3_doctor.model import Status
 
 TRIPLE_VAR = "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER"
 
@@ -43,7 +42,7 @@ def test_linker_named_by_cargo_env_var(pyo3_project, staged_path):
 def test_linker_named_in_cargo_config(pyo3_project, staged_path, tmp_path):
     import subprocess
 
-    from doctor.toolchain import parse_rustc_vv
+    from pyo3_doctor.machine.toolchain import parse_rustc_vv
 
     host = parse_rustc_vv(subprocess.run(["rustc", "-vV"], capture_output=True, text=True).stdout)[
         1
@@ -64,7 +63,7 @@ def test_linker_printing_invalid_utf8_is_read_with_replacement(pyo3_project, sta
 def _host() -> str:
     import subprocess
 
-    from doctor.toolchain import parse_rustc_vv
+    from pyo3_doctor.machine.toolchain import parse_rustc_vv
 
     return parse_rustc_vv(subprocess.run(["rustc", "-vV"], capture_output=True, text=True).stdout)[
         1

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 from helpers import ids, pyenv_python, result, run
+from pyo3_doctor.context import Context
+from pyo3_doctor.machine.interpreter import inspect
+from pyo3_doctor.model import Status
 from support import clean_env
-
-from doctor.context import Context
-from doctor.interpreter import inspect
-from doctor.model import Status
 
 
 @pytest.fixture(scope="module")

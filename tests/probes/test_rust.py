@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from helpers import ids, result, run
-
-from doctor.model import Status
+from pyo3_doctor.model import Status
 
 OLD_RUSTC = """#!/bin/sh
 echo 'rustc 1.60.0 (7737e0b5c 2022-04-04)'

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 from helpers import ids, result, run
-
-from doctor.model import Status
+from pyo3_doctor.model import Status
 
 HANG = "#!/bin/sh\nsleep 60\n"
 GARBAGE = "#!/bin/sh\nprintf 'no version here \\377\\n'\n"

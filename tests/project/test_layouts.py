@@ -11,10 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pyo3_doctor.context import Context, detect_platform
+from pyo3_doctor.probes import crate_type, module_name
 from support import clean_env, write_project
-
-from doctor.context import Context, detect_platform
-from probes import crate_type, module_name
 
 PY = '[build-system]\nrequires = ["maturin>=1,<2"]\nbuild-backend = "maturin"\n'
 

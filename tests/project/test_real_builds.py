@@ -12,12 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from pyo3_doctor.context import Context, detect_platform
+from pyo3_doctor.diagnosis.diagnose import matcher
+from pyo3_doctor.machine.prefetch import prefetch
+from pyo3_doctor.probes import artifact, module_name
 from support import clean_env
-
-from doctor.context import Context, detect_platform
-from doctor.diagnose import matcher
-from doctor.prefetch import prefetch
-from probes import artifact, module_name
 
 pytestmark = [
     pytest.mark.slow,

@@ -6,9 +6,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
-from doctor.rustlex import tokenize
-from doctor.rustsrc import scan
+from pyo3_doctor.project.rust.lex import tokenize
+from pyo3_doctor.project.rust.source import scan
 
 
 def crate(tmp_path: Path, files: dict[str, str]) -> Path:

@@ -262,7 +262,7 @@ def test_a_tool_that_misbehaves_is_reported_not_fatal(pyo3_project, staged_path,
 
 
 def test_ctrl_c_mid_write_leaves_the_old_file(tmp_path, monkeypatch):
-    from doctor import safewrite
+    from pyo3_doctor.fixing import safewrite
 
     target = tmp_path / "pyproject.toml"
     target.write_text("old = 1\n")
@@ -283,7 +283,7 @@ def test_ctrl_c_during_diagnose_is_exit_130(tmp_path):
     writer = subprocess.Popen(["sh", "-c", f"exec 3>'{fifo}'; echo started >&3; sleep 30"])
     env = {**clean_env(), "PYTHONPATH": str(REPO), "HOME": str(tmp_path)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "doctor", "diagnose", "--no-probes", str(fifo)],
+        [sys.executable, "-m", "pyo3_doctor", "diagnose", "--no-probes", str(fifo)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

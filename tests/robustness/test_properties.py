@@ -10,11 +10,10 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from doctor.diagnose import matcher
-from doctor.matcher import BinaryInput
-from doctor.textsafe import clean
-from doctor.tomlfile import TomlError, read_toml
+from pyo3_doctor.diagnosis.diagnose import matcher
+from pyo3_doctor.diagnosis.matcher import BinaryInput
+from pyo3_doctor.system.tomlfile import TomlError, read_toml
+from pyo3_doctor.textsafe import clean
 
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 UNSAFE = re.compile(

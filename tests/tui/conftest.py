@@ -8,8 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-
-from doctor.context import Context
+from pyo3_doctor.context import Context
 
 PYPROJECT = """\
 # the demo project

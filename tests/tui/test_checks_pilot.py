@@ -6,17 +6,16 @@ import threading
 import time
 from collections.abc import Callable
 
+from pyo3_doctor.context import Context
+from pyo3_doctor.model import Detected, Severity, Status
+from pyo3_doctor.tui.app import DoctorApp
+from pyo3_doctor.tui.messages import ProbeFinished, ProbesFinished
+from pyo3_doctor.tui.screens.confirm_fix import ConfirmFix
+from pyo3_doctor.tui.widgets.probe_row import ProbeRow
+from pyo3_doctor.tui.widgets.summary_line import SummaryLine
 from textual.pilot import Pilot
 from textual.worker import WorkerState
 from tui_fakes import crashing, fixed, gated, hanging
-
-from doctor.context import Context
-from doctor.model import Detected, Severity, Status
-from doctor.tui.app import DoctorApp
-from doctor.tui.messages import ProbeFinished, ProbesFinished
-from doctor.tui.screens.confirm_fix import ConfirmFix
-from doctor.tui.widgets.probe_row import ProbeRow
-from doctor.tui.widgets.summary_line import SummaryLine
 
 
 async def settle(pilot: Pilot[object], timeout: float = 30) -> None:

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from pyo3_doctor.context import Context
+from pyo3_doctor.model import Status
+from pyo3_doctor.tui.app import DoctorApp
+from pyo3_doctor.tui.messages import PasteDiagnosed
+from pyo3_doctor.tui.screens.diagnose import DiagnoseScreen
 from test_checks_pilot import settle, wait_until
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 from tui_fakes import HOSTILE, fixed
-
-from doctor.context import Context
-from doctor.model import Status
-from doctor.tui.app import DoctorApp
-from doctor.tui.messages import PasteDiagnosed
-from doctor.tui.screens.diagnose import DiagnoseScreen
-
-pytest.importorskip("doctor.diagnose", reason="the log matcher (doctor.diagnose) is not here")
 
 IMPORT_ERROR = (
     "Traceback (most recent call last):\n"

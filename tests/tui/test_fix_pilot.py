@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_checks_pilot import row, settle
-from tui_fakes import fake_python, module_name_probe, venv_probe
-
-from doctor.context import Context
-from doctor.tui.app import DoctorApp
-from doctor.tui.messages import (
+from pyo3_doctor.context import Context
+from pyo3_doctor.tui.app import DoctorApp
+from pyo3_doctor.tui.messages import (
     FixApplied,
     FixCancelled,
     FixOutputReceived,
     FixRechecked,
     ProbeFinished,
 )
-from doctor.tui.screens.confirm_fix import ConfirmFix
+from pyo3_doctor.tui.screens.confirm_fix import ConfirmFix
+from test_checks_pilot import row, settle
+from tui_fakes import fake_python, module_name_probe, venv_probe
 
 
 async def test_toml_fix_is_confirmed_applied_and_rechecked(project: Path, ctx: Context) -> None:

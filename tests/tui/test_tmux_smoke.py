@@ -11,8 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-from probes import ALL
+from pyo3_doctor.probes import ALL
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
@@ -44,7 +43,7 @@ def test_app_starts_shows_every_probe_and_quits(project: Path, tmp_path: Path) -
     exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
     command = (
         f"cd {shlex.quote(str(project))} && env -u NO_COLOR {exports} "
-        f"{shlex.quote(sys.executable)} -m doctor --project . ; echo $? > {rc_file}"
+        f"{shlex.quote(sys.executable)} -m pyo3_doctor --project . ; echo $? > {rc_file}"
     )
     subprocess.run([*tmux, "new-session", "-d", "-x", "100", "-y", "30", command], check=True)
     try:

@@ -8,8 +8,8 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from doctor.context import Context
-from doctor.model import Detected, Evidence, ProbeResult, Severity, Status
+from pyo3_doctor.context import Context
+from pyo3_doctor.model import Detected, Evidence, ProbeResult, Severity, Status
 
 HOSTILE = "[bold]not bold[/] [/] \x1b[31mred\x1b[0m \x1b]0;pwned\x07 \x1b[2J \x1bc \x07"
 

@@ -10,6 +10,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any, ClassVar
 
+from pyo3_doctor.model import Finding
+from pyo3_doctor.textsafe import clean, clean_line
+from pyo3_doctor.tui.messages import FixOutputReceived
+from pyo3_doctor.tui.text import diff_text
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -17,11 +21,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Log, Static
-
-from doctor.model import Finding
-from doctor.textsafe import clean, clean_line
-from doctor.tui.messages import FixOutputReceived
-from doctor.tui.text import diff_text
 
 
 class ConfirmFix(ModalScreen[None]):
@@ -34,7 +33,7 @@ class ConfirmFix(ModalScreen[None]):
     def __init__(self, finding: Finding, plan: Any) -> None:
         super().__init__(id="confirm-fix")
         self.finding = finding
-        self.plan = plan  # a doctor.fixes.Plan
+        self.plan = plan  # a pyo3_doctor.fixing.steps.Plan
         self.confirmed = False
         self.phase = "ask"  # ask -> running -> done
         self._answered = asyncio.Event()

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from pyo3_doctor.model import Finding
+from pyo3_doctor.tui.widgets.fix_list import FixList
 from textual.screen import Screen
-
-from doctor.model import Finding
-from doctor.tui.widgets.fix_list import FixList
 
 
 def selected_fix(screen: Screen[object]) -> tuple[Finding, int] | None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from pyo3_doctor.model import Finding, FixStep
+from pyo3_doctor.tui.messages import FixChosen
+from pyo3_doctor.tui.text import step_prompt
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
-
-from doctor.model import Finding, FixStep
-from doctor.tui.messages import FixChosen
-from doctor.tui.text import step_prompt
 
 
 class FixList(OptionList):

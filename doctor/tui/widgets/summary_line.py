@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from pyo3_doctor.model import Report
 from rich.text import Text
 from textual.widgets import Static
-
-from doctor.model import Report
 
 
 class SummaryLine(Static):

@@ -1,0 +1,124 @@
+"""`pyo3-doctor fix ID`: find the finding, show the plan, confirm, apply, re-check.
+
+Exit 0 when the re-check no longer finds it (or there was nothing to fix, or a dry run), 1
+when it is still there or the fix failed, 2 when it may not run (no terminal and no --yes, a
+step that only the user can carry out).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from pyo3_doctor.context import Context
+from pyo3_doctor.exits import ExitCode
+from pyo3_doctor.model import Finding
+from pyo3_doctor.textsafe import clean, clean_line
+
+
+def _say(text: str) -> None:
+    sys.stderr.write(text + "\n")
+
+
+def _show(text: str) -> None:
+    """The plan itself (diff, argv, env line) goes to stdout, so it can be piped or saved."""
+    sys.stdout.write(clean(text).rstrip("\n") + "\n")
+    sys.stdout.flush()
+
+
+def _ask(question: str) -> bool:
+    sys.stderr.write(f"{question} [y/N] ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline()
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _findings(ctx: Context, finding_id: str, probe_ids: Sequence[str] = ()) -> list[Finding]:
+    from pyo3_doctor.engine import check
+    from pyo3_doctor.probes import BY_ID
+
+    probes = [BY_ID[i] for i in probe_ids if i in BY_ID] or None
+    return [f for f in check(ctx, probes).findings if f.id == finding_id]
+
+
+def _manual(finding: Finding, plans: Sequence) -> int:
+    _say("No step here can be applied for you; do one of these:")
+    for p in plans:
+        _say(f"  - {clean_line(p.step.summary)}")
+        _show(p.preview)
+    for url in finding.docs:
+        _say(f"  docs: {clean_line(url)}")
+    return ExitCode.USAGE
+
+
+def _recheck(ctx: Context, finding: Finding) -> int:
+    still = _findings(ctx.fresh(), finding.id, finding.recheck)
+    if still:
+        _say(f"re-checked: {finding.id} is still there:")
+        for seen in still[0].evidence:
+            _say(f"  seen: {clean_line(seen)}")
+        return ExitCode.FINDINGS
+    _say(f"re-checked: {finding.id} is fixed")
+    return ExitCode.OK
+
+
+def run_fix(args: argparse.Namespace, ctx: Context, usage_error: type[Exception]) -> int:
+    from pyo3_doctor.fixing import steps as fixes
+
+    if args.undo:
+        outcome = fixes.undo()
+        _say(clean_line(outcome.message))
+        return ExitCode.OK if outcome.ok else ExitCode.FINDINGS
+    if not args.id:
+        raise usage_error("fix needs a finding id (or --undo); `pyo3-doctor check` lists them")
+    from pyo3_doctor.engine import knowledge_base
+
+    if args.id not in knowledge_base():  # a typo must not read as "nothing to fix"
+        raise usage_error(f"no knowledge entry {args.id!r} (pyo3-doctor knowledge lists them)")
+    found = _findings(ctx, args.id)
+    if not found:
+        _say(f"no {args.id} finding here: nothing to fix")
+        return ExitCode.OK
+    finding = found[0]
+    numbered = list(enumerate(finding.fixes, 1))
+    if args.step is not None:
+        if not 1 <= args.step <= len(numbered):
+            raise usage_error(f"--step must be between 1 and {len(numbered)}")
+        numbered = [numbered[args.step - 1]]
+    plans = []
+    for number, step in numbered:
+        try:
+            plans.append((number, fixes.plan(step, ctx)))
+        except fixes.FixError as exc:
+            _say(f"cannot plan step {number} '{clean_line(step.summary)}': {clean_line(str(exc))}")
+    _say(f"{finding.id}: {clean_line(finding.title)}")
+    if not finding.fixes:
+        _say("no fix step is known for it")
+        for url in finding.docs:
+            _say(f"  docs: {clean_line(url)}")
+        return ExitCode.FINDINGS
+    chosen = next(((n, p) for n, p in plans if p.runnable), None)
+    if chosen is None:
+        return _manual(finding, [p for _n, p in plans]) if plans else ExitCode.FINDINGS
+    number, plan = chosen
+    _say(f"Plan (step {number} of {len(finding.fixes)}): {clean_line(plan.step.summary)}")
+    _show(plan.preview)
+    others = [n for n, _s in enumerate(finding.fixes, 1) if n != number]
+    if others and args.step is None:
+        _say(f"other ways: --step {' or --step '.join(map(str, others))}")
+    if args.dry_run:
+        _say("dry run: nothing was changed")
+        return ExitCode.OK
+    if not args.yes:
+        if sys.stdin is None or not sys.stdin.isatty():  # None: stdin closed (`<&-`)
+            _say("not a terminal: nothing was changed; pass --yes to apply without asking")
+            return ExitCode.USAGE
+        if not _ask("Apply this?"):
+            _say("nothing was changed")
+            return ExitCode.OK
+    outcome = fixes.apply(plan, ctx, on_output=lambda chunk: sys.stderr.write(clean(chunk)))
+    _say(clean_line(outcome.message))
+    if not outcome.ok:
+        return ExitCode.FINDINGS
+    return _recheck(ctx, finding)

@@ -1,0 +1,320 @@
+"""Command line: `pyo3-doctor [check|diagnose|knowledge] ...`.
+
+stdout is data (the report), stderr is talk. Errors are one line on stderr and an exit code
+from pyo3_doctor.exits, never a traceback; unexpected ones also leave a crash log. The TUI is
+imported only on the interactive path, so `--json`, `check` and `diagnose` never load Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import Callable
+
+from pyo3_doctor.exits import PROG, ExitCode, crash_log, error_line, quiet_threads, silence_stdout
+
+FORMATS = ("text", "json", "github")
+
+
+class UsageError(Exception):
+    """Bad arguments or unreadable input: exit 2 with this one-line message."""
+
+
+def _timeout(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError("must be between 0 and 3600 seconds")
+    return value
+
+
+def _common(parser: argparse.ArgumentParser, top: bool) -> None:
+    # Sub-commands suppress defaults so that an option given before the sub-command survives.
+    default: Callable[[object], object] = (lambda v: v) if top else (lambda v: argparse.SUPPRESS)
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=default("text"),
+        help="text (default), json (one JSON report, schema in the README) or github "
+        "(GitHub Actions annotations)",
+    )
+    parser.add_argument(
+        "--json",
+        dest="format",
+        action="store_const",
+        const="json",
+        default=default("text"),
+        help="the same as --format json",
+    )
+    parser.add_argument(
+        "--redact",
+        action="store_true",
+        default=default(False),
+        help="replace the home directory, user name and host name in all output",
+    )
+    parser.add_argument(
+        "--project",
+        metavar="DIR",
+        default=default(None),
+        help="the project to examine (default: search upward from here)",
+    )
+    parser.add_argument(
+        "--python",
+        metavar="PATH",
+        default=default(None),
+        help="the interpreter to build for (default: as PyO3 and maturin pick)",
+    )
+    parser.add_argument(
+        "--timeout",
+        metavar="S",
+        type=_timeout,
+        default=default(10.0),
+        help="deadline per check in seconds (default: 10)",
+    )
+    parser.add_argument(
+        "--strict", action="store_true", default=default(False), help="exit 1 on warnings too"
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=default(False),
+        help="show the commands run, their output and timings",
+    )
+
+
+class _Version(argparse.Action):
+    """`--version`, computed only when asked (it hashes the knowledge files)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[override]
+        from pyo3_doctor.about import TOOL, tool_version
+        from pyo3_doctor.kb.files import knowledge_version
+
+        sys.stdout.write(f"{TOOL} {tool_version()} (knowledge base {knowledge_version()})\n")
+        parser.exit()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Finds what stops a PyO3/maturin extension from building or importing.",
+        epilog="Exit codes: 0 no failing finding, 1 failing finding (or warning with --strict), "
+        "2 usage or input error, 3 internal error, 130 interrupted.",
+    )
+    parser.add_argument(
+        "--version", action=_Version, nargs=0, help="print the tool and knowledge-base versions"
+    )
+    _common(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    check = sub.add_parser("check", help="run every check and print the report (the default)")
+    _common(check, top=False)
+    diagnose = sub.add_parser("diagnose", help="find the cause of an error text or build log")
+    diagnose.add_argument("file", nargs="?", default="-", help="the log (default or -: stdin)")
+    diagnose.add_argument(
+        "--no-probes", action="store_true", help="read the log only; do not examine this machine"
+    )
+    _common(diagnose, top=False)
+    knowledge = sub.add_parser("knowledge", help="list the knowledge base, or show one entry")
+    knowledge.add_argument("id", nargs="?", help="an entry id, e.g. linker-missing")
+    _common(knowledge, top=False)
+    fix = sub.add_parser("fix", help="apply the fix of a finding, then re-check")
+    fix.add_argument("id", nargs="?", help="the finding id, e.g. module-name-mismatch")
+    fix.add_argument("--yes", action="store_true", help="apply without asking")
+    fix.add_argument("--dry-run", action="store_true", help="show the plan, change nothing")
+    fix.add_argument("--undo", action="store_true", help="restore the file the last fix edited")
+    fix.add_argument("--step", type=int, metavar="N", help="apply the N-th fix step")
+    _common(fix, top=False)
+    return parser
+
+
+def _context(args: argparse.Namespace, probes: bool = True):  # -> Context (imported lazily)
+    if args.project and not os.path.isdir(args.project):
+        raise UsageError(f"--project {args.project}: no such directory")
+    if probes:
+        from pyo3_doctor.machine.prefetch import start_interpreter
+
+        # Before the context and the model are even imported: it is the slowest tool.
+        start_interpreter(args.python, os.environ, os.getcwd())
+    from pyo3_doctor.context import Context
+
+    return Context.from_process(timeout=args.timeout, python=args.python, project_dir=args.project)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from pyo3_doctor.machine.prefetch import prefetch
+
+    ctx = _context(args)
+    prefetch(ctx)  # the tools run while the rest is imported
+    from pyo3_doctor.engine import check
+    from pyo3_doctor.exits import exit_code_for
+
+    report = check(ctx)
+    if args.json:
+        from pyo3_doctor.render.json import dumps
+
+        sys.stdout.write(dumps(report) + "\n")
+    elif args.format == "github":
+        from pyo3_doctor.render.github import render as render_github
+
+        render_github(report)
+    else:
+        from pyo3_doctor.render.text import render
+
+        render(report, verbose=args.verbose)
+    return exit_code_for(report, args.strict)
+
+
+def cmd_knowledge(args: argparse.Namespace) -> int:
+    from pyo3_doctor.engine import knowledge_base
+    from pyo3_doctor.render.knowledge import render_entry, render_list
+
+    entries = knowledge_base()
+    if args.id is None:
+        render_list(entries, as_json=args.json)
+        return ExitCode.OK
+    if args.id not in entries:
+        raise UsageError(f"no knowledge entry {args.id!r} (pyo3-doctor knowledge lists them)")
+    render_entry(entries[args.id], as_json=args.json)
+    return ExitCode.OK
+
+
+def cmd_fix(args: argparse.Namespace) -> int:
+    if args.format != "text":  # refused rather than ignored: a script must not parse prose
+        raise UsageError(
+            f"fix prints its plan for a person, not as {args.format}; "
+            "every finding's fixes are in the JSON report of `pyo3-doctor --json`"
+        )
+    from pyo3_doctor.cli.fix import run_fix
+
+    return run_fix(args, _context(args, probes=False), UsageError)
+
+
+def cmd_diagnose(args: argparse.Namespace) -> int:
+    if args.file != "-":
+        from pyo3_doctor.diagnosis.anchors import start_grep
+
+        start_grep(args.file)  # first: on a big log, grep's pass is the longest part
+    ctx = _context(args, probes=not args.no_probes)
+    if not args.no_probes:
+        from pyo3_doctor.machine.prefetch import prefetch
+
+        prefetch(ctx)  # the probes' tools run while the rest is imported and the log is read
+    from pyo3_doctor.diagnosis.diagnose import diagnose
+    from pyo3_doctor.diagnosis.logopen import NoWriter, open_log
+    from pyo3_doctor.diagnosis.matcher import BinaryInput
+    from pyo3_doctor.exits import exit_code_for
+
+    if args.file == "-" and sys.stdin is None:
+        raise UsageError("standard input is closed; give the log as a file")
+    try:
+        stream = sys.stdin.buffer if args.file == "-" else open_log(args.file, args.timeout)
+    except OSError as exc:
+        raise UsageError(f"{args.file}: {exc.strerror or exc}") from None
+    except NoWriter as exc:
+        raise UsageError(str(exc)) from None
+    if args.file == "-" and sys.stdin.isatty():
+        sys.stderr.write("reading the log from the terminal; end it with Ctrl-D\n")
+    try:
+        with stream:
+            result = diagnose(stream, ctx, with_probes=not args.no_probes)
+    except BinaryInput as exc:
+        raise UsageError(f"{args.file}: {exc}") from None
+    except OSError as exc:  # e.g. a directory, or a read error midway
+        raise UsageError(f"{args.file}: {exc.strerror or exc}") from None
+    if args.json:
+        from pyo3_doctor.render.json import dumps
+
+        sys.stdout.write(dumps(result.report, kind="diagnose") + "\n")
+    elif args.format == "github":
+        from pyo3_doctor.render.github import render as render_github
+
+        render_github(result.report, log_file=None if args.file == "-" else args.file)
+    else:
+        from pyo3_doctor.render.text import render_diagnosis
+
+        render_diagnosis(result.report, result.scan.error_lines, verbose=args.verbose)
+    return exit_code_for(result.report, args.strict)
+
+
+COMMANDS = {
+    "check": cmd_check,
+    "knowledge": cmd_knowledge,
+    "fix": cmd_fix,
+    "diagnose": cmd_diagnose,
+}
+
+
+def _interactive(args: argparse.Namespace) -> bool:
+    # --redact means a report to paste somewhere: the plain report, which the redaction covers
+    plain = args.format == "text" and not args.redact
+    return args.command is None and plain and _terminal(sys.stdin) and _terminal(sys.stdout)
+
+
+def _terminal(stream: object) -> bool:
+    """A stream that is a terminal; a closed one (`<&-`: sys.stdin is None) is not."""
+    return stream is not None and stream.isatty()  # type: ignore[attr-defined]
+
+
+def _redact_output() -> None:
+    from pyo3_doctor.render.redact import RedactingStream, Redactor
+
+    redactor = Redactor.for_this_machine()
+    sys.stdout = RedactingStream(sys.stdout, redactor)  # type: ignore[assignment]
+    sys.stderr = RedactingStream(sys.stderr, redactor)  # type: ignore[assignment]
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    args.json = args.format == "json"
+    if args.redact:
+        _redact_output()
+    if _interactive(args):
+        # Imported here only: --json, check and diagnose must never load Textual.
+        from pyo3_doctor.tui import run as run_tui
+
+        return run_tui(_context(args))
+    return COMMANDS[args.command or "check"](args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    quiet_threads()
+    try:
+        code = int(run(argv))
+        # a closed pipe shows up here, inside the handlers below, not at interpreter exit
+        sys.stdout.flush()
+        return code
+    except UsageError as exc:
+        error_line(str(exc))
+        return ExitCode.USAGE
+    except KeyboardInterrupt:
+        from pyo3_doctor.system.proc import kill_all
+
+        kill_all()
+        sys.stderr.write(f"{PROG}: interrupted\n")
+        return ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        # nothing more to say, and nobody to say it to
+        silence_stdout()
+        return ExitCode.OK
+    except Exception as exc:
+        try:
+            where = f"; details in {crash_log(exc)}"
+        except Exception:
+            where = ""
+        error_line(f"internal error: {type(exc).__name__}: {exc}{where}")
+        return ExitCode.INTERNAL
+    finally:
+        from pyo3_doctor.system.proc import kill_all
+
+        kill_all()
+        for stream in (sys.stdout, sys.stderr):  # --redact holds back an unfinished line
+            try:
+                stream.flush()
+            except BrokenPipeError:
+                silence_stdout()
+            except (OSError, ValueError):
+                pass

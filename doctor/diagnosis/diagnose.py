@@ -1,0 +1,120 @@
+"""`pyo3-doctor diagnose [FILE|-]`: the root cause of a pasted error or a whole build log.
+
+The log is scanned by diagnosis.matcher while the probes run in a thread; their facts then fill
+the fixes, and each finding is confirmed or weakened by what the machine shows now. Findings
+come best first (priority, then the earliest line: in a build log the first error is usually
+the cause and the later ones cascade from it).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+from pyo3_doctor.context import Context
+from pyo3_doctor.diagnosis.matcher import Hit, Matcher, Scan
+from pyo3_doctor.model import Detected, Finding, ProbeResult, Report, Status
+from pyo3_doctor.textsafe import clean_line
+
+CONTEXT_WIDTH = 300  # characters of a context line kept in evidence
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """A diagnosed log: the report of what it matched, and the scan behind it."""
+
+    report: Report  # findings best first; probes when they ran
+    scan: Scan
+
+
+def matcher() -> Matcher:
+    from pyo3_doctor.engine import knowledge_base
+
+    return Matcher(knowledge_base().values())
+
+
+def diagnose(stream: BinaryIO, ctx: Context, with_probes: bool = True) -> Diagnosis:
+    """Scan the log (raises matcher.BinaryInput) while the probes run, then merge."""
+    results: list[ProbeResult] = []
+    worker = None
+    if with_probes:
+        from pyo3_doctor.engine import run_probes
+        from pyo3_doctor.probes import BY_ID
+
+        def run() -> None:
+            results.extend(run_probes(tuple(BY_ID.values()), ctx))
+
+        worker = threading.Thread(target=run, daemon=True, name="diagnose-probes")
+        worker.start()
+    scan = matcher().scan(stream)
+    if worker is not None:
+        # run_probes enforces each probe's deadline, so this wait is bounded
+        worker.join()
+    return Diagnosis(build(scan, results, ctx), scan)
+
+
+def build(scan: Scan, results: Sequence[ProbeResult], ctx: Context) -> Report:
+    from pyo3_doctor.engine import context_summary, in_registry_order, merged_facts
+
+    probes = in_registry_order(results)
+    facts = merged_facts(probes)
+    findings = [_finding(hit, probes, facts, ctx) for hit in scan.hits]
+    return Report(context=context_summary(ctx, facts), probes=probes, findings=tuple(findings))
+
+
+def _finding(
+    hit: Hit, probes: Sequence[ProbeResult], facts: Mapping[str, Any], ctx: Context
+) -> Finding:
+    from pyo3_doctor.engine import finding_for, knowledge_base
+
+    entry = hit.entry
+    detected_by = {d.id: (r, d) for r in probes for d in r.detected}
+    chosen, note = entry.id, ""
+    details = dict(hit.groups)
+    for other in entry.alternatives:
+        if other in detected_by:
+            result, det = detected_by[other]
+            chosen = other
+            details = {**details, **det.details}
+            note = (
+                f"the log reads like {entry.id}, but the {result.probe} check finds {other}: "
+                f"{result.summary}"
+            )
+            break
+    evidence = [f"line {hit.line_no}: {_short(hit.line)}"]
+    if hit.count > 1:
+        evidence.append(f"seen {hit.count} times in the log")
+    if note:
+        evidence.append(note)
+    evidence.extend(_confirmation(chosen, knowledge_base()[chosen].probes, probes))
+    evidence.append("context:")
+    for number, text in (*hit.before, (hit.line_no, hit.line), *hit.after):
+        mark = ">" if number == hit.line_no else " "
+        evidence.append(f"{mark}{number:>6} | {_short(text)}")
+    detected = Detected(chosen, knowledge_base()[chosen].severity, details)
+    return finding_for(detected, f"log:{hit.line_no}", facts, ctx, evidence)
+
+
+def _confirmation(
+    entry_id: str, probe_ids: Sequence[str], results: Sequence[ProbeResult]
+) -> list[str]:
+    """What the machine says now about the cause the log shows."""
+    lines = []
+    for result in results:
+        if result.probe not in probe_ids:
+            continue
+        if any(d.id == entry_id for d in result.detected):
+            lines.append(f"confirmed on this machine by the {result.probe} check: {result.summary}")
+        elif result.status is Status.OK:
+            lines.append(
+                f"not seen on this machine now ({result.probe} check: {result.summary}); "
+                "the log may come from another machine or an earlier state"
+            )
+    return lines
+
+
+def _short(text: str) -> str:
+    text = clean_line(text)
+    return text if len(text) <= CONTEXT_WIDTH else text[: CONTEXT_WIDTH - 1] + "…"

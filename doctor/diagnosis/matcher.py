@@ -1,0 +1,344 @@
+"""Finds knowledge entries in a build log: one streaming pass, constant memory.
+
+The log is read in 1 MiB binary blocks. A block is searched with `bytes.find` (memchr speed)
+for a few ANCHORS, fragments that every diagnosable line carries ("rror", "arning", "aused by"
+of maturin's "Caused by:", ...). Only lines with an anchor are decoded, normalised and checked
+for the entries' literal `needles`, and only entries whose needle is present get their regexes
+tried. Everything else is never decoded or split into lines, which keeps a 100 MB CI log
+cheap: the cost is one memchr pass per anchor plus a few microseconds per anchored line.
+Per entry only the earliest hit and a count are kept, so memory stays flat whatever the size;
+the lines around a hit come from the block itself (plus a small tail of the previous one).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from pyo3_doctor.diagnosis.anchors import ANCHORS
+from pyo3_doctor.kb.entries import Entry
+
+BLOCK = 1 << 20
+MAX_LINE = 64 * 1024  # longer lines are truncated for matching (a minified blob, a progress bar)
+BEFORE = 3  # context lines kept before a hit
+AFTER = 2  # and after it
+FIRST_ERRORS = 5  # error-looking lines remembered for "no known cause"
+
+_ANSI_SRC = r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]"
+_ANSI_TEXT = re.compile(_ANSI_SRC)
+# CI decoration in front of the message: GitHub Actions timestamps and `##[error]` markers,
+# pip/uv's boxed subprocess output, cargo build-script warnings, indentation.
+_PREFIX = re.compile(
+    r"^(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z\s?)?"
+    r"(?:##\[(?:error|warning|group|endgroup|debug|notice)\]\s*)?"
+    r"(?:[\s│║┃|]*(?:[╰├└]─+\s?[>▶]?\s*)?)*"
+    r"(?:cargo:warning=)?\s*"
+)
+
+
+class BinaryInput(Exception):
+    """The input is not text (NUL bytes, or nothing in it decodes)."""
+
+
+def normalise(raw: str) -> str:
+    """One log line as the tool printed it, without CI noise around it."""
+    if "\x1b" in raw:
+        raw = _ANSI_TEXT.sub("", raw)
+    if "\r" in raw:
+        # a terminal shows what follows the last carriage return (progress bars, CRLF)
+        parts = [p for p in raw.split("\r") if p.strip()]
+        raw = parts[-1] if parts else ""
+    return _PREFIX.sub("", raw, count=1).rstrip()
+
+
+@dataclass
+class Hit:
+    """The earliest line where one entry matched, with its context."""
+
+    entry: Entry
+    line_no: int
+    line: str
+    groups: dict[str, str]
+    before: list[tuple[int, str]]
+    after: list[tuple[int, str]] = field(default_factory=list)
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What a scan of a log found: matched entries, first error lines, and its size."""
+
+    hits: tuple[Hit, ...]  # best first: priority, then earliest line
+    error_lines: tuple[tuple[int, str], ...]  # the first error-looking lines
+    lines: int
+    truncated_lines: int
+
+
+class Matcher:
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self.entries = tuple(e for e in entries if e.patterns)
+        by_needle: dict[str, list[Entry]] = {}
+        for entry in self.entries:
+            for needle in entry.needles:
+                by_needle.setdefault(needle, []).append(entry)
+        self.by_needle: Mapping[str, tuple[Entry, ...]] = {
+            k: tuple(v) for k, v in by_needle.items()
+        }
+        self.needles = tuple(self.by_needle)
+        self._needle_bytes = tuple((n, n.encode("utf-8")) for n in self.needles)
+
+    def needles_in(self, lines: bytes) -> tuple[str, ...]:
+        """The needles found anywhere in a batch of candidate lines: each of those lines can
+        hold only these. One search per needle over the batch is far cheaper than one per
+        needle and line, and most batches of a big log hold none at all."""
+        return tuple(n for n, raw in self._needle_bytes if raw in lines)
+
+    def match_line(
+        self, text: str, needles: tuple[str, ...] | None = None
+    ) -> Iterator[tuple[Entry, dict[str, str]]]:
+        """Every entry a single (normalised) line names, with its regex groups. `needles`,
+        when given, are the only ones the line can hold (see needles_in)."""
+        among = self.needles if needles is None else needles
+        present = [n for n in among if n in text]  # the hot loop: keep it a comprehension
+        if not present:
+            return
+        text = normalise(text)
+        tried: set[str] = set()
+        for needle in present:
+            for entry in self.by_needle[needle]:
+                if entry.id in tried:
+                    continue
+                tried.add(entry.id)
+                found = _first_match(entry, text)
+                if found is not None:
+                    yield entry, found
+
+    def scan(self, stream: BinaryIO) -> Scan:
+        from pyo3_doctor.diagnosis.grepscan import grep_scan
+
+        fast = grep_scan(self, stream)
+        return fast if fast is not None else _Scanner(self).run(stream)
+
+
+def _first_match(entry: Entry, text: str) -> dict[str, str] | None:
+    if any(x.search(text) for x in entry.exclude):
+        return None
+    for pattern in entry.patterns:
+        m = pattern.search(text)
+        if m:
+            return {k: v for k, v in m.groupdict().items() if v is not None}
+    return None
+
+
+def _decode(raw: bytes) -> str:
+    return normalise(raw[:MAX_LINE].decode("utf-8", "replace"))
+
+
+def refuse_binary(first: bytes) -> None:
+    """Raise BinaryInput unless the first block of a (non-UTF-16) input reads as a text log."""
+    if b"\x00" in first:
+        raise BinaryInput("the input is binary (it contains NUL bytes), not a text log")
+    sample = first[:65536]
+    if sample and sample.decode("utf-8", "replace").count("\ufffd") * 4 > len(sample):
+        raise BinaryInput("the input does not decode as text (UTF-8)")
+
+
+def _blocks(stream: BinaryIO) -> Iterator[bytes]:
+    """Binary blocks as UTF-8; refuses binary input; transcodes UTF-16 (PowerShell's `>`)."""
+    first = stream.read(BLOCK)
+    if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        decoder = codecs.getincrementaldecoder("utf-16")("replace")
+        block = first
+        while block:
+            yield decoder.decode(block).encode("utf-8")
+            block = stream.read(BLOCK)
+        yield decoder.decode(b"", final=True).encode("utf-8")
+        return
+    refuse_binary(first)
+    block = first
+    while block:
+        yield block
+        block = stream.read(BLOCK)
+
+
+class _Scanner:
+    def __init__(self, matcher: Matcher) -> None:
+        self.m = matcher
+        self.best: dict[str, Hit] = {}
+        self.pending: list[Hit] = []  # hits still waiting for lines after them
+        self.errors: list[tuple[int, str]] = []
+        self.truncated = 0
+        self.next_region_first = False  # the last line scanned ended with ":"
+
+    def run(self, stream: BinaryIO) -> Scan:
+        tail = b""  # the last BEFORE complete lines already scanned (context for the next block)
+        carry = b""  # an incomplete last line
+        skipping = False  # inside an over-long line whose head was already scanned
+        line_no = 1  # number of the first line after `tail`
+        for data in _blocks(stream):
+            if skipping:
+                nl = data.find(b"\n")
+                if nl < 0:
+                    continue
+                data = data[nl + 1 :]
+                skipping = False
+                line_no += 1
+            buf = tail + carry + data
+            start = len(tail)
+            end = buf.rfind(b"\n") + 1
+            if end <= start:  # no complete line yet
+                carry = buf[start:]
+                if len(carry) > MAX_LINE:
+                    self._region(buf, start, len(buf), line_no)
+                    self.truncated += 1
+                    skipping = True
+                    carry = b""
+                continue
+            self._region(buf, start, end, line_no)
+            line_no += buf.count(b"\n", start, end)
+            tail = _last_lines(buf, end, BEFORE)
+            carry = buf[end:]
+            if len(carry) > MAX_LINE:
+                self._region(buf + b"\n", end, len(buf) + 1, line_no)
+                self.truncated += 1
+                skipping = True
+                carry = b""
+        if skipping:  # the log ended inside an over-long line: it still counts as one
+            line_no += 1
+        if carry:
+            buf = tail + carry + b"\n"
+            self._region(buf, len(tail), len(buf), line_no)
+            line_no += 1
+        return self.result(line_no - 1)
+
+    def _region(self, buf: bytes, start: int, end: int, first_line: int) -> None:
+        """Try every line of buf[start:end] that contains a needle."""
+        if self.pending:
+            self._fill_after(buf, start, end, first_line)
+        starts: set[int] = set()
+        if self.next_region_first:
+            starts.add(start)
+            self.next_region_first = False
+        for anchor in ANCHORS:
+            pos = buf.find(anchor, start, end)
+            while pos >= 0:
+                ls = buf.rfind(b"\n", start, pos) + 1
+                starts.add(ls if ls > start else start)
+                le = buf.find(b"\n", pos, end)
+                if le < 0:
+                    break
+                # "Caused by:" and (Rust 1.73+) "panicked at src/x.rs:1:2:" put the message
+                # on the next line, which has no anchor of its own
+                if buf[le - 1 : le] == b":" or buf[le - 2 : le] == b":\r":
+                    if le + 1 < end:
+                        starts.add(le + 1)
+                    else:
+                        self.next_region_first = True
+                pos = buf.find(anchor, le + 1, end)
+        spans = []
+        counted, counted_line = start, first_line
+        for ls in sorted(starts):
+            counted_line += buf.count(b"\n", counted, ls)
+            counted = ls
+            le = buf.find(b"\n", ls, end)
+            spans.append((ls, end if le < 0 else le, counted_line))
+        needles = self.m.needles_in(b"\n".join(buf[ls:le] for ls, le, _ in spans))
+        for ls, le, line_no in spans:
+            self._line(buf, ls, le, line_no, end, needles)
+
+    def _line(
+        self, buf: bytes, ls: int, le: int, line_no: int, end: int, needles: tuple[str, ...]
+    ) -> None:
+        # colour codes sit around words, not inside the phrases needles name: normalise later
+        text = buf[ls : min(le, ls + MAX_LINE)].decode("utf-8", "replace")
+        for hit in self.consider(text, line_no, lambda: _before(buf, ls, line_no), needles):
+            self._collect_after(hit, buf, le, end)
+
+    def consider(
+        self,
+        text: str,
+        line_no: int,
+        before: Callable[[], list[tuple[int, str]]],
+        needles: tuple[str, ...] | None = None,
+    ) -> list[Hit]:
+        """Match one candidate line; return the first hits of entries, still without `after`.
+        `needles` narrows the needles tried, as Matcher.match_line says."""
+        new: list[Hit] = []
+        matched = False
+        for entry, groups in self.m.match_line(text, needles):
+            lines_before = None
+            if entry.context:
+                lines_before = before()
+                if not _in_context(entry, normalise(text), lines_before):
+                    continue
+            matched = True
+            seen = self.best.get(entry.id)
+            if seen is not None:
+                seen.count += 1
+                continue
+            if lines_before is None:
+                lines_before = before()
+            hit = Hit(entry, line_no, normalise(text), groups, lines_before)
+            self.best[entry.id] = hit
+            new.append(hit)
+        if not matched and len(self.errors) < FIRST_ERRORS and _errorish(text):
+            self.errors.append((line_no, normalise(text)))
+        return new
+
+    def result(self, lines: int) -> Scan:
+        hits = sorted(self.best.values(), key=lambda h: (-h.entry.priority, h.line_no))
+        return Scan(tuple(hits), tuple(self.errors), lines, self.truncated)
+
+    def _collect_after(self, hit: Hit, buf: bytes, le: int, end: int) -> None:
+        pos = le + 1
+        while len(hit.after) < AFTER and pos < end:
+            nl = buf.find(b"\n", pos, end)
+            nl = end if nl < 0 else nl
+            hit.after.append((hit.line_no + len(hit.after) + 1, _decode(buf[pos:nl])))
+            pos = nl + 1
+        if len(hit.after) < AFTER:
+            self.pending.append(hit)
+
+    def _fill_after(self, buf: bytes, start: int, end: int, first_line: int) -> None:
+        for hit in self.pending:
+            pos = start
+            while len(hit.after) < AFTER and pos < end:
+                nl = buf.find(b"\n", pos, end)
+                nl = end if nl < 0 else nl
+                hit.after.append((hit.line_no + len(hit.after) + 1, _decode(buf[pos:nl])))
+                pos = nl + 1
+        self.pending = [h for h in self.pending if len(h.after) < AFTER]
+
+
+def _in_context(entry: Entry, text: str, before: list[tuple[int, str]]) -> bool:
+    return any(c.search(t) for c in entry.context for t in (text, *(t for _, t in before)))
+
+
+def _errorish(text: str) -> bool:
+    low = text.lower()
+    return any(w in low for w in ("error", "panicked", "failed", "segmentation fault", "fatal"))
+
+
+def _before(buf: bytes, ls: int, line_no: int) -> list[tuple[int, str]]:
+    lines: list[tuple[int, str]] = []
+    pos = ls - 1  # the newline ending the previous line
+    while len(lines) < BEFORE and pos >= 0:
+        prev = buf.rfind(b"\n", 0, pos) + 1
+        lines.append((line_no - len(lines) - 1, _decode(buf[prev:pos])))
+        pos = prev - 1
+    lines.reverse()
+    return [(n, t) for n, t in lines if n >= 1]
+
+
+def _last_lines(buf: bytes, end: int, count: int) -> bytes:
+    pos = end - 1
+    for _ in range(count):
+        if pos <= 0:
+            return buf[:end]
+        pos = buf.rfind(b"\n", 0, pos)
+        if pos < 0:
+            return buf[:end]
+    return buf[pos + 1 : end]

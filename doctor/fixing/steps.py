@@ -1,0 +1,207 @@
+"""Turning a FixStep into something that happens, safely.
+
+`plan()` shows what would happen (the argv, or a unified diff of an edit) and changes nothing;
+`apply()` does it. TOML edits go through tomlkit so every comment, blank line and quote style
+outside the edited key survives; source patches replace one line that must still read exactly
+as the probe saw it. Both are refused when the file changed since the plan or (TOML) does not
+parse, and are written by fixing.safewrite: backup first, then an atomic replace, so `undo()`
+can restore them. Commands run from an argv list without a shell. Environment and text steps
+are never applied.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyo3_doctor.context import Context
+from pyo3_doctor.fixing import safewrite
+from pyo3_doctor.fixing.shell import fix_line
+from pyo3_doctor.model import FixStep
+from pyo3_doctor.project.edits import unified_diff
+from pyo3_doctor.project.loader import project
+from pyo3_doctor.system.files import relative
+from pyo3_doctor.system.proc import stream_tool
+
+
+class FixError(Exception):
+    """The fix cannot be planned or applied; the message says why in one line."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One fix step made concrete for this machine: what would run or change, shown first."""
+
+    step: FixStep
+    kind: str  # "argv" | "edit" | "patch" | "env" | "text"
+    preview: str  # the shell-quoted argv, a unified diff, the env line or the text
+    runnable: bool  # False for manual, env and text steps and unfilled placeholders
+    path: Path | None = None  # the file an edit or patch changes
+    before_sha: str = ""  # the file as planned; apply refuses if it changed since
+    after_text: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What applying a plan did: whether it worked, what it said, where a backup went."""
+
+    ok: bool
+    message: str
+    exit_code: int | None = None
+    backup: str | None = None
+
+
+def edit_target(file: str, ctx: Context) -> Path:
+    proj = project(ctx)
+    root = proj.root or ctx.cwd
+    if file == "pyproject.toml":
+        return proj.pyproject_path or root / file
+    if file == "Cargo.toml" and proj.cargo_path:
+        return proj.cargo_path
+    return Path(file) if os.path.isabs(file) else root / file
+
+
+def _toml_value(text: str):  # -> a tomlkit item
+    """`text` as a TOML value when it is one ('["version"]', 'true'), else as a string."""
+    import tomlkit
+
+    try:
+        doc = tomlkit.parse(f"v = {text}\n")
+        if list(doc.keys()) == ["v"]:
+            return doc["v"]
+    except Exception:  # tomlkit raises several kinds; any means "not a TOML value"
+        pass
+    return tomlkit.string(text)
+
+
+def edited_text(original: str, key: str, value: str) -> str:
+    """The file with dotted `key` set to `value`, everything else byte for byte."""
+    import tomlkit
+
+    doc = tomlkit.parse(original)
+    parts = key.split(".")
+    table = doc
+    for part in parts[:-1]:
+        if part not in table:
+            table[part] = tomlkit.table()
+        table = table[part]
+        if not isinstance(table, dict):
+            raise FixError(f"{'.'.join(parts[:-1])} is not a table")
+    table[parts[-1]] = _toml_value(value)
+    after = tomlkit.dumps(doc)
+    if "\r\n" in original and original.count("\n") == original.count("\r\n"):
+        # tomlkit writes the lines it adds with "\n"; a CRLF file stays CRLF throughout
+        after = re.sub(r"(?<!\r)\n", "\r\n", after)
+    return after
+
+
+def patched_text(original: str, line: int, old: str, new: str) -> str:
+    """`original` with line `line` (which must read exactly `old`) replaced by `new`.
+
+    Lines are split on "\\n" only, as the Rust scanner counts them; a CRLF line keeps its
+    "\\r", and lines `new` adds get the same ending, so the rest of the file is untouched.
+    """
+    lines = original.split("\n")
+    if not 0 < line <= len(lines):
+        raise FixError(f"there is no line {line} any more")
+    current = lines[line - 1]
+    cr = "\r" if current.endswith("\r") else ""
+    if current[: len(current) - len(cr)] != old:
+        raise FixError(f"line {line} no longer reads {old.strip()!r}")
+    if "\r" in new:
+        raise FixError("the replacement holds a carriage return")
+    lines[line - 1] = (cr + "\n").join(new.split("\n")) + cr
+    return "\n".join(lines)
+
+
+def _read_text(path: Path) -> tuple[bytes, str]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise FixError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        return raw, raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise FixError(f"{path} is not UTF-8; not editing it") from None
+
+
+def _shown(path: Path, ctx: Context) -> str:
+    shown = relative(path, project(ctx).root or ctx.cwd)
+    return path.name if shown is None else shown.replace(os.sep, "/")
+
+
+def _plan_file(step: FixStep, ctx: Context, kind: str) -> Plan:
+    spec = step.edit if kind == "edit" else step.patch
+    assert spec is not None
+    runnable = step.can_apply
+    if kind == "patch" and not runnable:  # unfilled placeholders: no file to check against
+        return Plan(step, kind, fix_line(step), False)
+    path = edit_target(spec["file"], ctx)
+    raw, original = _read_text(path)
+    if kind == "edit":
+        try:
+            after = edited_text(original, spec["key"], spec["value"])
+        except FixError:
+            raise
+        except Exception as exc:
+            raise FixError(f"{path} does not parse ({exc}); not editing it") from None
+    else:
+        try:
+            line = int(spec["line"])
+        except ValueError:
+            raise FixError(f"bad line number {spec['line']!r}") from None
+        try:
+            after = patched_text(original, line, spec["old"], spec["new"])
+        except FixError as exc:
+            raise FixError(f"{path}: {exc}; run the check again") from None
+    diff = unified_diff(
+        _shown(path, ctx), original.splitlines(keepends=True), after.splitlines(keepends=True)
+    )
+    return Plan(
+        step,
+        kind,
+        diff or "(no change)",
+        runnable and bool(diff),
+        path,
+        safewrite.sha(raw),
+        after,
+    )
+
+
+def plan(step: FixStep, ctx: Context) -> Plan:
+    """What applying `step` would do. Changes nothing."""
+    if step.edit:
+        return _plan_file(step, ctx, "edit")
+    if step.patch:
+        return _plan_file(step, ctx, "patch")
+    if step.argv:
+        return Plan(step, "argv", shlex.join(step.argv), step.can_apply)
+    kind = "env" if step.env else "text"
+    return Plan(step, kind, fix_line(step, ctx.env.get("SHELL", "")), False)
+
+
+def apply(p: Plan, ctx: Context, on_output: Callable[[str], None] | None = None) -> Outcome:
+    """Carry out a plan the user confirmed. Blocking: run it off the UI thread."""
+    if not p.runnable:
+        return Outcome(False, "this step is for you to carry out; nothing was run")
+    if p.kind in ("edit", "patch"):
+        assert p.path is not None
+        written = safewrite.replace_checked(p.path, p.before_sha, p.after_text.encode("utf-8"))
+        return Outcome(written.ok, written.message, backup=written.backup)
+    cwd = project(ctx).root or ctx.cwd
+    safewrite.record_command(p.preview)
+    ran = stream_tool(p.step.argv, ctx.env, on_output or (lambda _chunk: None), cwd=str(cwd))
+    if ran.exit_code is None:
+        return Outcome(False, ran.note or "the command did not run")
+    ok = ran.exit_code == 0
+    return Outcome(ok, f"`{p.preview}` exited {ran.exit_code}", exit_code=ran.exit_code)
+
+
+def undo() -> Outcome:
+    """Restore the file the last fix edited, if nobody changed it since."""
+    done = safewrite.undo()
+    return Outcome(done.ok, done.message, backup=done.backup)

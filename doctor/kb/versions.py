@@ -1,0 +1,100 @@
+"""The version policy in knowledge/versions.toml, typed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from packaging.version import Version
+from pyo3_doctor.kb.files import parsed
+
+PyVersion = tuple[int, int]
+
+
+def _pv(text: str) -> PyVersion:
+    major, minor = text.split(".")[:2]
+    return int(major), int(minor)
+
+
+def _range(pair: list) -> tuple[PyVersion, PyVersion] | None:
+    return (_pv(pair[0]), _pv(pair[1])) if pair else None
+
+
+@dataclass(frozen=True)
+class PyO3Support:
+    """What one PyO3 release series supports: Rust, Python versions, abi3, free-threading."""
+
+    series: str  # "0.27"
+    msrv: Version
+    cpython: tuple[PyVersion, PyVersion]
+    max_checked_from: str
+    experimental: bool
+    pypy: tuple[PyVersion, PyVersion] | None
+    graalpy: tuple[PyVersion, PyVersion] | None
+    abi3: tuple[PyVersion, PyVersion]
+    free_threaded: PyVersion | None
+    forward_env: str
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The version policy (knowledge/versions.toml): PyO3 series and maturin milestones."""
+
+    pyo3: tuple[PyO3Support, ...]  # oldest first
+    maturin_extension_module_env_since: Version
+    maturin_project_version_required_since: Version
+    maturin_recommended_requires: str
+    pyo3_extension_module_env_since: Version
+    maturin_false_extension_warning_fixed: Version
+
+    @property
+    def newest(self) -> PyO3Support:
+        return self.pyo3[-1]
+
+    def for_pyo3(self, version: Version) -> PyO3Support | None:
+        """The support row of the release series `version` belongs to, if we know it."""
+        series = f"{version.major}.{version.minor}"
+        return next((row for row in self.pyo3 if row.series == series), None)
+
+    def first_supporting(self, implementation: str, py: PyVersion) -> PyO3Support | None:
+        """The oldest PyO3 series whose range includes this interpreter version."""
+        for row in self.pyo3:
+            span = {"CPython": row.cpython, "PyPy": row.pypy, "GraalVM": row.graalpy}.get(
+                implementation, row.cpython
+            )
+            if span and span[0] <= py <= span[1]:
+                return row
+        return None
+
+
+@lru_cache(maxsize=1)
+def policy() -> Policy:
+    data = parsed()["versions.toml"]
+    rows = []
+    for series, row in data["pyo3"].items():
+        rows.append(
+            PyO3Support(
+                series=series,
+                msrv=Version(row["msrv"]),
+                cpython=_range(row["cpython"]),  # type: ignore[arg-type]
+                max_checked_from=row["max_checked_from"],
+                experimental=bool(row.get("experimental", False)),
+                pypy=_range(row["pypy"]),
+                graalpy=_range(row["graalpy"]),
+                abi3=_range(row["abi3"]),  # type: ignore[arg-type]
+                free_threaded=_pv(row["free_threaded"]) if row["free_threaded"] else None,
+                forward_env=row["forward_env"],
+            )
+        )
+    rows.sort(key=lambda r: Version(r.series))
+    maturin = data["maturin"]
+    return Policy(
+        pyo3=tuple(rows),
+        maturin_extension_module_env_since=Version(maturin["extension_module_env_since"]),
+        maturin_project_version_required_since=Version(maturin["project_version_required_since"]),
+        maturin_recommended_requires=maturin["recommended_requires"],
+        pyo3_extension_module_env_since=Version(data["extension_module"]["pyo3_env_since"]),
+        maturin_false_extension_warning_fixed=Version(
+            data["extension_module"]["maturin_false_warning_fixed"]
+        ),
+    )

@@ -1,0 +1,111 @@
+"""`rustc -vV`, run once per run in the project directory (so rust-toolchain.toml applies)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from packaging.version import Version
+from pyo3_doctor.context import Context
+from pyo3_doctor.kb.version_spec import version_or_none
+from pyo3_doctor.model import Evidence
+from pyo3_doctor.project.loader import project
+from pyo3_doctor.system.proc import run_tool
+
+
+@dataclass(frozen=True)
+class Rustc:
+    """The rustc on PATH and what `rustc -vV` said about it."""
+
+    evidence: Evidence
+    version: Version | None  # None: missing, failed or unparsable
+    release: str  # "1.95.0", "1.96.0-nightly"
+    host: str  # "x86_64-unknown-linux-gnu"
+    channel: str  # "stable", "beta", "nightly", "dev"
+
+    @property
+    def found(self) -> bool:
+        return self.evidence.exit_code is not None
+
+
+def parse_rustc_vv(output: str) -> tuple[str, str]:
+    release = re.search(r"^release:\s*(\S+)", output, re.M)
+    host = re.search(r"^host:\s*(\S+)", output, re.M)
+    return (release.group(1) if release else "", host.group(1) if host else "")
+
+
+def inspect(ctx: Context) -> Rustc:
+    cwd = project(ctx).root
+    ran = run_tool(["rustc", "-vV"], ctx.env, cwd=str(cwd) if cwd else None)
+    release, host = parse_rustc_vv(ran.output) if ran.exit_code == 0 else ("", "")
+    version = None
+    channel = ""
+    if release:
+        base, _, pre = release.partition("-")
+        channel = pre.split(".")[0] if pre else "stable"
+        version = version_or_none(base)
+    return Rustc(ran, version, release, host, channel)
+
+
+def rustc(ctx: Context) -> Rustc:
+    return ctx.shared("rustc", inspect)
+
+
+def pointer_bits(triple: str) -> int | None:
+    arch = triple.split("-")[0]
+    if arch in (
+        "x86_64",
+        "aarch64",
+        "arm64",
+        "powerpc64",
+        "powerpc64le",
+        "s390x",
+        "riscv64gc",
+        "loongarch64",
+        "mips64",
+        "mips64el",
+        "sparc64",
+    ):
+        return 64
+    if arch in (
+        "i686",
+        "i586",
+        "i386",
+        "x86",
+        "arm",
+        "armv7",
+        "thumbv7neon",
+        "mips",
+        "mipsel",
+        "powerpc",
+        "riscv32gc",
+        "wasm32",
+    ) or arch.startswith("armv"):
+        return 32
+    return None
+
+
+def toolchain_override(ctx: Context) -> tuple[str, str]:
+    """The toolchain rustup is told to use here, and by what ("" when its default applies).
+
+    rustup's order: RUSTUP_TOOLCHAIN, then rust-toolchain.toml / rust-toolchain in the
+    directory or a parent (a `rustup override` is not visible without running rustup).
+    """
+    if ctx.env.get("RUSTUP_TOOLCHAIN"):
+        return ctx.env["RUSTUP_TOOLCHAIN"], "RUSTUP_TOOLCHAIN"
+    start = project(ctx).root or ctx.cwd
+    for folder in (start, *start.parents):
+        for name in ("rust-toolchain", "rust-toolchain.toml"):
+            path = folder / name
+            if not path.is_file():
+                continue
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")[:4096]
+            except OSError:
+                continue
+            found = re.search(r'^\s*channel\s*=\s*"([^"]+)"', text, re.M)
+            channel = (
+                found.group(1) if found else text.strip().splitlines()[0] if text.strip() else ""
+            )
+            return channel, str(path)
+    return "", ""

@@ -1,0 +1,263 @@
+"""The project under examination: where it is, its parsed files, and its PyO3 version.
+
+Found from `--project` or by searching upward from the working directory. Files are read
+with tomllib (never written here); a file that does not parse is recorded with its
+file:line:column and the rest of the analysis carries on without it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from packaging.version import Version
+from pyo3_doctor.context import Context, cargo_home
+from pyo3_doctor.kb.version_spec import version_or_none
+from pyo3_doctor.project.cargo import Crate, read_crate, table
+from pyo3_doctor.project.layout import Layout, resolve
+from pyo3_doctor.project.pathdeps import PathCrate, read_path_crates
+from pyo3_doctor.system.files import relative
+from pyo3_doctor.system.tomlfile import TomlError, read_toml
+
+__all__ = ["Project", "find_root", "load", "project", "table"]
+
+
+@dataclass(frozen=True)
+class Project:
+    """The project a check looks at: its files as parsed, and what follows from them."""
+
+    root: Path | None  # None: no project found
+    pyproject_path: Path | None = None
+    cargo_path: Path | None = None
+    pyproject: Mapping[str, Any] = field(default_factory=dict)
+    cargo: Mapping[str, Any] = field(default_factory=dict)
+    lock_path: Path | None = None
+    errors: tuple[TomlError, ...] = ()
+    pyo3_requirement: str = ""  # as written in Cargo.toml ("0.27", "=0.26.0", ...)
+    pyo3_locked: Version | None = None  # from Cargo.lock
+    pyo3_features: tuple[str, ...] = ()  # features on the pyo3 dependency itself
+    workspace_path: Path | None = None  # the workspace root manifest, if another file
+    crate: Crate | None = None  # the lib crate maturin builds
+    layout: Layout | None = None  # how maturin resolves it (needs a crate)
+    cargo_config: tuple[tuple[Path, Mapping[str, Any]], ...] = ()  # nearest first
+    path_crates: tuple[PathCrate, ...] = ()  # the lib crate's `path` dependencies
+
+    def rel(self, path: Path | None) -> str:
+        """`path` as a user reads it: relative to the project root ("" for no path)."""
+        if path is None:
+            return ""
+        shown = relative(path, self.root) if self.root else None
+        return shown if shown is not None else str(path)
+
+    @property
+    def uses_setuptools_rust(self) -> bool:
+        requires = " ".join(self.build_requires).lower()
+        return "setuptools-rust" in requires or "setuptools_rust" in requires
+
+    def config_values(self, *keys: str) -> list[tuple[Path, Any]]:
+        """A key's values across .cargo/config.toml files, nearest first."""
+        found = []
+        for path, data in self.cargo_config:
+            value = table(data, *keys[:-1]).get(keys[-1])
+            if value is not None:
+                found.append((path, value))
+        return found
+
+    @property
+    def build_backend(self) -> str:
+        return str(table(self.pyproject, "build-system").get("build-backend", ""))
+
+    @property
+    def build_requires(self) -> tuple[str, ...]:
+        requires = table(self.pyproject, "build-system").get("requires", [])
+        return tuple(str(r) for r in requires) if isinstance(requires, list) else ()
+
+    @property
+    def maturin_config(self) -> Mapping[str, Any]:
+        return table(self.pyproject, "tool", "maturin")
+
+    @property
+    def uses_maturin(self) -> bool:
+        return self.build_backend == "maturin" or bool(self.maturin_config)
+
+    @property
+    def other_backend(self) -> str:
+        """The build backend when pyproject.toml names one that is not maturin and nothing
+        else points at maturin (no [tool.maturin], maturin not in build requires)."""
+        backend = self.build_backend
+        if not backend or self.uses_maturin:
+            return ""
+        if any("maturin" in r.lower() for r in self.build_requires):
+            return ""  # an in-tree backend wrapping maturin
+        return backend
+
+    @property
+    def pyo3_version(self) -> Version | None:
+        """The resolved PyO3 version: Cargo.lock, else the lowest the requirement allows."""
+        if self.pyo3_locked:
+            return self.pyo3_locked
+        found = re.search(r"\d+(\.\d+){0,2}", self.pyo3_requirement)
+        if not found:
+            return None
+        return version_or_none(found.group(0))
+
+
+def _present(path: Path) -> bool:
+    """A file, or a name that cannot be one (a symlink loop, a dangling link): the latter
+    must be reported as unreadable rather than make the project vanish."""
+    try:
+        return path.is_file() or path.is_symlink()
+    except (OSError, RuntimeError):
+        return True
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest directory at or above `start` holding pyproject.toml or Cargo.toml.
+
+    A crate in `rust/` (or named by `manifest-path`) of a Python project one level up
+    belongs to that project, so a Cargo.toml-only directory defers to a parent pyproject.
+    """
+    try:
+        here = start.resolve()
+    except (OSError, RuntimeError):
+        return None
+    for folder in (here, *here.parents):
+        if _present(folder / "pyproject.toml"):
+            return folder
+        if _present(folder / "Cargo.toml"):
+            if _present(folder.parent / "pyproject.toml"):
+                return folder.parent
+            return folder
+    return None
+
+
+def _load(path: Path, errors: list) -> dict[str, Any]:
+    try:
+        return read_toml(path)
+    except TomlError as exc:
+        errors.append(exc)
+        return {}
+
+
+def _locked(lock: Mapping[str, Any], name: str) -> Version | None:
+    versions = []
+    packages = lock.get("package", [])
+    for pkg in packages if isinstance(packages, list) else []:
+        if isinstance(pkg, dict) and pkg.get("name") == name:
+            version = version_or_none(str(pkg.get("version")))
+            if version is not None:
+                versions.append(version)
+    return max(versions) if versions else None
+
+
+def _upward(start: Path, name: str, levels: int = 4) -> Path | None:
+    for folder in (start, *start.parents)[: levels + 1]:
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
+def _workspace_root(crate_dir: Path, levels: int = 4) -> Path | None:
+    """The nearest Cargo.toml above the crate that has a [workspace] table."""
+    for folder in list(crate_dir.parents)[:levels]:
+        manifest = folder / "Cargo.toml"
+        if manifest.is_file():
+            try:
+                if "workspace" in read_toml(manifest):
+                    return manifest
+            except TomlError:
+                return None
+    return None
+
+
+def cargo_config(start: Path, env: Mapping[str, str]) -> tuple[tuple[Path, Any], ...]:
+    """Cargo's config files as Cargo reads them: from `start` upward, then CARGO_HOME.
+
+    In a folder with both, Cargo reads `config` (the older name) and ignores `config.toml`.
+    """
+    found: list[tuple[Path, Any]] = []
+    for folder in [*(f / ".cargo" for f in (start, *start.parents)), cargo_home(env)]:
+        for name in ("config", "config.toml"):
+            path = folder / name
+            if path.is_file() and all(p != path for p, _ in found):
+                with contextlib.suppress(TomlError):
+                    found.append((path, read_toml(path)))
+                break
+    return tuple(found)
+
+
+def load(ctx: Context) -> Project:
+    root = find_root(ctx.project_dir or ctx.cwd)
+    if root is None:
+        return Project(None)
+    errors: list = []
+    pyproject_path = root / "pyproject.toml"
+    pyproject = _load(pyproject_path, errors) if _present(pyproject_path) else {}
+    manifest = table(pyproject, "tool", "maturin").get("manifest-path")
+    candidates = [root / manifest] if isinstance(manifest, str) else []
+    candidates += [root / "Cargo.toml", root / "rust" / "Cargo.toml"]
+    cargo_path = next((p for p in candidates if _present(p)), None)
+    cargo = _load(cargo_path, errors) if cargo_path else {}
+    workspace: Mapping[str, Any] = cargo
+    ws_path = lock_path = crate = layout = None
+    config: tuple = ()
+    path_crates: tuple[PathCrate, ...] = ()
+    if cargo_path:
+        ws_dir = cargo_path.parent
+        if "workspace" not in cargo:
+            ws_path = _workspace_root(cargo_path.parent)
+            if ws_path:
+                workspace = _load(ws_path, [])
+                ws_dir = ws_path.parent
+        lock_path = _upward(cargo_path.parent, "Cargo.lock")
+        if "package" in cargo:
+            crate = read_crate(cargo_path, cargo, workspace, ws_dir)
+            path_crates = read_path_crates(crate, workspace, ws_dir)
+            pyproject_file = pyproject_path if pyproject else None
+            layout = resolve(root, pyproject_file, pyproject, crate, path_crates)
+        config = cargo_config(cargo_path.parent, ctx.env)
+    lock = _load(lock_path, errors) if lock_path else {}
+    dep = crate.pyo3 if crate else None
+    locked = None
+    if lock:
+        locked = _locked(lock, "pyo3") or _locked(lock, "pyo3-ffi")
+    return Project(
+        root=root,
+        pyproject_path=pyproject_path if _present(pyproject_path) else None,
+        cargo_path=cargo_path,
+        pyproject=pyproject,
+        cargo=cargo,
+        lock_path=lock_path,
+        errors=tuple(errors),
+        pyo3_requirement=dep.requirement if dep else "",
+        pyo3_locked=locked,
+        pyo3_features=dep.features if dep else (),
+        workspace_path=ws_path,
+        crate=crate,
+        layout=layout,
+        cargo_config=config,
+        path_crates=path_crates,
+    )
+
+
+def project(ctx: Context) -> Project:
+    return ctx.shared("project", load)
+
+
+def skip_reason(proj: Project) -> str:
+    """Why maturin's module-name rules do not apply here, or "" when they do."""
+    if proj.uses_setuptools_rust and not proj.uses_maturin:
+        return "built with setuptools-rust, which names modules in setup.py/pyproject"
+    other = proj.other_backend
+    if other:
+        return f"pyproject.toml builds with {other}, not maturin"
+    if proj.root is None or proj.crate is None or proj.layout is None:
+        return "no Rust crate with a [package] table"
+    if proj.layout.bindings != "pyo3":
+        kind = proj.layout.bindings or "no"
+        return f"{kind} bindings ({proj.layout.bindings_source}): no #[pymodule] to match"
+    return ""
