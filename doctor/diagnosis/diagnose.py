@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from pyo3_doctor.context import Context
-from pyo3_doctor.diagnosis.matcher import Hit, Matcher, Scan
+from pyo3_doctor.diagnosis.matcher import Hit, Matcher, Scan, Scanner
 from pyo3_doctor.model import Detected, Finding, ProbeResult, Report, Status
 from pyo3_doctor.textsafe import clean_line
 
@@ -35,6 +35,15 @@ def matcher() -> Matcher:
     return Matcher(knowledge_base().values())
 
 
+def scan_log(matcher: Matcher, stream: BinaryIO) -> Scan:
+    """One pass over the log: grep's on a big regular file, else the Python scanner's (both
+    give the same Scan)."""
+    from pyo3_doctor.diagnosis.grepscan import grep_scan
+
+    fast = grep_scan(matcher, stream)
+    return fast if fast is not None else Scanner(matcher).run(stream)
+
+
 def diagnose(stream: BinaryIO, ctx: Context, with_probes: bool = True) -> Diagnosis:
     """Scan the log (raises matcher.BinaryInput) while the probes run, then merge."""
     results: list[ProbeResult] = []
@@ -48,7 +57,7 @@ def diagnose(stream: BinaryIO, ctx: Context, with_probes: bool = True) -> Diagno
 
         worker = threading.Thread(target=run, daemon=True, name="diagnose-probes")
         worker.start()
-    scan = matcher().scan(stream)
+    scan = scan_log(matcher(), stream)
     if worker is not None:
         # run_probes enforces each probe's deadline, so this wait is bounded
         worker.join()

@@ -3,7 +3,7 @@
 In pure Python the cost of a big log is finding the anchor fragments (one memchr pass per
 anchor over the whole file). grep finds all of them in a single pass in C, so for a
 regular file of some size, with grep on PATH, grep lists the candidate lines with their
-numbers and byte offsets and the same `_Scanner.consider` matches them; the few lines of
+numbers and byte offsets and the same `Scanner.consider` matches them; the few lines of
 context a hit needs are read back with a seek. Anything unusual (a pipe, UTF-16, grep
 missing or failing) goes the pure-Python way, which gives the same Scan (tests compare them).
 """
@@ -21,10 +21,10 @@ from pyo3_doctor.diagnosis.matcher import (
     MAX_LINE,
     Matcher,
     Scan,
+    Scanner,
     _decode,
     refuse_binary,
 )
-from pyo3_doctor.diagnosis.matcher import _Scanner as Scanner
 from pyo3_doctor.model import Evidence
 from pyo3_doctor.system.proc import discard, finish, spawn
 

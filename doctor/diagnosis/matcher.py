@@ -116,12 +116,6 @@ class Matcher:
                 if found is not None:
                     yield entry, found
 
-    def scan(self, stream: BinaryIO) -> Scan:
-        from pyo3_doctor.diagnosis.grepscan import grep_scan
-
-        fast = grep_scan(self, stream)
-        return fast if fast is not None else _Scanner(self).run(stream)
-
 
 def _first_match(entry: Entry, text: str) -> dict[str, str] | None:
     if any(x.search(text) for x in entry.exclude):
@@ -164,7 +158,7 @@ def _blocks(stream: BinaryIO) -> Iterator[bytes]:
         block = stream.read(BLOCK)
 
 
-class _Scanner:
+class Scanner:
     def __init__(self, matcher: Matcher) -> None:
         self.m = matcher
         self.best: dict[str, Hit] = {}

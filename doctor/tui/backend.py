@@ -14,6 +14,7 @@ from typing import Callable
 
 from pyo3_doctor import engine
 from pyo3_doctor.context import Context
+from pyo3_doctor.diagnosis.diagnose import scan_log
 from pyo3_doctor.kb import entries as knowledge
 from pyo3_doctor.model import FixStep, ProbeResult, Report
 from pyo3_doctor.probes import Probe
@@ -77,7 +78,7 @@ def diagnose_text(text: str, ctx: Context, results: Sequence[ProbeResult]) -> Di
     except ImportError:
         raise DiagnoseUnavailable("the log matcher is not in this build") from None
     try:
-        scan = _matcher().scan(io.BytesIO(text.encode("utf-8", errors="replace")))
+        scan = scan_log(_matcher(), io.BytesIO(text.encode("utf-8", errors="replace")))
     except BinaryInput as exc:
         raise DiagnoseUnavailable(f"this does not look like text: {exc}") from None
     return Diagnosis(diagnose.build(scan, results, ctx), scan.error_lines)

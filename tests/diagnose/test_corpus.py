@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from pyo3_doctor.diagnosis.anchors import ANCHORS
-from pyo3_doctor.diagnosis.diagnose import matcher
+from pyo3_doctor.diagnosis.diagnose import matcher, scan_log
 from pyo3_doctor.engine import knowledge_base
 from pyo3_doctor.system.tomlfile import parse_toml
 
@@ -23,12 +23,12 @@ DISAGREE = {"rust-circuit-1-pyinit-warning-maturin-version"}
 
 
 def top(text: str) -> str:
-    scan = matcher().scan(io.BytesIO(text.encode("utf-8")))
+    scan = scan_log(matcher(), io.BytesIO(text.encode("utf-8")))
     return scan.hits[0].entry.id if scan.hits else "none"
 
 
 def found(text: str) -> set[str]:
-    return {h.entry.id for h in matcher().scan(io.BytesIO(text.encode("utf-8"))).hits}
+    return {h.entry.id for h in scan_log(matcher(), io.BytesIO(text.encode("utf-8"))).hits}
 
 
 @pytest.mark.parametrize("case", ENTRIES, ids=[e["id"] for e in ENTRIES])

@@ -16,7 +16,7 @@ import io
 import json
 from pathlib import Path
 
-from pyo3_doctor.diagnosis.diagnose import matcher
+from pyo3_doctor.diagnosis.diagnose import matcher, scan_log
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -31,7 +31,7 @@ WEAK = cases("fresh-weak.jsonl")
 
 
 def found(text: str) -> list[str]:
-    scan = matcher().scan(io.BytesIO(text.encode("utf-8")))
+    scan = scan_log(matcher(), io.BytesIO(text.encode("utf-8")))
     return [h.entry.id for h in scan.hits]
 
 

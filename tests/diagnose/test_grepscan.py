@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 from pyo3_doctor.diagnosis.anchors import MIN_BYTES, start_grep
-from pyo3_doctor.diagnosis.diagnose import matcher
+from pyo3_doctor.diagnosis.diagnose import matcher, scan_log
 from pyo3_doctor.diagnosis.grepscan import BATCH, grep_scan
 from pyo3_doctor.diagnosis.matcher import Scan
 from pyo3_doctor.system import proc
@@ -40,7 +40,7 @@ def both(tmp_path, data: bytes) -> tuple[Scan, Scan]:
     with open(path, "rb") as fh:
         fast = grep_scan(m, fh, min_bytes=0)
     assert fast is not None
-    return fast, m.scan(io.BytesIO(data))
+    return fast, scan_log(m, io.BytesIO(data))
 
 
 @pytest.mark.parametrize("index", range(len(TEXTS)))

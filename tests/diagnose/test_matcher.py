@@ -6,13 +6,13 @@ import codecs
 import io
 
 import pytest
-from pyo3_doctor.diagnosis.diagnose import matcher
+from pyo3_doctor.diagnosis.diagnose import matcher, scan_log
 from pyo3_doctor.diagnosis.matcher import BLOCK, BinaryInput, Scan, normalise
 
 
 def scan(data: bytes | str) -> Scan:
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    return matcher().scan(io.BytesIO(raw))
+    return scan_log(matcher(), io.BytesIO(raw))
 
 
 def ids(result: Scan) -> list[str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from pyo3_doctor.context import Context, detect_platform
-from pyo3_doctor.diagnosis.diagnose import matcher
+from pyo3_doctor.diagnosis.diagnose import matcher, scan_log
 from pyo3_doctor.machine.prefetch import prefetch
 from pyo3_doctor.probes import artifact, module_name
 from support import clean_env
@@ -90,7 +90,7 @@ def test_lib_name_mismatch_maturin_warns_python_refuses_static_check_agrees(
     assert check(root, venv, artifact, prefetched=True).facts == built.facts
     assert "exports PyInit_other" in built.summary
     # the real ImportError, pasted into diagnose, names the same cause
-    scan = matcher().scan(io.BytesIO(built.facts["import_error"].encode()))
+    scan = scan_log(matcher(), io.BytesIO(built.facts["import_error"].encode()))
     assert [h.entry.id for h in scan.hits][:1] == ["module-name-mismatch"]
     assert scan.hits[0].groups.get("module_name") in (None, "libname")
 
@@ -136,7 +136,7 @@ def test_wrong_calls_into_a_real_module_are_diagnosed(pyo3_project, venv, cargo_
         timeout=60,
     )
     assert "TypeError" in wrong_type.stderr
-    scan = matcher().scan(io.BytesIO(wrong_type.stderr.encode()))
+    scan = scan_log(matcher(), io.BytesIO(wrong_type.stderr.encode()))
     assert [h.entry.id for h in scan.hits][:1] == ["signature-mismatch"], wrong_type.stderr
     too_many = subprocess.run(
         [python, "-c", "import calls; calls.double(1, 2)"],
@@ -145,5 +145,5 @@ def test_wrong_calls_into_a_real_module_are_diagnosed(pyo3_project, venv, cargo_
         timeout=60,
     )
     # PyO3 says "takes 1 positional arguments" (plural) where CPython would say "argument"
-    scan = matcher().scan(io.BytesIO(too_many.stderr.encode()))
+    scan = scan_log(matcher(), io.BytesIO(too_many.stderr.encode()))
     assert [h.entry.id for h in scan.hits][:1] == ["signature-mismatch"], too_many.stderr

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pyo3_doctor.diagnosis.diagnose import matcher
+from pyo3_doctor.diagnosis.diagnose import matcher, scan_log
 from pyo3_doctor.diagnosis.matcher import BinaryInput
 from pyo3_doctor.system.tomlfile import TomlError, read_toml
 from pyo3_doctor.textsafe import clean
@@ -47,7 +47,7 @@ LOGS = st.lists(st.one_of(PIECES, NOISE), max_size=30).map("".join)
 @given(st.binary(max_size=4096))
 def test_matcher_takes_any_bytes(data: bytes) -> None:
     try:
-        scan = matcher().scan(io.BytesIO(data))
+        scan = scan_log(matcher(), io.BytesIO(data))
     except BinaryInput:
         return
     assert scan.lines >= 0
@@ -59,7 +59,7 @@ def test_matcher_takes_any_bytes(data: bytes) -> None:
 @given(LOGS)
 def test_matcher_takes_any_log_text(text: str) -> None:
     data = text.encode("utf-8")
-    scan = matcher().scan(io.BytesIO(data))
+    scan = scan_log(matcher(), io.BytesIO(data))
     assert scan.lines <= data.count(b"\n") + 1
     assert all(1 <= h.line_no <= max(scan.lines, 1) for h in scan.hits)
 
@@ -82,7 +82,7 @@ def test_matcher_memory_stays_flat_on_a_large_log() -> None:
 
     tracemalloc.start()
     try:
-        scan = m.scan(Stream())  # type: ignore[arg-type]
+        scan = scan_log(m, Stream())  # type: ignore[arg-type]
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
