@@ -74,6 +74,11 @@ class ProbeResult:
         return self.title or self.probe
 
 
+# The kinds of fix step, each carried by the FixStep field of its name (fixing.steps.KINDS says
+# how each is previewed and applied).
+STEP_KINDS = ("argv", "edit", "patch", "env", "text")
+
+
 class Applicability(str, enum.Enum):
     CONFIRM = "confirm"  # can be applied by the tool after the user says yes
     MANUAL = "manual"  # shown only: the user has to do it
@@ -94,6 +99,11 @@ class FixStep:
     applicability: Applicability = Applicability.CONFIRM
     platform: str = "any"
     missing: tuple[str, ...] = ()  # placeholders no fact could fill (the step is then manual)
+
+    @property
+    def kind(self) -> str:
+        """Which of STEP_KINDS this step is: the first field that carries it."""
+        return next((k for k in STEP_KINDS[:-1] if getattr(self, k)), "text")
 
     @property
     def can_apply(self) -> bool:

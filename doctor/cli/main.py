@@ -13,9 +13,8 @@ import sys
 from collections.abc import Sequence
 from typing import Callable
 
+from pyo3_doctor import render
 from pyo3_doctor.exits import PROG, ExitCode, crash_log, error_line, quiet_threads, silence_stdout
-
-FORMATS = ("text", "json", "github")
 
 
 class UsageError(Exception):
@@ -37,7 +36,7 @@ def _common(parser: argparse.ArgumentParser, top: bool) -> None:
     default: Callable[[object], object] = (lambda v: v) if top else (lambda v: argparse.SUPPRESS)
     parser.add_argument(
         "--format",
-        choices=FORMATS,
+        choices=tuple(render.FORMATS),
         default=default("text"),
         help="text (default), json (one JSON report, schema in the README) or github "
         "(GitHub Actions annotations)",
@@ -153,22 +152,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     from pyo3_doctor.exits import exit_code_for
 
     report = check(ctx)
-    if args.json:
-        from pyo3_doctor.render.json import dumps
-
-        sys.stdout.write(dumps(report) + "\n")
-    elif args.format == "github":
-        from pyo3_doctor.render.github import render as render_github
-
-        render_github(report)
-    else:
-        from pyo3_doctor.render.text import render
-
-        render(report, verbose=args.verbose)
+    render.write(args.format, report, render.Options(verbose=args.verbose))
     return exit_code_for(report, args.strict)
 
 
 def cmd_knowledge(args: argparse.Namespace) -> int:
+    if args.format not in ("text", "json"):  # refused rather than ignored
+        raise UsageError(f"knowledge prints text or json, not {args.format}")
     from pyo3_doctor.engine import knowledge_base
     from pyo3_doctor.render.knowledge import render_entry, render_list
 
@@ -225,18 +215,13 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.file}: {exc}") from None
     except OSError as exc:  # e.g. a directory, or a read error midway
         raise UsageError(f"{args.file}: {exc.strerror or exc}") from None
-    if args.json:
-        from pyo3_doctor.render.json import dumps
-
-        sys.stdout.write(dumps(result.report, kind="diagnose") + "\n")
-    elif args.format == "github":
-        from pyo3_doctor.render.github import render as render_github
-
-        render_github(result.report, log_file=None if args.file == "-" else args.file)
-    else:
-        from pyo3_doctor.render.text import render_diagnosis
-
-        render_diagnosis(result.report, result.scan.error_lines, verbose=args.verbose)
+    options = render.Options(
+        kind="diagnose",
+        verbose=args.verbose,
+        log_file=None if args.file == "-" else args.file,
+        error_lines=result.scan.error_lines,
+    )
+    render.write(args.format, result.report, options)
     return exit_code_for(result.report, args.strict)
 
 

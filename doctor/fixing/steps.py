@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +26,8 @@ from pyo3_doctor.project.edits import unified_diff
 from pyo3_doctor.project.loader import project
 from pyo3_doctor.system.files import relative
 from pyo3_doctor.system.proc import stream_tool
+
+OnOutput = Callable[[str], None]
 
 
 class FixError(Exception):
@@ -134,71 +136,98 @@ def _shown(path: Path, ctx: Context) -> str:
     return path.name if shown is None else shown.replace(os.sep, "/")
 
 
-def _plan_file(step: FixStep, ctx: Context, kind: str) -> Plan:
-    spec = step.edit if kind == "edit" else step.patch
-    assert spec is not None
-    runnable = step.can_apply
-    if kind == "patch" and not runnable:  # unfilled placeholders: no file to check against
-        return Plan(step, kind, fix_line(step), False)
-    path = edit_target(spec["file"], ctx)
-    raw, original = _read_text(path)
+def _new_text(kind: str, spec: Mapping[str, str], path: Path, original: str) -> str:
+    """The file as an edit (TOML key) or a patch (one source line) leaves it."""
     if kind == "edit":
         try:
-            after = edited_text(original, spec["key"], spec["value"])
+            return edited_text(original, spec["key"], spec["value"])
         except FixError:
             raise
         except Exception as exc:
             raise FixError(f"{path} does not parse ({exc}); not editing it") from None
-    else:
-        try:
-            line = int(spec["line"])
-        except ValueError:
-            raise FixError(f"bad line number {spec['line']!r}") from None
-        try:
-            after = patched_text(original, line, spec["old"], spec["new"])
-        except FixError as exc:
-            raise FixError(f"{path}: {exc}; run the check again") from None
+    try:
+        line = int(spec["line"])
+    except ValueError:
+        raise FixError(f"bad line number {spec['line']!r}") from None
+    try:
+        return patched_text(original, line, spec["old"], spec["new"])
+    except FixError as exc:
+        raise FixError(f"{path}: {exc}; run the check again") from None
+
+
+def _plan_file(step: FixStep, ctx: Context) -> Plan:
+    kind = step.kind
+    spec = step.edit if kind == "edit" else step.patch
+    assert spec is not None
+    if kind == "patch" and not step.can_apply:  # unfilled placeholders: no file to check
+        return Plan(step, kind, fix_line(step), False)
+    path = edit_target(spec["file"], ctx)
+    raw, original = _read_text(path)
+    after = _new_text(kind, spec, path, original)
     diff = unified_diff(
         _shown(path, ctx), original.splitlines(keepends=True), after.splitlines(keepends=True)
     )
-    return Plan(
-        step,
-        kind,
-        diff or "(no change)",
-        runnable and bool(diff),
-        path,
-        safewrite.sha(raw),
-        after,
-    )
+    runnable = step.can_apply and bool(diff)
+    return Plan(step, kind, diff or "(no change)", runnable, path, safewrite.sha(raw), after)
 
 
-def plan(step: FixStep, ctx: Context) -> Plan:
-    """What applying `step` would do. Changes nothing."""
-    if step.edit:
-        return _plan_file(step, ctx, "edit")
-    if step.patch:
-        return _plan_file(step, ctx, "patch")
-    if step.argv:
-        return Plan(step, "argv", shlex.join(step.argv), step.can_apply)
-    kind = "env" if step.env else "text"
-    return Plan(step, kind, fix_line(step, ctx.env.get("SHELL", "")), False)
+def _plan_command(step: FixStep, ctx: Context) -> Plan:
+    return Plan(step, "argv", shlex.join(step.argv), step.can_apply)
 
 
-def apply(p: Plan, ctx: Context, on_output: Callable[[str], None] | None = None) -> Outcome:
-    """Carry out a plan the user confirmed. Blocking: run it off the UI thread."""
-    if not p.runnable:
-        return Outcome(False, "this step is for you to carry out; nothing was run")
-    if p.kind in ("edit", "patch"):
-        assert p.path is not None
-        written = safewrite.replace_checked(p.path, p.before_sha, p.after_text.encode("utf-8"))
-        return Outcome(written.ok, written.message, backup=written.backup)
+def _plan_shown(step: FixStep, ctx: Context) -> Plan:
+    return Plan(step, step.kind, fix_line(step, ctx.env.get("SHELL", "")), False)
+
+
+def _apply_file(p: Plan, ctx: Context, on_output: OnOutput) -> Outcome:
+    assert p.path is not None
+    written = safewrite.replace_checked(p.path, p.before_sha, p.after_text.encode("utf-8"))
+    return Outcome(written.ok, written.message, backup=written.backup)
+
+
+def _apply_command(p: Plan, ctx: Context, on_output: OnOutput) -> Outcome:
     cwd = project(ctx).root or ctx.cwd
     safewrite.record_command(p.preview)
-    ran = stream_tool(p.step.argv, ctx.env, on_output or (lambda _chunk: None), cwd=str(cwd))
+    ran = stream_tool(p.step.argv, ctx.env, on_output, cwd=str(cwd))
     if ran.exit_code is None:
         return Outcome(False, ran.note or "the command did not run")
     ok = ran.exit_code == 0
     return Outcome(ok, f"`{p.preview}` exited {ran.exit_code}", exit_code=ran.exit_code)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How one kind of fix step is previewed and carried out. `apply` is None for the kinds
+    only the user carries out (an env line for their shell, prose); `undoable` says whether
+    `fix --undo` can take it back."""
+
+    plan: Callable[[FixStep, Context], Plan]
+    apply: Callable[[Plan, Context, OnOutput], Outcome] | None
+    undoable: bool
+
+
+# Every kind of fix step, in one table (model.STEP_KINDS names them; knowledge files use them
+# as the key that carries the step).
+KINDS: dict[str, Kind] = {
+    "argv": Kind(_plan_command, _apply_command, undoable=False),
+    "edit": Kind(_plan_file, _apply_file, undoable=True),
+    "patch": Kind(_plan_file, _apply_file, undoable=True),
+    "env": Kind(_plan_shown, None, undoable=False),
+    "text": Kind(_plan_shown, None, undoable=False),
+}
+
+
+def plan(step: FixStep, ctx: Context) -> Plan:
+    """What applying `step` would do. Changes nothing."""
+    return KINDS[step.kind].plan(step, ctx)
+
+
+def apply(p: Plan, ctx: Context, on_output: OnOutput | None = None) -> Outcome:
+    """Carry out a plan the user confirmed. Blocking: run it off the UI thread."""
+    carry_out = KINDS[p.kind].apply
+    if not p.runnable or carry_out is None:
+        return Outcome(False, "this step is for you to carry out; nothing was run")
+    return carry_out(p, ctx, on_output or (lambda _chunk: None))
 
 
 def undo() -> Outcome:

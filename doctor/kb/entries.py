@@ -49,7 +49,7 @@ from re import Pattern
 from typing import Any
 
 from pyo3_doctor.kb.version_spec import VersionSpec, version_or_none
-from pyo3_doctor.model import Applicability, FixStep, Severity
+from pyo3_doctor.model import STEP_KINDS, Applicability, FixStep, Severity
 from pyo3_doctor.system.tomlfile import parse_toml
 
 ENTRY_KEYS = {
@@ -176,7 +176,7 @@ def _fix(raw: Any, where: str) -> FixTemplate:
     unknown = set(raw) - FIX_KEYS
     if unknown:
         raise KnowledgeError(f"{where}: unknown keys {sorted(unknown)}")
-    kinds = [k for k in ("argv", "edit", "patch", "env", "text") if k in raw]
+    kinds = [k for k in STEP_KINDS if k in raw]
     if len(kinds) != 1:
         raise KnowledgeError(f"{where}: needs exactly one of argv, edit, patch, env, text")
     platform = raw.get("platform", "any")

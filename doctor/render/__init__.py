@@ -1,1 +1,43 @@
-"""Renderers: each formats the same Report and decides nothing."""
+"""Renderers: each formats the same Report and decides nothing.
+
+One module per output format, named in FORMATS (the only place a new format is registered);
+each has `KINDS`, the report kinds it can format ("check", "diagnose"), and
+`write(report, options, out)`. Modules are imported only when their format is asked for, so
+`--json` never loads rich.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import import_module
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from pyo3_doctor.model import Report
+
+FORMATS = {
+    "text": "pyo3_doctor.render.text",
+    "json": "pyo3_doctor.render.json",
+    "github": "pyo3_doctor.render.github",
+}
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a renderer may be told besides the report."""
+
+    kind: str = "check"  # "check" or "diagnose"
+    verbose: bool = False
+    log_file: str | None = None  # diagnose: the log's path, for annotations on its lines
+    error_lines: Sequence[tuple[int, str]] = ()  # diagnose: first error lines when none is known
+
+
+def kinds(name: str) -> tuple[str, ...]:
+    """The report kinds format `name` can write."""
+    return tuple(import_module(FORMATS[name]).KINDS)
+
+
+def write(name: str, report: Report, options: Options, out: TextIO | None = None) -> None:
+    import_module(FORMATS[name]).write(report, options, out or sys.stdout)

@@ -22,11 +22,13 @@ from typing import TextIO
 
 from pyo3_doctor.fixing.shell import fix_line
 from pyo3_doctor.model import Finding, Report, Severity
+from pyo3_doctor.render import Options
 from pyo3_doctor.system.files import relative
 from pyo3_doctor.textsafe import clean, clean_line
 
 _LOCATION = re.compile(r"^(?P<file>.+?):(?P<line>\d+)(?::(?P<col>\d+))?$")
 _LOG_SOURCE = re.compile(r"^log:(\d+)$")
+KINDS = ("check", "diagnose")
 
 
 def escape_data(text: str) -> str:
@@ -91,3 +93,7 @@ def render(report: Report, log_file: str | None = None, out: TextIO | None = Non
         out.write(line + "\n")
     fails, warns = report.counts
     out.write(f"pyo3-doctor: {fails} failing, {warns} warning\n")
+
+
+def write(report: Report, options: Options, out: TextIO) -> None:
+    render(report, options.log_file, out)

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, TextIO
 
 from pyo3_doctor import __version__
 from pyo3_doctor.kb.files import knowledge_version
 from pyo3_doctor.model import Evidence, Finding, FixStep, ProbeResult, Report
+from pyo3_doctor.render import Options
 from pyo3_doctor.textsafe import INVISIBLE
 
 SCHEMA_VERSION = 1
+KINDS = ("check", "diagnose")
 # json.dumps with ensure_ascii=False leaves DEL, C1 and bidi controls raw, and a terminal showing
 # the report would obey them; as \u escapes they decode to the same strings.
 _INVISIBLE = re.compile(f"[{INVISIBLE}]")
@@ -31,10 +33,9 @@ def _evidence(ev: Evidence) -> dict[str, Any]:
 
 
 def _fix(step: FixStep) -> dict[str, Any]:
-    kind = next((k for k in ("argv", "env", "edit", "patch") if getattr(step, k)), "text")
     out: dict[str, Any] = {
         "summary": step.summary,
-        "kind": kind,
+        "kind": step.kind,
         "applicability": step.applicability.value,
         "platform": step.platform,
     }
@@ -100,3 +101,7 @@ def to_dict(report: Report, kind: str = "check") -> dict[str, Any]:
 def dumps(report: Report, kind: str = "check") -> str:
     text = json.dumps(to_dict(report, kind), indent=2, ensure_ascii=False, default=str)
     return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def write(report: Report, options: Options, out: TextIO) -> None:
+    out.write(dumps(report, kind=options.kind) + "\n")

@@ -12,6 +12,7 @@ from typing import TextIO
 
 from pyo3_doctor.fixing.shell import fix_line
 from pyo3_doctor.model import Finding, ProbeResult, Report, Severity, Status
+from pyo3_doctor.render import Options
 from pyo3_doctor.render.marks import MARKS
 from pyo3_doctor.textsafe import clean, clean_line
 from rich.console import Console
@@ -26,6 +27,7 @@ STYLES = {
     Status.TIMEOUT: "magenta",
 }
 EVIDENCE_LINES = 12
+KINDS = ("check", "diagnose")
 
 
 def _probe_line(result: ProbeResult, verbose: bool) -> Text:
@@ -132,3 +134,10 @@ def render_diagnosis(
         console.print(Text("First error lines seen:", style="bold"))
         for number, text in error_lines:
             console.print(Text(f"  {number:>6} | ").append(clean_line(text)))
+
+
+def write(report: Report, options: Options, out: TextIO) -> None:
+    if options.kind == "diagnose":
+        render_diagnosis(report, options.error_lines, out, options.verbose)
+    else:
+        render(report, out, options.verbose)
