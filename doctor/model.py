@@ -55,6 +55,16 @@ def status_of(detected: Sequence[Detected]) -> Status:
     return Status.FAIL if any(d.severity is Severity.FAIL for d in detected) else Status.WARN
 
 
+def fail(entry_id: str, location: str | None = None, **details: str) -> Detected:
+    """A knowledge id found at fail level, with the details that fill its text."""
+    return Detected(entry_id, Severity.FAIL, details, location)
+
+
+def warn(entry_id: str, location: str | None = None, **details: str) -> Detected:
+    """A knowledge id found at warn level, with the details that fill its text."""
+    return Detected(entry_id, Severity.WARN, details, location)
+
+
 @dataclass(frozen=True)
 class ProbeResult:
     """What one probe saw: its status, a one-line summary, facts and evidence."""
@@ -154,3 +164,28 @@ class Report:
         if Severity.WARN in severities:  # crash and timeout come as warn findings
             return Status.WARN
         return Status.OK
+
+
+def judged(
+    probe: str,
+    summary: str,
+    facts: Mapping[str, Any] | None = None,
+    evidence: Sequence[Evidence] = (),
+    found: Sequence[Detected] = (),
+) -> ProbeResult:
+    """A probe's result whose status is what it found: ok, or the worst finding's level."""
+    return ProbeResult(
+        probe, status_of(found), summary, dict(facts or {}), tuple(evidence), tuple(found)
+    )
+
+
+def skipped(
+    probe: str,
+    reason: str,
+    facts: Mapping[str, Any] | None = None,
+    evidence: Sequence[Evidence] = (),
+    found: Sequence[Detected] = (),
+) -> ProbeResult:
+    """A probe that does not apply here, and why; with findings it still warns about them."""
+    status = status_of(found) if found else Status.SKIP
+    return ProbeResult(probe, status, reason, dict(facts or {}), tuple(evidence), tuple(found))

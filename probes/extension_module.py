@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from packaging.version import Version
 from pyo3_doctor.context import Context
 from pyo3_doctor.kb.versions import policy
 from pyo3_doctor.machine.maturin import maturin as tool
 from pyo3_doctor.machine.maturin import requirement
-from pyo3_doctor.model import Detected, ProbeResult, Severity, Status, status_of
+from pyo3_doctor.model import Detected, ProbeResult, fail, judged, skipped, warn
 from pyo3_doctor.project.cargo import EXTENSION_MODULE, Crate
 from pyo3_doctor.project.loader import Project, project, skip_reason, table
 
@@ -74,95 +75,96 @@ def _mentions_pyo3(path: Path) -> bool:
     return "pyo3" in text or "Python::" in text
 
 
-def probe(ctx: Context) -> ProbeResult:
-    proj = project(ctx)
-    reason = skip_reason(proj)
-    pyo3 = proj.pyo3_version
-    if reason or pyo3 is None or proj.crate is None:
-        return ProbeResult(ID, Status.SKIP, reason or "the PyO3 version is not known")
-    crate, rules = proj.crate, policy()
-    always, maturin_only = where_enabled(proj, crate)
-    maturin = tool(ctx).version
-    env_since = rules.maturin_extension_module_env_since
-    facts: dict = {
-        "extension_module_source": always or maturin_only or None,
-        "maturin_build_version": str(maturin) if maturin else None,
-        "maturin_extension_env_since": str(env_since),
-    }
-    found: list[Detected] = []
-    pyo3_env = pyo3 >= rules.pyo3_extension_module_env_since
+def _libpython_linked(
+    proj: Project, pyo3: Version, maturin: Version | None, env_since: Version
+) -> list[Detected]:
+    """extension-module-missing (or maturin's false warning about it) when nothing turns
+    the feature on: why the build will link libpython, or why it will not after all."""
+    rules = policy()
     req = requirement(proj)
     pinned_old = bool(
         req
         and req.specifier
         and not any(req.specifier.contains(v) for v in (str(env_since), "1.99", "2.0", "9.0"))
     )
+    if pyo3 < rules.pyo3_extension_module_env_since:
+        why = (
+            f"PyO3 {pyo3} only skips libpython with the `extension-module` feature, which "
+            "is neither in the pyo3 features nor in [tool.maturin] features."
+        )
+    elif maturin is not None and maturin < env_since:
+        why = (
+            f"PyO3 {pyo3} skips libpython when PYO3_BUILD_EXTENSION_MODULE is set, but "
+            f"maturin {maturin} does not set it (maturin {env_since} does)."
+        )
+    elif pinned_old:
+        assert req is not None
+        why = (
+            f"PyO3 {pyo3} needs maturin {env_since} or later to skip libpython, and "
+            f"pyproject.toml pins {req.text}."
+        )
+    elif maturin is not None and maturin < rules.maturin_false_extension_warning_fixed:
+        spurious = warn(
+            "maturin-spurious-warning",
+            spurious_warning="maturin warns \"You're building a library without "
+            "activating pyo3's `extension-module` feature\".",
+            spurious_reason=f"PyO3 {pyo3} gets PYO3_BUILD_EXTENSION_MODULE "
+            f"from maturin {maturin} instead.",
+            spurious_fixed_in=str(rules.maturin_false_extension_warning_fixed),
+        )
+        return [spurious]
+    else:
+        return []
+    return [fail("extension-module-missing", extension_module_reason=why)]
+
+
+def _cargo_test(pyo3: Version, env_since: Version) -> Detected:
+    """extension-module-cargo-test, with the fix that fits this PyO3."""
+    if pyo3 >= policy().pyo3_extension_module_env_since:
+        fix = "Remove `extension-module` from the pyo3 features"
+        text = (
+            f"PyO3 {pyo3} gets PYO3_BUILD_EXTENSION_MODULE from maturin >= {env_since}, "
+            "so the feature is not needed for wheels, and cargo test links libpython."
+        )
+    else:
+        fix = "Enable extension-module for maturin builds only"
+        text = (
+            "Drop `extension-module` from the pyo3 features (and from `default`), and add "
+            'to pyproject.toml: [tool.maturin] features = ["pyo3/extension-module"].'
+        )
+    return warn(
+        "extension-module-cargo-test", extension_module_fix=fix, extension_module_fix_text=text
+    )
+
+
+def probe(ctx: Context) -> ProbeResult:
+    proj = project(ctx)
+    reason = skip_reason(proj)
+    pyo3 = proj.pyo3_version
+    if reason or pyo3 is None or proj.crate is None:
+        return skipped(ID, reason or "the PyO3 version is not known")
+    crate = proj.crate
+    always, maturin_only = where_enabled(proj, crate)
+    maturin = tool(ctx).version
+    env_since = policy().maturin_extension_module_env_since
+    facts: dict = {
+        "extension_module_source": always or maturin_only or None,
+        "maturin_build_version": str(maturin) if maturin else None,
+        "maturin_extension_env_since": str(env_since),
+    }
+    found: list[Detected] = []
     if not (always or maturin_only):
-        why = ""
-        if not pyo3_env:
-            why = (
-                f"PyO3 {pyo3} only skips libpython with the `extension-module` feature, which "
-                "is neither in the pyo3 features nor in [tool.maturin] features."
-            )
-        elif maturin is not None and maturin < env_since:
-            why = (
-                f"PyO3 {pyo3} skips libpython when PYO3_BUILD_EXTENSION_MODULE is set, but "
-                f"maturin {maturin} does not set it (maturin {env_since} does)."
-            )
-        elif pinned_old:
-            why = (
-                f"PyO3 {pyo3} needs maturin {env_since} or later to skip libpython, and "
-                f"pyproject.toml pins {req.text}."
-            )
-        elif maturin is not None and maturin < rules.maturin_false_extension_warning_fixed:
-            found.append(
-                Detected(
-                    "maturin-spurious-warning",
-                    Severity.WARN,
-                    {
-                        "spurious_warning": "maturin warns \"You're building a library without "
-                        "activating pyo3's `extension-module` feature\".",
-                        "spurious_reason": f"PyO3 {pyo3} gets PYO3_BUILD_EXTENSION_MODULE "
-                        f"from maturin {maturin} instead.",
-                        "spurious_fixed_in": str(rules.maturin_false_extension_warning_fixed),
-                    },
-                )
-            )
-        if why:
-            found.append(
-                Detected(
-                    "extension-module-missing", Severity.FAIL, {"extension_module_reason": why}
-                )
-            )
+        found += _libpython_linked(proj, pyo3, maturin, env_since)
     targets = rust_targets_using_pyo3(crate) if always else []
     if targets:
         facts["pyo3_rust_targets"] = ", ".join(targets[:4])
-        if pyo3_env:
-            fix = "Remove `extension-module` from the pyo3 features"
-            text = (
-                f"PyO3 {pyo3} gets PYO3_BUILD_EXTENSION_MODULE from maturin >= {env_since}, "
-                "so the feature is not needed for wheels, and cargo test links libpython."
-            )
-        else:
-            fix = "Enable extension-module for maturin builds only"
-            text = (
-                "Drop `extension-module` from the pyo3 features (and from `default`), and add "
-                'to pyproject.toml: [tool.maturin] features = ["pyo3/extension-module"].'
-            )
-        found.append(
-            Detected(
-                "extension-module-cargo-test",
-                Severity.WARN,
-                {"extension_module_fix": fix, "extension_module_fix_text": text},
-            )
-        )
+        found.append(_cargo_test(pyo3, env_since))
     if ctx.platform.system == "macos" and not _has_macos_link_args(proj, crate):
-        found.append(Detected("macos-undefined-symbols", Severity.WARN))
+        found.append(warn("macos-undefined-symbols"))
     summary = f"PyO3 {pyo3}; extension-module: {always or maturin_only or 'not enabled'}"
     if maturin:
         summary += f"; maturin {maturin}"
-    status = status_of(found)
-    return ProbeResult(ID, status, summary, facts, (), tuple(found))
+    return judged(ID, summary, facts, (), found)
 
 
 def _has_macos_link_args(proj: Project, crate: Crate) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pyo3_doctor.context import Context
-from pyo3_doctor.model import Detected, ProbeResult, Severity, Status
+from pyo3_doctor.model import Detected, ProbeResult, fail, judged, skipped, warn
 from pyo3_doctor.project.edits import rust_patch, rust_rename, toml_set
 from pyo3_doctor.project.layout import unknown_keys
 from pyo3_doctor.project.loader import Project, project, skip_reason, table
@@ -52,16 +52,12 @@ def _fix_target(proj: Project) -> tuple[str, str]:
     return proj.rel(proj.cargo_path), "lib.name"
 
 
-def probe(ctx: Context) -> ProbeResult:
-    proj = project(ctx)
-    reason = skip_reason(proj)
-    if reason:
-        return ProbeResult(ID, Status.SKIP, reason)
-    layout, crate = proj.layout, proj.crate
-    assert layout is not None and crate is not None
+def _layout_facts(proj: Project) -> dict:
+    layout = proj.layout
+    assert layout is not None
     ext = layout.extension_name
     place = layout.extension_dir if layout.mixed else Path("<site-packages>") / ext
-    facts = {
+    return {
         "module_name": ext,
         "module_name_source": f"{layout.source} = {layout.module_name!r}",
         "module_name_file": proj.rel(layout.file),
@@ -71,28 +67,42 @@ def probe(ctx: Context) -> ProbeResult:
         "python_source_dir": proj.rel(layout.python_root) or ".",
         "bindings": layout.bindings,
     }
+
+
+def _dash(proj: Project) -> Detected:
+    """module-name-dash, with the name maturin would accept and where to write it."""
+    layout = proj.layout
+    assert layout is not None
+    file, key = _fix_target(proj)
+    fixed = layout.module_name.rsplit(".", 1)
+    fixed[-1] = fixed[-1].replace("-", "_")
+    value = ".".join(fixed) if key.startswith("tool.") else layout.extension_name.replace("-", "_")
+    return fail(
+        "module-name-dash",
+        module_name_fix_file=file,
+        module_name_fix_key=key,
+        module_name_fixed=value,
+    )
+
+
+def probe(ctx: Context) -> ProbeResult:
+    proj = project(ctx)
+    reason = skip_reason(proj)
+    if reason:
+        return skipped(ID, reason)
+    layout, crate = proj.layout, proj.crate
+    assert layout is not None and crate is not None
+    ext = layout.extension_name
+    facts = _layout_facts(proj)
     found = [
-        Detected("maturin-config-unknown-key", Severity.WARN, {"unknown_key": k, "known_key": m})
+        warn("maturin-config-unknown-key", unknown_key=k, known_key=m)
         for k, m in unknown_keys(table(proj.pyproject, "tool", "maturin"))
         if m
     ]
     if "-" in ext:
-        file, key = _fix_target(proj)
-        fixed = layout.module_name.rsplit(".", 1)
-        fixed[-1] = fixed[-1].replace("-", "_")
-        details = {
-            "module_name_fix_file": file,
-            "module_name_fix_key": key,
-            "module_name_fixed": ".".join(fixed)
-            if key.startswith("tool.")
-            else ext.replace("-", "_"),
-        }
-        found.append(Detected("module-name-dash", Severity.FAIL, details))
-        return ProbeResult(
-            ID, Status.FAIL, f"module name {ext!r} contains '-'", facts, (), tuple(found)
-        )
+        return judged(ID, f"module name {ext!r} contains '-'", facts, (), [*found, _dash(proj)])
     if not crate.lib_root.is_file():
-        return _done(Status.SKIP, f"no lib source at {proj.rel(crate.lib_root)}", facts, found)
+        return skipped(ID, f"no lib source at {proj.rel(crate.lib_root)}", facts, found=found)
     result = scan(crate.lib_root)
     where = f"{layout.module_name} ({layout.source})"
     match = next((e for e in result.entries if e.name == ext), None)
@@ -102,25 +112,38 @@ def probe(ctx: Context) -> ProbeResult:
         if match is None and not result.entries:
             if source is None:
                 why = result.why_not_found + (f"; {elsewhere}" if elsewhere else "")
-                return _done(Status.SKIP, f"entry point not found: {why}", facts, found)
+                return skipped(ID, f"entry point not found: {why}", facts, found=found)
             result = source  # its modules are the ones this crate exports
     if match is not None:
-        facts.update(
-            pymodule_name=match.name,
-            pymodule_item=match.item,
-            pymodule_location=f"{proj.rel(match.file)}:{match.line}",
-        )
-        return _done(
-            Status.OK, f"{where} matches {match.item} at {facts['pymodule_location']}", facts, found
-        )
+        location = f"{proj.rel(match.file)}:{match.line}"
+        facts.update(pymodule_name=match.name, pymodule_item=match.item, pymodule_location=location)
+        return judged(ID, f"{where} matches {match.item} at {location}", facts, (), found)
     hidden = result.may_define(ext)
     if hidden:  # the sources seen export other modules; PyInit_<ext> may still be out of sight
         names = ", ".join(f"PyInit_{e.name}" for e in result.entries)
         summary = f"{where}: {names} seen, PyInit_{ext} not, but {hidden}"
-        return _done(Status.SKIP, summary, facts, found)
+        return skipped(ID, summary, facts, found=found)
+    entry = _exported(result)
+    mismatch = _mismatch(proj, entry)
+    facts.update(mismatch.details)
+    others = ", ".join(e.name for e in result.entries if e is not entry)
+    also = f" (also exported: {others})" if others else ""
+    summary = f"maturin builds {where} but {mismatch.location} exports PyInit_{entry.name}{also}"
+    return judged(ID, summary, facts, (), [mismatch, *found])
+
+
+def _exported(result: Scan) -> EntryPoint:
+    """The entry point the built library exports: a top-level one, in lib.rs if any is."""
     top = result.top_level
     at_root = [e for e in top if e.file.resolve() == result.files[0]]
-    entry = (at_root or list(top))[0]
+    return (at_root or list(top))[0]
+
+
+def _mismatch(proj: Project, entry: EntryPoint) -> Detected:
+    """module-name-mismatch, with both ways to fix it (TOML key or Rust name) as details."""
+    layout = proj.layout
+    assert layout is not None
+    ext = layout.extension_name
     location = f"{proj.rel(entry.file)}:{entry.line}"
     file, key = _fix_target(proj)
     value_parts = layout.module_name.rsplit(".", 1) if key.startswith("tool.") else [ext]
@@ -137,21 +160,14 @@ def probe(ctx: Context) -> ProbeResult:
         "toml_diff": toml_set(toml_file, file, key, f'"{".".join(value_parts)}"'),
     }
     patch = rust_patch(entry, ext, proj.pyo3_version)
-    if (
-        patch is not None
-    ):  # the Rust-side fix as data, so it can be applied (pyo3_doctor.fixing.steps)
+    if patch is not None:  # the Rust-side fix as data, so it can be applied (fixing.steps)
         details.update(
             rust_patch_file=proj.rel(entry.file),
             rust_patch_line=str(patch[0]),
             rust_patch_old=patch[1],
             rust_patch_new=patch[2],
         )
-    facts.update(details)
-    found.insert(0, Detected("module-name-mismatch", Severity.FAIL, details, location=location))
-    others = ", ".join(e.name for e in result.entries if e is not entry)
-    also = f" (also exported: {others})" if others else ""
-    summary = f"maturin builds {where} but {location} exports PyInit_{entry.name}{also}"
-    return _done(Status.FAIL, summary, facts, found)
+    return fail("module-name-mismatch", location=location, **details)
 
 
 def _in_path_dependencies(
@@ -181,9 +197,3 @@ def _in_path_dependencies(
     if certain and len(reexported) == 1 and not reexported[0].may_define(ext):
         return None, elsewhere, reexported[0]
     return None, elsewhere, None
-
-
-def _done(status: Status, summary: str, facts: dict, found: list[Detected]) -> ProbeResult:
-    if status in (Status.OK, Status.SKIP) and found:
-        status = Status.WARN
-    return ProbeResult(ID, status, summary, facts, (), tuple(found))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pyo3_doctor.context import Context
-from pyo3_doctor.kb.versions import policy
-from pyo3_doctor.machine.interpreter import interpreter
+from pyo3_doctor.kb.versions import PyO3Support, policy
+from pyo3_doctor.machine.interpreter import Interpreter, interpreter
 from pyo3_doctor.machine.toolchain import pointer_bits, rustc
-from pyo3_doctor.model import Detected, ProbeResult, Severity, Status, status_of
+from pyo3_doctor.model import Detected, ProbeResult, Severity, fail, judged
 from pyo3_doctor.project.loader import project
 
 ID = "python"
@@ -35,46 +35,29 @@ def _v(pair: tuple) -> str:
     return f"{pair[0]}.{pair[1]}"
 
 
-def probe(ctx: Context) -> ProbeResult:
-    interp = interpreter(ctx)
-    if interp.info is None:
-        return ProbeResult(
-            ID,
-            Status.FAIL,
-            interp.problem,
-            {"python_source": interp.source},
-            interp.evidence,
-            (Detected("interpreter-not-found", Severity.FAIL),),
-        )
-    info, version = interp.info, interp.version
-    assert version is not None
-    impl = info["implementation"]
-    facts = {
+def _identity(interp: Interpreter) -> dict:
+    info = interp.info or {}
+    return {
         "python": interp.path,
         "python_version": info["version"],
-        "python_impl": impl,
+        "python_impl": info["implementation"],
         "python_source": interp.source,
         "python_bits": info["pointer_bits"],
         "python_machine": info["machine"],
         "gil_disabled": info["gil_disabled"],
         "ext_suffix": info["ext_suffix"],
     }
-    flavour = "t (free-threaded)" if info["gil_disabled"] else ""
-    summary = f"{impl} {info['version']}{flavour} at {interp.path} (from {interp.source})"
+
+
+def _against_pyo3(
+    interp: Interpreter, support: PyO3Support, severity: Severity, facts: dict
+) -> list[Detected]:
+    """What the project's PyO3 series (`support`) says about this interpreter's version and
+    build; fills the range facts in."""
+    info, version = interp.info or {}, interp.version
+    impl = info["implementation"]
     found = []
-    pyo3 = project(ctx).pyo3_version
-    support = (policy().for_pyo3(pyo3) if pyo3 else None) or policy().newest
-    severity = Severity.FAIL if pyo3 else Severity.WARN  # unknown PyO3: judged by the newest
     span = {"PyPy": support.pypy, "GraalVM": support.graalpy}.get(impl, support.cpython)
-    first = policy().first_supporting(impl, version)
-    facts.update(
-        pyo3_series=str(pyo3) if pyo3 else f"{support.series} (newest known)",
-        # the stable-ABI escape hatch exists for CPython with the GIL only
-        forward_env=(support.forward_env or None)
-        if impl == "CPython" and not info["gil_disabled"]
-        else None,
-        pyo3_first_supporting=first.series if first else None,
-    )
     if span is None:
         found.append(Detected("unsupported-interpreter-build", severity, {"build": impl}))
     else:
@@ -89,10 +72,36 @@ def probe(ctx: Context) -> ProbeResult:
         found.append(
             Detected("unsupported-interpreter-build", severity, {"build": "free-threaded"})
         )
+    return found
+
+
+def probe(ctx: Context) -> ProbeResult:
+    interp = interpreter(ctx)
+    if interp.info is None:
+        facts = {"python_source": interp.source}
+        return judged(ID, interp.problem, facts, interp.evidence, [fail("interpreter-not-found")])
+    info, version = interp.info, interp.version
+    assert version is not None
+    facts = _identity(interp)
+    impl = info["implementation"]
+    flavour = "t (free-threaded)" if info["gil_disabled"] else ""
+    summary = f"{impl} {info['version']}{flavour} at {interp.path} (from {interp.source})"
+    pyo3 = project(ctx).pyo3_version
+    support = (policy().for_pyo3(pyo3) if pyo3 else None) or policy().newest
+    first = policy().first_supporting(impl, version)
+    facts.update(
+        pyo3_series=str(pyo3) if pyo3 else f"{support.series} (newest known)",
+        # the stable-ABI escape hatch exists for CPython with the GIL only
+        forward_env=(support.forward_env or None)
+        if impl == "CPython" and not info["gil_disabled"]
+        else None,
+        pyo3_first_supporting=first.series if first else None,
+    )
+    severity = Severity.FAIL if pyo3 else Severity.WARN  # unknown PyO3: judged by the newest
+    found = _against_pyo3(interp, support, severity, facts)
     host = rustc(ctx).host
     rust_bits = pointer_bits(host) if host else None
     if rust_bits and rust_bits != info["pointer_bits"]:
         facts["rust_bits"] = rust_bits
-        found.append(Detected("arch-mismatch", Severity.FAIL))
-    status = status_of(found)
-    return ProbeResult(ID, status, summary, facts, interp.evidence, tuple(found))
+        found.append(fail("arch-mismatch"))
+    return judged(ID, summary, facts, interp.evidence, found)

@@ -7,8 +7,8 @@ import re
 
 from pyo3_doctor.context import Context, cargo_home
 from pyo3_doctor.kb.versions import policy
-from pyo3_doctor.machine.toolchain import rustc, toolchain_override
-from pyo3_doctor.model import Detected, ProbeResult, Severity, Status
+from pyo3_doctor.machine.toolchain import Rustc, rustc, toolchain_override
+from pyo3_doctor.model import Evidence, ProbeResult, fail, judged, warn
 from pyo3_doctor.project.loader import project
 from pyo3_doctor.system.proc import run_tool
 
@@ -34,6 +34,18 @@ def _toolchain_problem(output: str) -> str:
     return found.group(1).strip() if found else ""
 
 
+def _missing(rust: Rustc, cargo: Evidence, cargo_bin: str, facts: dict) -> ProbeResult:
+    """rustc or cargo is not on PATH: say which, and whether rustup put them in cargo_bin."""
+    missing = " and ".join(
+        t for t, ev in (("rustc", rust.evidence), ("cargo", cargo)) if ev.exit_code is None
+    )
+    hidden = os.path.exists(os.path.join(cargo_bin, "rustc"))
+    where = f" (but {cargo_bin} has them: it is not on PATH)" if hidden else ""
+    found = fail("rust-not-installed", **({"cargo_bin": cargo_bin} if hidden else {}))
+    evidence = (rust.evidence, cargo)
+    return judged(ID, f"{missing} not found on PATH{where}", facts, evidence, [found])
+
+
 def probe(ctx: Context) -> ProbeResult:
     rust = rustc(ctx)
     proj = project(ctx)
@@ -47,45 +59,18 @@ def probe(ctx: Context) -> ProbeResult:
     }
     evidence = (rust.evidence, cargo)
     if not rust.found or cargo.exit_code is None:
-        missing = " and ".join(
-            t for t, ev in (("rustc", rust.evidence), ("cargo", cargo)) if ev.exit_code is None
-        )
-        hidden = os.path.exists(os.path.join(cargo_bin, "rustc"))
-        where = f" (but {cargo_bin} has them: it is not on PATH)" if hidden else ""
-        return ProbeResult(
-            ID,
-            Status.FAIL,
-            f"{missing} not found on PATH{where}",
-            facts,
-            evidence,
-            (
-                Detected(
-                    "rust-not-installed", Severity.FAIL, {"cargo_bin": cargo_bin} if hidden else {}
-                ),
-            ),
-        )
+        return _missing(rust, cargo, cargo_bin, facts)
     if rust.evidence.exit_code != 0:
         problem = _toolchain_problem(rust.evidence.output) or f"exited {rust.evidence.exit_code}"
-        return ProbeResult(
-            ID,
-            Status.FAIL,
-            f"rustc does not run: {problem}",
-            facts,
-            evidence,
-            (Detected("rust-not-installed", Severity.FAIL),),
-        )
+        summary = f"rustc does not run: {problem}"
+        return judged(ID, summary, facts, evidence, [fail("rust-not-installed")])
     if rust.version is None:
-        return ProbeResult(
-            ID,
-            Status.WARN,
-            "rustc -vV printed no version it could read",
-            facts,
-            evidence,
-            (Detected("rustc-version-detection", Severity.WARN),),
-        )
+        summary = "rustc -vV printed no version it could read"
+        return judged(ID, summary, facts, evidence, [warn("rustc-version-detection")])
     pyo3 = proj.pyo3_version
     support = (policy().for_pyo3(pyo3) if pyo3 else None) or policy().newest
-    cargo_version = cargo.output.split()[1] if len(cargo.output.split()) > 1 else "?"
+    words = cargo.output.split()
+    cargo_version = words[1] if len(words) > 1 else "?"
     facts.update(
         rustc_version=rust.release,
         rustc_host=rust.host,
@@ -98,12 +83,6 @@ def probe(ctx: Context) -> ProbeResult:
     if toolchain:
         summary += f", toolchain {toolchain} from {chosen_by}"
     if rust.version < support.msrv:
-        return ProbeResult(
-            ID,
-            Status.FAIL,
-            f"{summary}: PyO3 {facts['msrv_pyo3']} needs rustc {support.msrv}",
-            facts,
-            evidence,
-            (Detected("rustc-too-old", Severity.FAIL),),
-        )
-    return ProbeResult(ID, Status.OK, summary, facts, evidence)
+        summary += f": PyO3 {facts['msrv_pyo3']} needs rustc {support.msrv}"
+        return judged(ID, summary, facts, evidence, [fail("rustc-too-old")])
+    return judged(ID, summary, facts, evidence)

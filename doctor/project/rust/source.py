@@ -157,76 +157,84 @@ class _Walker:
     def item(self, toks, i, end, path, lines, mod_dir, in_pymodule, attrs) -> int:
         """Handle one item starting at toks[i]; return the index just past it."""
         disabled = any(a.name == "cfg" and cfg_value(a.args) is False for a in attrs)
-        j = i
-        while j < end and toks[j].kind == "ident" and toks[j].text in _MODIFIERS:
-            j += 1
-        if j < end and toks[j].text == "(":  # pub(crate)
-            j = matching(toks, j) + 1
-            while j < end and toks[j].kind == "ident" and toks[j].text in _MODIFIERS:
-                j += 1
-        if j < end and toks[j].kind == "string":  # extern "C"
-            j += 1
-            while j < end and toks[j].kind == "ident" and toks[j].text in _MODIFIERS:
-                j += 1
-        head = toks[j] if j < end else None
-        if head is None:
+        j = _past_modifiers(toks, i, end)
+        if j >= end:
             return end
+        head = toks[j]
         stop = item_end(toks, j, end)
         if disabled:
             return stop
-        pymod = next((a for a in attrs if a.name == "pymodule"), None)
-        pyo3 = next((a for a in attrs if a.name == "pyo3"), None)
         keyword = head.text if head.kind == "ident" else ""
         name_tok = toks[j + 1] if j + 1 < end and toks[j + 1].kind == "ident" else None
         if keyword == "mod" and name_tok is not None:
-            name = name_tok.text
-            explicit = next((a for a in attrs if a.name == "path" and a.args), None)
-            if pymod is not None:
-                self._entry("mod", name, name_tok, pymod, pyo3, path, in_pymodule)
-            inside = in_pymodule or pymod is not None
-            after = toks[j + 2].text if j + 2 < end else ";"
-            if after == ";":
-                self._follow(name, explicit, path, mod_dir, inside)
-            elif after == "{":
-                close = matching(toks, j + 2)
-                sub_dir = mod_dir / name
-                self.block(toks, j + 3, close, path, lines, sub_dir, inside)
-                return close + 1
-            return stop
+            return self._module(toks, j, end, stop, path, lines, mod_dir, in_pymodule, attrs)
         if keyword == "fn" and name_tok is not None:
-            if pymod is not None:
-                self._entry("fn", name_tok.text, name_tok, pymod, pyo3, path, in_pymodule)
-            elif _exported_symbol(name_tok.text, attrs).startswith("PyInit_"):
-                symbol = _exported_symbol(name_tok.text, attrs)
-                ep = EntryPoint(
-                    symbol[len("PyInit_") :],
-                    "extern",
-                    f"extern fn {name_tok.text}"
-                    + (f" ({symbol})" if symbol != name_tok.text else ""),
-                    path,
-                    name_tok.line,
-                    head.line,
-                    head.line,
-                    "",
-                    False,
-                )
-                (self.nested if in_pymodule else self.entries).append(ep)
+            self._function(head, name_tok, path, in_pymodule, attrs)
             return stop
         if keyword == "use" and path.resolve() == self.files[0] and toks[i].text == "pub":
             crate = toks[j + 1].text if j + 1 < end else ""
             if crate not in ("crate", "self", "super", "std", "core") and crate:
                 self.reexports.append(crate)
-        macro = macro_name(toks, j, end)
-        if macro:
-            body = toks[macro_body(toks, j, end) : stop]
-            if macro == "macro_rules" and body and body[0].kind == "ident":
-                if any(t.text == "pymodule" or t.text.startswith("PyInit_") for t in body):
-                    self.entry_macros.append(body[0].text)
-            elif macro != "macro_rules":
-                self.macros.append(f"{macro}!")
-                if macro not in _NO_MODULE_MACROS:
-                    self.macro_words.update(t.text for t in body if t.kind in ("ident", "string"))
+        self._macro(toks, j, end, stop)
         return stop
+
+    def _module(self, toks, j, end, stop, path, lines, mod_dir, in_pymodule, attrs) -> int:
+        """`mod name;` (followed to its file) or `mod name { ... }` (walked in place)."""
+        name_tok = toks[j + 1]
+        name = name_tok.text
+        pymod = next((a for a in attrs if a.name == "pymodule"), None)
+        pyo3 = next((a for a in attrs if a.name == "pyo3"), None)
+        explicit = next((a for a in attrs if a.name == "path" and a.args), None)
+        if pymod is not None:
+            self._entry("mod", name, name_tok, pymod, pyo3, path, in_pymodule)
+        inside = in_pymodule or pymod is not None
+        after = toks[j + 2].text if j + 2 < end else ";"
+        if after == ";":
+            self._follow(name, explicit, path, mod_dir, inside)
+        elif after == "{":
+            close = matching(toks, j + 2)
+            self.block(toks, j + 3, close, path, lines, mod_dir / name, inside)
+            return close + 1
+        return stop
+
+    def _function(self, head, name_tok, path, in_pymodule, attrs) -> None:
+        """A `#[pymodule] fn`, or a hand-written `extern fn PyInit_x`."""
+        pymod = next((a for a in attrs if a.name == "pymodule"), None)
+        pyo3 = next((a for a in attrs if a.name == "pyo3"), None)
+        if pymod is not None:
+            self._entry("fn", name_tok.text, name_tok, pymod, pyo3, path, in_pymodule)
+            return
+        symbol = _exported_symbol(name_tok.text, attrs)
+        if not symbol.startswith("PyInit_"):
+            return
+        shown = f"extern fn {name_tok.text}" + (f" ({symbol})" if symbol != name_tok.text else "")
+        ep = EntryPoint(
+            symbol[len("PyInit_") :],
+            "extern",
+            shown,
+            path,
+            name_tok.line,
+            head.line,
+            head.line,
+            "",
+            False,
+        )
+        (self.nested if in_pymodule else self.entries).append(ep)
+
+    def _macro(self, toks, j, end, stop) -> None:
+        """A macro invocation: one that defines PyInit_ or #[pymodule] is an entry macro;
+        others are remembered with the words they use (a module may be made by one)."""
+        macro = macro_name(toks, j, end)
+        if not macro:
+            return
+        body = toks[macro_body(toks, j, end) : stop]
+        if macro == "macro_rules" and body and body[0].kind == "ident":
+            if any(t.text == "pymodule" or t.text.startswith("PyInit_") for t in body):
+                self.entry_macros.append(body[0].text)
+        elif macro != "macro_rules":
+            self.macros.append(f"{macro}!")
+            if macro not in _NO_MODULE_MACROS:
+                self.macro_words.update(t.text for t in body if t.kind in ("ident", "string"))
 
     def _entry(self, kind, name, name_tok, pymod, pyo3, path, nested) -> None:
         options = [*pymod.args, *(pyo3.args if pyo3 else [])]
@@ -307,3 +315,19 @@ def scan(lib_root: Path) -> Scan:
         entry_macros=tuple(dict.fromkeys(walker.entry_macros)),
         wrapped=frozenset(walker.wrapped),
     )
+
+
+def _past_modifiers(toks, i: int, end: int) -> int:
+    """The index of an item's keyword after `pub(crate)`, `unsafe`, `extern "C"` and the like."""
+    j = i
+    while j < end and toks[j].kind == "ident" and toks[j].text in _MODIFIERS:
+        j += 1
+    if j < end and toks[j].text == "(":  # pub(crate)
+        j = matching(toks, j) + 1
+        while j < end and toks[j].kind == "ident" and toks[j].text in _MODIFIERS:
+            j += 1
+    if j < end and toks[j].kind == "string":  # extern "C"
+        j += 1
+        while j < end and toks[j].kind == "ident" and toks[j].text in _MODIFIERS:
+            j += 1
+    return j
