@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from packaging.version import Version
+
 from pyo3_doctor.context import Context
 from pyo3_doctor.kb.versions import policy
 from pyo3_doctor.machine.maturin import maturin as tool

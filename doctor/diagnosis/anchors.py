@@ -12,7 +12,7 @@ import shutil
 
 from pyo3_doctor.system.proc import prestart
 
-# A line must contain one of these to be looked at (tests/diagnose checks that every positive
+# A line must contain one of these to be looked at (tests/diagnosis checks that every positive
 # sample line does). Each costs one memchr pass over the log, so keep the list short.
 ANCHORS = (
     b"rror",  # error, Error, TypeError, ImportError, ...

@@ -5,7 +5,7 @@ than a check spends on all the project files. What pyproject.toml and the knowle
 write is nearly always plain: clauses of <, <=, >, >=, == or != and a release number. For
 those, and a final release to test, every packaging version agrees on a plain comparison,
 so VersionSpec makes it here. Anything else (~=, wildcards, pre-releases on either side,
-invalid text) goes to packaging's SpecifierSet, imported then. tests/engine/test_version_spec.py
+invalid text) goes to packaging's SpecifierSet, imported then. tests/kb/test_version_spec.py
 holds the two to the same answers.
 """
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from packaging.version import Version
+
 from pyo3_doctor.kb.files import parsed
 
 PyVersion = tuple[int, int]

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from packaging.version import Version
+
 from pyo3_doctor.context import Context
 from pyo3_doctor.kb.version_spec import VersionSpec, version_or_none
 from pyo3_doctor.machine.interpreter import interpreter

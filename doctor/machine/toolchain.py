@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from packaging.version import Version
+
 from pyo3_doctor.context import Context
 from pyo3_doctor.kb.version_spec import version_or_none
 from pyo3_doctor.model import Evidence

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from packaging.version import Version
+
 from pyo3_doctor.project.rust.source import EntryPoint
 
 # `#[pymodule(name = "...")]` (options straight on the attribute) exists from this release.

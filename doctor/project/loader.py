@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from packaging.version import Version
+
 from pyo3_doctor.context import Context, cargo_home
 from pyo3_doctor.kb.version_spec import version_or_none
 from pyo3_doctor.project.cargo import Crate, read_crate, table

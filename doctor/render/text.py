@@ -10,13 +10,14 @@ import os
 from collections.abc import Sequence
 from typing import TextIO
 
+from rich.console import Console
+from rich.text import Text
+
 from pyo3_doctor.fixing.shell import fix_line
 from pyo3_doctor.model import Finding, ProbeResult, Report, Severity, Status
 from pyo3_doctor.render import Options
 from pyo3_doctor.render.marks import MARKS
 from pyo3_doctor.textsafe import clean, clean_line
-from rich.console import Console
-from rich.text import Text
 
 STYLES = {
     Status.OK: "green",

@@ -12,6 +12,12 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any, Callable, ClassVar
 
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.worker import Worker, WorkerFailed, WorkerState, get_current_worker
+
 from pyo3_doctor.context import Context
 from pyo3_doctor.fixing.shell import fix_line
 from pyo3_doctor.model import Finding, ProbeResult, Report
@@ -33,11 +39,6 @@ from pyo3_doctor.tui.screens.confirm_fix import ConfirmFix
 from pyo3_doctor.tui.screens.diagnose import DiagnoseScreen
 from pyo3_doctor.tui.screens.help import HelpScreen
 from pyo3_doctor.tui.screens.knowledge import KnowledgeScreen
-from textual import on, work
-from textual.app import App
-from textual.binding import Binding, BindingType
-from textual.screen import Screen
-from textual.worker import Worker, WorkerFailed, WorkerState, get_current_worker
 
 
 class DoctorApp(App[int]):

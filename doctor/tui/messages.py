@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pyo3_doctor.model import Finding, ProbeResult
 from textual.message import Message
+
+from pyo3_doctor.model import Finding, ProbeResult
 
 if TYPE_CHECKING:
     from pyo3_doctor.fixing.steps import Outcome

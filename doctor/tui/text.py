@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.text import Text
+
 from pyo3_doctor.fixing.shell import fix_line, template_line
 from pyo3_doctor.kb.entries import Entry
 from pyo3_doctor.model import Finding, FixStep, ProbeResult, Severity
 from pyo3_doctor.render.marks import MARKS
 from pyo3_doctor.textsafe import clean, clean_line
-from rich.text import Text
 
 RUNNING_MARK = "[…]"
 OUTPUT_LINES = 40  # evidence output shown per tool run; the rest is counted

@@ -10,10 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from support import REPO, broken_knowledge_env, clean_env, report_of, run_cli
+
 from pyo3_doctor.model import Finding, Report, Severity
 from pyo3_doctor.render.github import annotations, escape_data, escape_property
 from pyo3_doctor.render.redact import Redactor
-from support import REPO, broken_knowledge_env, clean_env, report_of, run_cli
 
 
 def test_github_annotations_for_a_broken_project(pyo3_project, tmp_path):

@@ -7,10 +7,11 @@ import ast
 import json
 
 import pytest
+from support import fresh_python, run_cli
+
 from pyo3_doctor.cli.main import build_parser
 from pyo3_doctor.engine import knowledge_base
 from pyo3_doctor.launch import probing_run
-from support import fresh_python, run_cli
 
 CASES = [
     ([], True, None),

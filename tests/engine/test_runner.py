@@ -7,6 +7,7 @@ import time
 from types import SimpleNamespace
 
 import pytest
+
 from pyo3_doctor.context import Context
 from pyo3_doctor.engine import build_report, run_probes
 from pyo3_doctor.model import ProbeResult, Status

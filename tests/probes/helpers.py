@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support import clean_env
+
 from pyo3_doctor.context import Context
 from pyo3_doctor.engine import check
 from pyo3_doctor.model import Report
 from pyo3_doctor.probes import BY_ID
-from support import clean_env
 
 
 def run(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from helpers import ids, pyenv_python, result, run
+
 from pyo3_doctor.model import Status
 
 OLD_MATURIN = "#!/bin/sh\necho 'maturin 0.14.17'\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from helpers import ids, result, run
+
 from pyo3_doctor.model import Status
 
 TRIPLE_VAR = "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER"

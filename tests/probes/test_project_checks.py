@@ -6,9 +6,10 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from support import clean_env, write_project
+
 from pyo3_doctor.context import Context, detect_platform
 from pyo3_doctor.probes import extension_module, pyo3_compat
-from support import clean_env, write_project
 
 LIB = (
     "use pyo3::prelude::*;\n#[pymodule]\n"

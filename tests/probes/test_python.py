@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 from helpers import ids, pyenv_python, result, run
+from support import clean_env
+
 from pyo3_doctor.context import Context
 from pyo3_doctor.machine.interpreter import inspect
 from pyo3_doctor.model import Status
-from support import clean_env
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from helpers import ids, result, run
+
 from pyo3_doctor.model import Status
 
 OLD_RUSTC = """#!/bin/sh

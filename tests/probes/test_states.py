@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from helpers import ids, result, run
+
 from pyo3_doctor.model import Status
 
 HANG = "#!/bin/sh\nsleep 60\n"

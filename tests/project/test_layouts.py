@@ -11,9 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support import clean_env, write_project
+
 from pyo3_doctor.context import Context, detect_platform
 from pyo3_doctor.probes import crate_type, module_name
-from support import clean_env, write_project
 
 PY = '[build-system]\nrequires = ["maturin>=1,<2"]\nbuild-backend = "maturin"\n'
 

@@ -12,11 +12,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from support import clean_env
+
 from pyo3_doctor.context import Context, detect_platform
 from pyo3_doctor.diagnosis.diagnose import matcher, scan_log
 from pyo3_doctor.machine.prefetch import prefetch
 from pyo3_doctor.probes import artifact, module_name
-from support import clean_env
 
 pytestmark = [
     pytest.mark.slow,

@@ -6,6 +6,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 from pyo3_doctor.project.rust.lex import tokenize
 from pyo3_doctor.project.rust.source import scan
 

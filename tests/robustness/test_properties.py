@@ -10,6 +10,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from pyo3_doctor.diagnosis.diagnose import matcher, scan_log
 from pyo3_doctor.diagnosis.matcher import BinaryInput
 from pyo3_doctor.system.tomlfile import TomlError, read_toml

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from pyo3_doctor.context import Context
 
 PYPROJECT = """\

@@ -6,6 +6,10 @@ import threading
 import time
 from collections.abc import Callable
 
+from textual.pilot import Pilot
+from textual.worker import WorkerState
+from tui_fakes import crashing, fixed, gated, hanging
+
 from pyo3_doctor.context import Context
 from pyo3_doctor.model import Detected, Severity, Status
 from pyo3_doctor.tui.app import DoctorApp
@@ -13,9 +17,6 @@ from pyo3_doctor.tui.messages import ProbeFinished, ProbesFinished
 from pyo3_doctor.tui.screens.confirm_fix import ConfirmFix
 from pyo3_doctor.tui.widgets.probe_row import ProbeRow
 from pyo3_doctor.tui.widgets.summary_line import SummaryLine
-from textual.pilot import Pilot
-from textual.worker import WorkerState
-from tui_fakes import crashing, fixed, gated, hanging
 
 
 async def settle(pilot: Pilot[object], timeout: float = 30) -> None:

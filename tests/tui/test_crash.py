@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tui_fakes import fixed
+
 from pyo3_doctor.context import Context
 from pyo3_doctor.model import Status
 from pyo3_doctor.tui import app as app_module
 from pyo3_doctor.tui import run_app
 from pyo3_doctor.tui.app import DoctorApp
-from tui_fakes import fixed
 
 
 class BrokenApp(DoctorApp):

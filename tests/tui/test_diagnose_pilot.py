@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from pyo3_doctor.context import Context
-from pyo3_doctor.model import Status
-from pyo3_doctor.tui.app import DoctorApp
-from pyo3_doctor.tui.messages import PasteDiagnosed
-from pyo3_doctor.tui.screens.diagnose import DiagnoseScreen
 from test_checks_pilot import settle, wait_until
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 from tui_fakes import HOSTILE, fixed
+
+from pyo3_doctor.context import Context
+from pyo3_doctor.model import Status
+from pyo3_doctor.tui.app import DoctorApp
+from pyo3_doctor.tui.messages import PasteDiagnosed
+from pyo3_doctor.tui.screens.diagnose import DiagnoseScreen
 
 IMPORT_ERROR = (
     "Traceback (most recent call last):\n"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from test_checks_pilot import row, settle
+from tui_fakes import fake_python, module_name_probe, venv_probe
+
 from pyo3_doctor.context import Context
 from pyo3_doctor.tui.app import DoctorApp
 from pyo3_doctor.tui.messages import (
@@ -14,8 +17,6 @@ from pyo3_doctor.tui.messages import (
     ProbeFinished,
 )
 from pyo3_doctor.tui.screens.confirm_fix import ConfirmFix
-from test_checks_pilot import row, settle
-from tui_fakes import fake_python, module_name_probe, venv_probe
 
 
 async def test_toml_fix_is_confirmed_applied_and_rechecked(project: Path, ctx: Context) -> None:

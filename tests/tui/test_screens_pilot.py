@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pyo3_doctor.context import Context
-from pyo3_doctor.model import Status
-from pyo3_doctor.tui.app import DoctorApp
 from test_checks_pilot import row, settle
 from textual.widgets import Input, OptionList
 from tui_fakes import fixed, module_name_probe
+
+from pyo3_doctor.context import Context
+from pyo3_doctor.model import Status
+from pyo3_doctor.tui.app import DoctorApp
 
 
 async def test_clicking_a_row_shows_that_probe(project: Path, ctx: Context) -> None:

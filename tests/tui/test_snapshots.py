@@ -9,14 +9,15 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from pyo3_doctor.context import Context
-from pyo3_doctor.model import Detected, Evidence, Severity, Status
-from pyo3_doctor.tui.app import DoctorApp
 from test_checks_pilot import settle, wait_until
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 from tui_fakes import HOSTILE, FakeProbe, fixed, module_name_probe
+
+from pyo3_doctor.context import Context
+from pyo3_doctor.model import Detected, Evidence, Severity, Status
+from pyo3_doctor.tui.app import DoctorApp
 
 Steps = Callable[[Pilot[object]], Awaitable[None]]
 
@@ -98,8 +99,9 @@ def test_help(snap_compare, project: Path, ctx: Context) -> None:
 def test_diagnose_paste(
     snap_compare, project: Path, ctx: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pyo3_doctor.tui.screens.diagnose import DiagnoseScreen
     from test_diagnose_pilot import IMPORT_ERROR
+
+    from pyo3_doctor.tui.screens.diagnose import DiagnoseScreen
 
     monkeypatch.setattr(DiagnoseScreen, "DEBOUNCE_SECONDS", 0.0)
     app = DoctorApp(report_probes(project), ctx)

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from pyo3_doctor.probes import ALL
 
 REPO = Path(__file__).resolve().parents[2]

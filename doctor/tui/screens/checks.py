@@ -9,6 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, ListView
+
 from pyo3_doctor.model import Finding, ProbeResult, Report
 from pyo3_doctor.probes import Probe
 from pyo3_doctor.tui.messages import FixChosen
@@ -16,11 +22,6 @@ from pyo3_doctor.tui.screens.fixing import selected_fix
 from pyo3_doctor.tui.widgets.detail_pane import DetailPane
 from pyo3_doctor.tui.widgets.probe_row import ProbeRow
 from pyo3_doctor.tui.widgets.summary_line import SummaryLine
-from textual import on
-from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.screen import Screen
-from textual.widgets import Footer, ListView
 
 
 class ChecksScreen(Screen[None]):

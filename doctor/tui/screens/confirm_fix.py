@@ -10,10 +10,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any, ClassVar
 
-from pyo3_doctor.model import Finding
-from pyo3_doctor.textsafe import clean, clean_line
-from pyo3_doctor.tui.messages import FixOutputReceived
-from pyo3_doctor.tui.text import diff_text
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -21,6 +17,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Log, Static
+
+from pyo3_doctor.model import Finding
+from pyo3_doctor.textsafe import clean, clean_line
+from pyo3_doctor.tui.messages import FixOutputReceived
+from pyo3_doctor.tui.text import diff_text
 
 
 class ConfirmFix(ModalScreen[None]):

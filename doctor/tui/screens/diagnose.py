@@ -9,11 +9,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pyo3_doctor.textsafe import clean_line
-from pyo3_doctor.tui.messages import FixChosen, PasteDiagnosed
-from pyo3_doctor.tui.screens.fixing import selected_fix
-from pyo3_doctor.tui.widgets.finding_view import FindingView
-from pyo3_doctor.tui.widgets.paste_area import PasteArea
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -23,6 +18,12 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Static, TextArea
+
+from pyo3_doctor.textsafe import clean_line
+from pyo3_doctor.tui.messages import FixChosen, PasteDiagnosed
+from pyo3_doctor.tui.screens.fixing import selected_fix
+from pyo3_doctor.tui.widgets.finding_view import FindingView
+from pyo3_doctor.tui.widgets.paste_area import PasteArea
 
 
 def first_errors(lines: tuple[tuple[int, str], ...]) -> Text:

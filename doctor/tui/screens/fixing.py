@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from textual.screen import Screen
+
 from pyo3_doctor.model import Finding
 from pyo3_doctor.tui.widgets.fix_list import FixList
-from textual.screen import Screen
 
 
 def selected_fix(screen: Screen[object]) -> tuple[Finding, int] | None:

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pyo3_doctor.kb.entries import Entry
-from pyo3_doctor.textsafe import clean_line
-from pyo3_doctor.tui.backend import entry_matches, knowledge_entries
-from pyo3_doctor.tui.text import entry_text
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -16,6 +12,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
+
+from pyo3_doctor.kb.entries import Entry
+from pyo3_doctor.textsafe import clean_line
+from pyo3_doctor.tui.backend import entry_matches, knowledge_entries
+from pyo3_doctor.tui.text import entry_text
 
 PRINTABLE = r"[^\x00-\x1f\x7f-\x9f]*"
 

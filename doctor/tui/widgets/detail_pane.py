@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pyo3_doctor.model import Finding, ProbeResult
-from pyo3_doctor.tui.text import probe_detail
-from pyo3_doctor.tui.widgets.finding_view import FindingView
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
+
+from pyo3_doctor.model import Finding, ProbeResult
+from pyo3_doctor.tui.text import probe_detail
+from pyo3_doctor.tui.widgets.finding_view import FindingView
 
 
 class DetailPane(VerticalScroll):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from pyo3_doctor.model import Finding
-from pyo3_doctor.tui.text import docs_text, finding_body, finding_head
-from pyo3_doctor.tui.widgets.fix_list import FixList
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
+
+from pyo3_doctor.model import Finding
+from pyo3_doctor.tui.text import docs_text, finding_body, finding_head
+from pyo3_doctor.tui.widgets.fix_list import FixList
 
 
 class FindingView(Vertical):

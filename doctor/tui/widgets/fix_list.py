@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
 from pyo3_doctor.model import Finding, FixStep
 from pyo3_doctor.tui.messages import FixChosen
 from pyo3_doctor.tui.text import step_prompt
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
 
 
 class FixList(OptionList):

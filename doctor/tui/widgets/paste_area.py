@@ -8,9 +8,10 @@ visible); the matcher normalises colours anyway, so the diagnosis is the same.
 
 from __future__ import annotations
 
-from pyo3_doctor.textsafe import clean
 from textual import events
 from textual.widgets import TextArea
+
+from pyo3_doctor.textsafe import clean
 
 
 class PasteArea(TextArea):

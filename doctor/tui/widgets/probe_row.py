@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from pyo3_doctor.model import ProbeResult
-from pyo3_doctor.textsafe import clean_line
-from pyo3_doctor.tui.text import mark, state_class
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.reactive import var
 from textual.widgets import Label, ListItem
+
+from pyo3_doctor.model import ProbeResult
+from pyo3_doctor.textsafe import clean_line
+from pyo3_doctor.tui.text import mark, state_class
 
 STATE_CLASSES = ("-running", "-ok", "-warn", "-fail", "-skip", "-crash", "-timeout")
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pyo3_doctor.model import Report
 from rich.text import Text
 from textual.widgets import Static
+
+from pyo3_doctor.model import Report
 
 
 class SummaryLine(Static):

@@ -15,6 +15,7 @@ from fixkit import (
     mismatch_project,
     patch,
 )
+
 from pyo3_doctor.fixing import steps as fixes
 from pyo3_doctor.model import FixStep
 

@@ -6,14 +6,15 @@ import io
 import shutil
 
 import pytest
+from test_corpus import ENTRIES, NEGATIVE, POSITIVE
+from test_fresh_corpus import CASES as FRESH
+from test_fresh_corpus import WEAK
+
 from pyo3_doctor.diagnosis.anchors import MIN_BYTES, start_grep
 from pyo3_doctor.diagnosis.diagnose import matcher, scan_log
 from pyo3_doctor.diagnosis.grepscan import BATCH, grep_scan
 from pyo3_doctor.diagnosis.matcher import Scan
 from pyo3_doctor.system import proc
-from test_corpus import ENTRIES, NEGATIVE, POSITIVE
-from test_fresh_corpus import CASES as FRESH
-from test_fresh_corpus import WEAK
 
 pytestmark = pytest.mark.skipif(shutil.which("grep") is None, reason="no grep on PATH")
 

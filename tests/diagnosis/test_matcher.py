@@ -6,6 +6,7 @@ import codecs
 import io
 
 import pytest
+
 from pyo3_doctor.diagnosis.diagnose import matcher, scan_log
 from pyo3_doctor.diagnosis.matcher import BLOCK, BinaryInput, Scan, normalise
 

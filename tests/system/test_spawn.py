@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from support import fresh_python
+
 from pyo3_doctor.system.proc import run_tool
 from pyo3_doctor.system.spawn import which
-from support import fresh_python
 
 # What the child reports about how it was started: its session, its stdin, and the descriptors
 # it inherited.

@@ -5,9 +5,10 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
+from support import REPO, clean_env, finding_ids, report_of, run_cli
+
 from pyo3_doctor.context import Context
 from pyo3_doctor.model import FixStep
-from support import REPO, clean_env, finding_ids, report_of, run_cli
 
 __all__ = ["REPO", "clean_env", "finding_ids", "report_of", "run_cli"]
 

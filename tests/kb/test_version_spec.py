@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from pyo3_doctor.kb.version_spec import VersionSpec
 from support import fresh_python
+
+from pyo3_doctor.kb.version_spec import VersionSpec
 
 release = st.lists(st.integers(0, 12), min_size=1, max_size=4).map(
     lambda parts: ".".join(map(str, parts))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from pyo3_doctor.system import tomlfile
 
 BROKEN = ["version = \n", "a = 1\n= 2\n", "a = @\n", '[x]\ny = "unterminated\n']

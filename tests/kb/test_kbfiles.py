@@ -6,13 +6,14 @@ import json
 
 import pytest
 from platformdirs import user_cache_dir
+from support import run_cli
+
 from pyo3_doctor import about
 from pyo3_doctor.engine import knowledge_base
 from pyo3_doctor.kb import entries as knowledge
 from pyo3_doctor.kb import files as kbfiles
 from pyo3_doctor.kb import versions
 from pyo3_doctor.system.tomlfile import parse_toml
-from support import run_cli
 
 
 def _forget() -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from fixkit import REPO, context, edit, mismatch_project, patch, snapshot
+
 from pyo3_doctor.fixing import safewrite
 from pyo3_doctor.fixing import steps as fixes
 from pyo3_doctor.model import FixStep

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from pyo3_doctor.diagnosis.anchors import ANCHORS
 from pyo3_doctor.diagnosis.diagnose import matcher, scan_log
 from pyo3_doctor.engine import knowledge_base

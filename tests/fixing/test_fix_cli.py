@@ -14,6 +14,7 @@ from fixkit import (
     run_cli,
     snapshot,
 )
+
 from pyo3_doctor.cli import fix as fix_command
 
 FORMS = {

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from fixkit import clean_env, mismatch_project
+
 from pyo3_doctor.context import Context
 from pyo3_doctor.engine import check
 from pyo3_doctor.fixing import steps as fixes
