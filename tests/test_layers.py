@@ -173,4 +173,3 @@ def test_headless_paths_never_import_the_tui(args, banned, tmp_path):
     loaded = set(proc.stderr.rpartition("LOADED ")[2].split())
     assert loaded, proc.stderr
     assert not loaded & set(banned), loaded & set(banned)
-
