@@ -17,8 +17,6 @@ if (
 ):  # the model loads after the first tools have started (pyo3_doctor.machine.prefetch)
     from pyo3_doctor.model import Report
 
-PROG = TOOL
-
 
 class ExitCode(enum.IntEnum):
     OK = 0  # no finding at fail (warnings allowed)
@@ -63,7 +61,7 @@ def crash_log(exc: BaseException) -> str:
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     path = os.path.join(folder, f"crash-{stamp}-{os.getpid()}.log")
     with open(path, "w", encoding="utf-8") as fh:
-        fh.write(f"{PROG} {__version__}\nPython {sys.version}\n{platform.platform()}\n")
+        fh.write(f"{TOOL} {__version__}\nPython {sys.version}\n{platform.platform()}\n")
         fh.write(f"argv: {sys.argv!r}\n\n")
         fh.write("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
         for other in _THREAD_ERRORS:
@@ -75,7 +73,7 @@ def crash_log(exc: BaseException) -> str:
 def error_line(message: str) -> None:
     from pyo3_doctor.textsafe import clean_line
 
-    sys.stderr.write(f"{PROG}: error: {clean_line(message)}\n")
+    sys.stderr.write(f"{TOOL}: error: {clean_line(message)}\n")
 
 
 def silence_stdout() -> None:
@@ -87,3 +85,9 @@ def silence_stdout() -> None:
         os.close(devnull)
     with contextlib.suppress(OSError):
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+
+
+def interrupted() -> ExitCode:
+    """Ctrl-C: say so in one line (the caller has ended every tool)."""
+    sys.stderr.write(f"{TOOL}: interrupted\n")
+    return ExitCode.INTERRUPTED

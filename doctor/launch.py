@@ -49,12 +49,11 @@ def main(argv: list[str] | None = None) -> int:
 
             start_early(python, os.environ, os.getcwd())
     except KeyboardInterrupt:
-        from pyo3_doctor.exits import PROG, ExitCode
+        from pyo3_doctor.exits import interrupted
         from pyo3_doctor.system.proc import kill_all
 
         kill_all()
-        sys.stderr.write(f"{PROG}: interrupted\n")
-        return ExitCode.INTERRUPTED
+        return interrupted()
     except Exception:  # a vanished cwd, say: the CLI meets it again and says so in one line
         pass
     from pyo3_doctor.cli.main import main as cli_main

@@ -14,8 +14,9 @@ import re
 INVISIBLE = "\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
 # ... and the C0 controls but tab and newline.
 _UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f{INVISIBLE}]")
-# A whole ANSI sequence (CSI ... final byte, or OSC ... BEL/ST) reads better removed than escaped.
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
+# A whole ANSI sequence (CSI ... final byte, OSC ... BEL/ST, or a two-byte ESC Fe) reads better
+# removed than escaped; the log matcher removes the same ones before matching.
+ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
 
 
 def _show(match: re.Match[str]) -> str:
@@ -28,7 +29,7 @@ def _show(match: re.Match[str]) -> str:
 
 def clean(text: str) -> str:
     """Colour sequences removed, every other control character made visible as an escape."""
-    return _UNSAFE.sub(_show, _ANSI.sub("", text))
+    return _UNSAFE.sub(_show, ANSI.sub("", text))
 
 
 def clean_line(text: str) -> str:

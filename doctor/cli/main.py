@@ -14,7 +14,15 @@ from collections.abc import Sequence
 from typing import Callable
 
 from pyo3_doctor import render
-from pyo3_doctor.exits import PROG, ExitCode, crash_log, error_line, quiet_threads, silence_stdout
+from pyo3_doctor.about import TOOL
+from pyo3_doctor.exits import (
+    ExitCode,
+    crash_log,
+    error_line,
+    interrupted,
+    quiet_threads,
+    silence_stdout,
+)
 
 
 class UsageError(Exception):
@@ -99,7 +107,7 @@ class _Version(argparse.Action):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog=PROG,
+        prog=TOOL,
         description="Finds what stops a PyO3/maturin extension from building or importing.",
         epilog="Exit codes: 0 no failing finding, 1 failing finding (or warning with --strict), "
         "2 usage or input error, 3 internal error, 130 interrupted.",
@@ -279,8 +287,7 @@ def main(argv: list[str] | None = None) -> int:
         from pyo3_doctor.system.proc import kill_all
 
         kill_all()
-        sys.stderr.write(f"{PROG}: interrupted\n")
-        return ExitCode.INTERRUPTED
+        return interrupted()
     except BrokenPipeError:
         # nothing more to say, and nobody to say it to
         silence_stdout()

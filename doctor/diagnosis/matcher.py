@@ -20,6 +20,7 @@ from typing import BinaryIO
 
 from pyo3_doctor.diagnosis.anchors import ANCHORS
 from pyo3_doctor.kb.entries import Entry
+from pyo3_doctor.textsafe import ANSI
 
 BLOCK = 1 << 20
 MAX_LINE = 64 * 1024  # longer lines are truncated for matching (a minified blob, a progress bar)
@@ -27,8 +28,6 @@ BEFORE = 3  # context lines kept before a hit
 AFTER = 2  # and after it
 FIRST_ERRORS = 5  # error-looking lines remembered for "no known cause"
 
-_ANSI_SRC = r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]"
-_ANSI_TEXT = re.compile(_ANSI_SRC)
 # CI decoration in front of the message: GitHub Actions timestamps and `##[error]` markers,
 # pip/uv's boxed subprocess output, cargo build-script warnings, indentation.
 _PREFIX = re.compile(
@@ -46,7 +45,7 @@ class BinaryInput(Exception):
 def normalise(raw: str) -> str:
     """One log line as the tool printed it, without CI noise around it."""
     if "\x1b" in raw:
-        raw = _ANSI_TEXT.sub("", raw)
+        raw = ANSI.sub("", raw)
     if "\r" in raw:
         # a terminal shows what follows the last carriage return (progress bars, CRLF)
         parts = [p for p in raw.split("\r") if p.strip()]

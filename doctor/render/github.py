@@ -20,6 +20,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from typing import TextIO
 
+from pyo3_doctor.about import TOOL
 from pyo3_doctor.fixing.shell import fix_line
 from pyo3_doctor.model import Finding, Report, Severity
 from pyo3_doctor.render import Options
@@ -82,7 +83,7 @@ def annotations(
     shell = env.get("SHELL", "")
     for finding in report.findings:
         kind = "error" if finding.severity is Severity.FAIL else "warning"
-        props = {**_where(finding, log_file, env), "title": f"pyo3-doctor: {finding.id}"}
+        props = {**_where(finding, log_file, env), "title": f"{TOOL}: {finding.id}"}
         joined = ",".join(f"{k}={escape_property(clean_line(v))}" for k, v in props.items())
         yield f"::{kind} {joined}::{escape_data(_message(finding, shell))}"
 
@@ -92,7 +93,7 @@ def render(report: Report, log_file: str | None = None, out: TextIO | None = Non
     for line in annotations(report, log_file):
         out.write(line + "\n")
     fails, warns = report.counts
-    out.write(f"pyo3-doctor: {fails} failing, {warns} warning\n")
+    out.write(f"{TOOL}: {fails} failing, {warns} warning\n")
 
 
 def write(report: Report, options: Options, out: TextIO) -> None:

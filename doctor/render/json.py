@@ -11,6 +11,7 @@ import re
 from typing import Any, TextIO
 
 from pyo3_doctor import __version__
+from pyo3_doctor.about import TOOL
 from pyo3_doctor.kb.files import knowledge_version
 from pyo3_doctor.model import Evidence, Finding, FixStep, ProbeResult, Report
 from pyo3_doctor.render import Options
@@ -87,7 +88,7 @@ def _probe(r: ProbeResult) -> dict[str, Any]:
 def to_dict(report: Report, kind: str = "check") -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
-        "tool": "pyo3-doctor",
+        "tool": TOOL,
         "tool_version": __version__,
         "knowledge_version": knowledge_version(),
         "kind": kind,

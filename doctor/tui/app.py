@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerFailed, WorkerState, get_current_worker
 
+from pyo3_doctor.about import TOOL
 from pyo3_doctor.context import Context
 from pyo3_doctor.fixing.shell import fix_line
 from pyo3_doctor.model import Finding, ProbeResult, Report
@@ -43,7 +44,7 @@ from pyo3_doctor.tui.screens.knowledge import KnowledgeScreen
 
 class DoctorApp(App[int]):
     CSS_PATH = "doctor.tcss"
-    TITLE = "pyo3-doctor"
+    TITLE = TOOL
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("question_mark", "help", "Keys", show=False),
