@@ -173,3 +173,18 @@ def test_headless_paths_never_import_the_tui(args, banned, tmp_path):
     loaded = set(proc.stderr.rpartition("LOADED ")[2].split())
     assert loaded, proc.stderr
     assert not loaded & set(banned), loaded & set(banned)
+
+
+def test_the_architecture_notes_name_every_room_and_module():
+    notes = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    missing = []
+    for path in (REPO / "doctor").rglob("*.py"):
+        if path.parent.name in ("screens", "widgets"):  # one per file, named for what it shows
+            continue
+        if path.name not in ("__init__.py", "__main__.py") and f"`{path.name}`" not in notes:
+            if f"{path.name}," not in notes and f"{path.name}`" not in notes:
+                missing.append(str(path.relative_to(REPO)))
+    for folder in (REPO / "doctor").iterdir():
+        if folder.is_dir() and folder.name != "__pycache__" and f"{folder.name}/" not in notes:
+            missing.append(f"{folder.name}/")
+    assert not missing, missing
