@@ -8,6 +8,8 @@ import json
 
 import jsonschema
 import pytest
+from support import REPO
+
 from pyo3_doctor import render
 from pyo3_doctor.model import (
     Applicability,
@@ -20,7 +22,6 @@ from pyo3_doctor.model import (
     Status,
     fail,
 )
-from support import REPO
 
 HOSTILE = "[bold]not bold[/] \x1b[31mred\x1b[0m \x1b]0;title\x07 \u202eevil"
 SCHEMA = json.loads((REPO / "doctor" / "schema" / "report.schema.json").read_text())
