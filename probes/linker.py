@@ -6,7 +6,7 @@ import os
 
 from pyo3_doctor.context import Context
 from pyo3_doctor.machine.toolchain import rustc
-from pyo3_doctor.model import Detected, ProbeResult, Severity, Status
+from pyo3_doctor.model import ProbeResult, Status, fail
 from pyo3_doctor.project.loader import cargo_config, project, table
 from pyo3_doctor.system.proc import run_tool, which
 
@@ -51,7 +51,7 @@ def probe(ctx: Context) -> ProbeResult:
                 "the Xcode command line tools are not installed",
                 facts,
                 evidence,
-                (Detected("linker-missing", Severity.FAIL),),
+                (fail("linker-missing"),),
             )
     if which(linker, ctx.env) is None and not os.path.isfile(linker):
         return ProbeResult(
@@ -60,7 +60,7 @@ def probe(ctx: Context) -> ProbeResult:
             f"linker `{linker}` ({source}) not found on PATH",
             facts,
             evidence,
-            (Detected("linker-missing", Severity.FAIL),),
+            (fail("linker-missing"),),
         )
     ran = run_tool([linker, "--version"], ctx.env)
     evidence += (ran,)
@@ -72,7 +72,7 @@ def probe(ctx: Context) -> ProbeResult:
             f"linker `{linker}` does not run: {why}",
             facts,
             evidence,
-            (Detected("linker-missing", Severity.FAIL),),
+            (fail("linker-missing"),),
         )
     first = ran.output.strip().splitlines()[0] if ran.output.strip() else linker
     return ProbeResult(ID, Status.OK, f"{linker}: {first}", facts, evidence)

@@ -6,7 +6,7 @@ import os
 
 from pyo3_doctor.context import Context
 from pyo3_doctor.machine.interpreter import interpreter
-from pyo3_doctor.model import Detected, ProbeResult, Severity, Status
+from pyo3_doctor.model import ProbeResult, Status, fail
 from pyo3_doctor.project.loader import project
 
 ID = "python_dev"
@@ -40,7 +40,7 @@ def probe(ctx: Context) -> ProbeResult:
             Status.FAIL,
             "auto-initialize needs a shared libpython; this Python is static-only",
             facts,
-            detected=(Detected("auto-initialize-static-python", Severity.FAIL),),
+            detected=(fail("auto-initialize-static-python"),),
         )
     if not info["libpython_exists"]:
         return ProbeResult(
@@ -48,7 +48,7 @@ def probe(ctx: Context) -> ProbeResult:
             Status.FAIL,
             f"auto-initialize links libpython, but {lib} does not exist",
             facts,
-            detected=(Detected("libpython-link", Severity.FAIL),),
+            detected=(fail("libpython-link"),),
         )
     return ProbeResult(
         ID, Status.OK, f"{headers}, shared libpython at {lib} (auto-initialize)", facts

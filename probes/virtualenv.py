@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pyo3_doctor.context import Context
 from pyo3_doctor.machine.interpreter import interpreter
-from pyo3_doctor.model import Detected, ProbeResult, Severity, Status
+from pyo3_doctor.model import Detected, ProbeResult, Severity, Status, fail, warn
 from pyo3_doctor.project.loader import project
 
 ID = "virtualenv"
@@ -25,7 +25,7 @@ def probe(ctx: Context) -> ProbeResult:
             Status.FAIL,
             f"both VIRTUAL_ENV ({venv}) and CONDA_PREFIX ({conda}) are set",
             facts,
-            detected=(Detected("venv-conda-conflict", Severity.FAIL),),
+            detected=(fail("venv-conda-conflict"),),
         )
     if venv:
         return ProbeResult(ID, Status.OK, f"active virtualenv {venv}", facts)
@@ -43,7 +43,7 @@ def probe(ctx: Context) -> ProbeResult:
         "no active virtualenv or conda env, and no .venv here or above: "
         "`maturin develop` will refuse to run",
         facts,
-        detected=(Detected("virtualenv-missing", Severity.WARN),),
+        detected=(warn("virtualenv-missing"),),
     )
 
 
@@ -56,7 +56,7 @@ def _dot_venv(ctx: Context, candidate: Path, facts: dict) -> ProbeResult:
             Status.WARN,
             f"{candidate} has no pyvenv.cfg: maturin will not accept it as a virtualenv",
             facts,
-            detected=(Detected("virtualenv-missing", Severity.WARN),),
+            detected=(warn("virtualenv-missing"),),
         )
     if not python.exists():
         return ProbeResult(
@@ -64,7 +64,7 @@ def _dot_venv(ctx: Context, candidate: Path, facts: dict) -> ProbeResult:
             Status.WARN,
             f"{candidate} is broken: no {python}",
             facts,
-            detected=(Detected("virtualenv-missing", Severity.WARN),),
+            detected=(warn("virtualenv-missing"),),
         )
     facts.update(venv_python=str(python), venv_python_version=_version(candidate))
     summary = f"{candidate} (maturin develop finds it; not activated)"

@@ -41,7 +41,7 @@ def test_the_kept_list_matches_the_published_one():
 
 
 def test_every_shipped_file_validates_on_its_own():
-    folder = resources.files("knowledge")
+    folder = resources.files("pyo3_doctor.knowledge")
     names = [p.name for p in folder.iterdir() if p.name.endswith(".toml")]
     assert "runtime.toml" in names
     for name in names:
