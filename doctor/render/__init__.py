@@ -4,6 +4,9 @@ One module per output format, named in FORMATS (the only place a new format is r
 each has `KINDS`, the report kinds it can format ("check", "diagnose"), and
 `write(report, options, out)`. Modules are imported only when their format is asked for, so
 `--json` never loads rich.
+
+May import: everything below it (model, kb for the knowledge version, fixing.shell for how a
+step reads); never the TUI or the CLI.
 """
 
 from __future__ import annotations

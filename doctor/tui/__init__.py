@@ -2,6 +2,8 @@
 
 Importing this package imports Textual, so `pyo3_doctor.cli.main` imports it only on the interactive
 path; `--json`, `check` and `diagnose` never load it.
+
+May import: every room but the CLI; it reaches them through tui/backend.py.
 """
 
 from __future__ import annotations
