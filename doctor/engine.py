@@ -8,6 +8,7 @@ tools it started die at the same deadline (pyo3_doctor.system.proc bounds them p
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import queue
 import threading
@@ -18,6 +19,7 @@ from typing import Any
 
 from pyo3_doctor.context import Context
 from pyo3_doctor.kb import entries as knowledge
+from pyo3_doctor.kb import templates
 from pyo3_doctor.kb.entries import Entry, Vocabulary
 from pyo3_doctor.model import (
     Detected,
@@ -80,7 +82,10 @@ def _guarded(p: Probe, ctx: Context, done: queue.Queue[ProbeResult]) -> None:
             error=traceback.format_exc(),
             detected=(Detected("probe-crash", Severity.WARN),),
         )
-    done.put(dataclasses.replace(result, seconds=time.monotonic() - t0, title=p.TITLE))
+    result = dataclasses.replace(result, seconds=time.monotonic() - t0, title=p.TITLE)
+    with contextlib.suppress(Exception):  # a broken knowledge base: met when findings are built
+        result = settled(result)
+    done.put(result)
 
 
 @lru_cache(maxsize=1)
@@ -117,28 +122,55 @@ def finding_for(
     facts: Mapping[str, Any],
     ctx: Context,
     evidence: Sequence[str] = (),
+    log_values: Mapping[str, Any] | None = None,
+    confidence: str = "high",
+    explains: Sequence[tuple[str, int]] = (),
 ) -> Finding:
-    """Attach knowledge to a detected cause and fill its fixes for this machine."""
+    """Attach knowledge to a detected cause and fill its fixes for this machine. The severity
+    is the entry's, wherever the cause was found (a check or a log). `log_values` are what a
+    log said (its regex groups and facts): they win over this machine's facts, and `why`
+    marks the machine's values when it mixes both."""
     entry = knowledge_entry(detected.id)
-    values = {**facts, **detected.details}
+    from_log = dict(log_values or {})
+    values = {**facts, **detected.details, **from_log}
+    from_machine = set(facts) - set(from_log) - set(detected.details) if from_log else set()
     tags = ctx.platform.tags
     fixes = tuple(
-        knowledge.render_fix(t, values, ctx.platform.is_root)
+        templates.render_fix(t, values, ctx.platform.is_root)
         for t in entry.fixes
-        if t.platform in tags and knowledge.fix_applies(t, values)
+        if t.platform in tags and templates.fix_applies(t, values)
     )
     return Finding(
         id=entry.id,
-        severity=detected.severity,
+        severity=entry.severity,
         title=entry.title,
-        why=knowledge.fill_why(entry, values),
+        why=templates.fill_why(entry, values, from_machine),
         source=source,
         evidence=tuple(evidence),
         fixes=fixes,
         docs=entry.docs,
         location=detected.location,
         recheck=entry.probes,
+        confidence=confidence,
+        explains=tuple(explains),
     )
+
+
+def _severity(detected: Detected) -> Severity:
+    try:
+        return knowledge_entry(detected.id).severity
+    except KeyError:  # not in the knowledge base (a test's own probe): as the probe says
+        return detected.severity
+
+
+def settled(result: ProbeResult) -> ProbeResult:
+    """A probe's result with the status its findings have in the knowledge base: an id's
+    severity is the entry's, whichever probe or log finds it."""
+    if not result.detected or result.status in (Status.CRASH, Status.TIMEOUT):
+        return result
+    severities = {_severity(d) for d in result.detected}
+    status = Status.FAIL if Severity.FAIL in severities else Status.WARN
+    return result if status is result.status else dataclasses.replace(result, status=status)
 
 
 def in_registry_order(results: Sequence[ProbeResult]) -> tuple[ProbeResult, ...]:

@@ -109,6 +109,7 @@ class FixStep:
     applicability: Applicability = Applicability.CONFIRM
     platform: str = "any"
     missing: tuple[str, ...] = ()  # placeholders no fact could fill (the step is then manual)
+    unknown: tuple[str, ...] = ()  # for each, in words: what is unknown and how to find it
 
     @property
     def kind(self) -> str:
@@ -140,6 +141,17 @@ class Finding:
     docs: tuple[str, ...] = ()
     location: str | None = None
     recheck: tuple[str, ...] = ()  # probe ids that confirm the fix worked
+    confidence: str = "high"  # "high" | "medium" | "low": how surely the evidence means it
+    explains: tuple[tuple[str, int], ...] = ()  # diagnose: (id, line) of causes it takes in
+
+
+@dataclass(frozen=True)
+class LogSummary:
+    """diagnose: how much of the log was read, and its first error with the lines after it
+    (what a reader should look at when no known cause is found)."""
+
+    lines: int
+    first_error: tuple[int, tuple[str, ...]] | None = None  # (line, its text and the next)
 
 
 @dataclass(frozen=True)
@@ -149,6 +161,7 @@ class Report:
     context: Mapping[str, Any]
     probes: tuple[ProbeResult, ...]  # registry order
     findings: tuple[Finding, ...]  # fail before warn, then registry or log order
+    log: LogSummary | None = None  # diagnose only
 
     @property
     def counts(self) -> tuple[int, int]:

@@ -97,8 +97,12 @@ def probe(ctx: Context) -> ProbeResult:
         else None,
         pyo3_first_supporting=first.series if first else None,
     )
-    severity = Severity.FAIL if pyo3 else Severity.WARN  # unknown PyO3: judged by the newest
-    found = _against_pyo3(interp, support, severity, facts)
+    found = _against_pyo3(interp, support, Severity.FAIL, facts)
+    if pyo3 is None and found:
+        # no project PyO3 to judge by: what the newest PyO3 would say is a note, not a finding
+        said = ", ".join(d.id for d in found)
+        summary += f"; PyO3 {support.series}, the newest known, would find {said}"
+        found = []
     host = rustc(ctx).host
     rust_bits = pointer_bits(host) if host else None
     if rust_bits and rust_bits != info["pointer_bits"]:

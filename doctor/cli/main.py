@@ -192,10 +192,6 @@ def cmd_fix(args: argparse.Namespace) -> int:
 
 
 def cmd_diagnose(args: argparse.Namespace) -> int:
-    if args.file != "-":
-        from pyo3_doctor.diagnosis.anchors import start_grep
-
-        start_grep(args.file)  # first: on a big log, grep's pass is the longest part
     ctx = _context(args, probes=not args.no_probes)
     if not args.no_probes:
         from pyo3_doctor.machine.prefetch import prefetch

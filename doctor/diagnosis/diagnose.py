@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from pyo3_doctor.context import Context
-from pyo3_doctor.diagnosis.matcher import Hit, Matcher, Scan, Scanner
-from pyo3_doctor.model import Detected, Finding, ProbeResult, Report, Status
+from pyo3_doctor.diagnosis.matcher import Matcher, Scan
+from pyo3_doctor.diagnosis.rank import Cause, causes
+from pyo3_doctor.model import Detected, Finding, LogSummary, ProbeResult, Report, Status
 from pyo3_doctor.textsafe import clean_line
 
 CONTEXT_WIDTH = 300  # characters of a context line kept in evidence
@@ -31,17 +32,17 @@ class Diagnosis:
 
 def matcher() -> Matcher:
     from pyo3_doctor.engine import knowledge_base
+    from pyo3_doctor.kb.entries import fact_rules
 
-    return Matcher(knowledge_base().values())
+    return Matcher(knowledge_base().values(), fact_rules().values())
 
 
 def scan_log(matcher: Matcher, stream: BinaryIO) -> Scan:
-    """One pass over the log: grep's on a big regular file, else the Python scanner's (both
-    give the same Scan)."""
-    from pyo3_doctor.diagnosis.grepscan import grep_scan
+    """One pass over the log: grep's once it is big, else the Python scanner's (both give
+    the same Scan)."""
+    from pyo3_doctor.diagnosis import grepscan
 
-    fast = grep_scan(matcher, stream)
-    return fast if fast is not None else Scanner(matcher).run(stream)
+    return grepscan.scan(matcher, stream)
 
 
 def diagnose(stream: BinaryIO, ctx: Context, with_probes: bool = True) -> Diagnosis:
@@ -65,45 +66,71 @@ def diagnose(stream: BinaryIO, ctx: Context, with_probes: bool = True) -> Diagno
 
 
 def build(scan: Scan, results: Sequence[ProbeResult], ctx: Context) -> Report:
-    from pyo3_doctor.engine import context_summary, in_registry_order, merged_facts
+    from pyo3_doctor.engine import context_summary, in_registry_order, knowledge_base, merged_facts
 
     probes = in_registry_order(results)
     facts = merged_facts(probes)
-    findings = [_finding(hit, probes, facts, ctx) for hit in scan.hits]
-    return Report(context=context_summary(ctx, facts), probes=probes, findings=tuple(findings))
+    found = causes(scan, knowledge_base().values())
+    findings = [_finding(cause, probes, facts, ctx) for cause in found]
+    first = scan.first_error
+    log = LogSummary(
+        scan.lines,
+        None
+        if first is None
+        else (first.line_no, tuple(_short(t) for _, t in ((0, first.line), *first.after))),
+    )
+    return Report(context_summary(ctx, facts), probes, tuple(findings), log)
 
 
 def _finding(
-    hit: Hit, probes: Sequence[ProbeResult], facts: Mapping[str, Any], ctx: Context
+    cause: Cause, probes: Sequence[ProbeResult], facts: Mapping[str, Any], ctx: Context
 ) -> Finding:
     from pyo3_doctor.engine import finding_for, knowledge_base
 
-    entry = hit.entry
+    entry = cause.entry
     detected_by = {d.id: (r, d) for r in probes for d in r.detected}
     chosen, note = entry.id, ""
-    details = dict(hit.groups)
+    details: dict[str, Any] = {}
     for other in entry.alternatives:
         if other in detected_by:
             result, det = detected_by[other]
             chosen = other
-            details = {**details, **det.details}
+            details = dict(det.details)
             note = (
                 f"the log reads like {entry.id}, but the {result.probe} check finds {other}: "
                 f"{result.summary}"
             )
             break
-    evidence = [f"line {hit.line_no}: {_short(hit.line)}"]
-    if hit.count > 1:
-        evidence.append(f"seen {hit.count} times in the log")
+    else:
+        if chosen in detected_by:  # the machine shows the same cause: its details fill the fix
+            details = dict(detected_by[chosen][1].details)
+    evidence = [f"line {cause.line_no}: {_short(cause.line)}"]
+    evidence += [
+        f"line {f.line_no}: {_short(f.line)}" for f in cause.facts if f.line_no != cause.line_no
+    ]
+    if cause.count > 1:
+        evidence.append(f"seen {cause.count} times in the log")
+    for other, line in cause.explained:
+        evidence.append(f"also in the log, and follows from it: {other} (line {line})")
     if note:
         evidence.append(note)
     evidence.extend(_confirmation(chosen, knowledge_base()[chosen].probes, probes))
-    evidence.append("context:")
-    for number, text in (*hit.before, (hit.line_no, hit.line), *hit.after):
-        mark = ">" if number == hit.line_no else " "
-        evidence.append(f"{mark}{number:>6} | {_short(text)}")
+    if cause.before or cause.after:
+        evidence.append("context:")
+        for number, text in (*cause.before, (cause.line_no, cause.line), *cause.after):
+            mark = ">" if number == cause.line_no else " "
+            evidence.append(f"{mark}{number:>6} | {_short(text)}")
     detected = Detected(chosen, knowledge_base()[chosen].severity, details)
-    return finding_for(detected, f"log:{hit.line_no}", facts, ctx, evidence)
+    return finding_for(
+        detected,
+        f"log:{cause.line_no}",
+        facts,
+        ctx,
+        evidence,
+        log_values=cause.groups,
+        confidence=cause.confidence,
+        explains=cause.explained,
+    )
 
 
 def _confirmation(

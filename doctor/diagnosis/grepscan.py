@@ -1,166 +1,187 @@
-"""Large log files: let grep find the candidate lines, then match them as usual.
+"""Big logs, from a file or a pipe: grep finds the candidate lines, Python matches them.
 
 In pure Python the cost of a big log is finding the anchor fragments (one memchr pass per
-anchor over the whole file). grep finds all of them in a single pass in C, so for a
-regular file of some size, with grep on PATH, grep lists the candidate lines with their
-numbers and byte offsets and the same `Scanner.consider` matches them; the few lines of
-context a hit needs are read back with a seek. Anything unusual (a pipe, UTF-16, grep
-missing or failing) goes the pure-Python way, which gives the same Scan (tests compare them).
+anchor). grep finds all of them in one pass in C, so once a log has passed MIN_BYTES, the log
+is fed to `grep -n -B3 -A2` through a pipe and grep's listing (each anchored line with its
+number and the lines around it) goes to the same Scanner.consider as the Python scanner's
+lines do; both give the same Scan (tests compare them). The log goes through this process on
+its way to grep, so that a file and standard input are read the same way, binary input is
+refused, UTF-16 transcoded, and every line is cut at MAX_LINE bytes before grep sees it: GNU
+grep holds a whole line in memory, and a 1 GB line would cost 1 GB. Without grep (or with
+PYO3_DOCTOR_NO_GREP set) the Python scanner reads everything.
 """
 
 from __future__ import annotations
 
-import codecs
+import contextlib
+import os
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
-from pyo3_doctor.diagnosis.anchors import MIN_BYTES, grep_command
+from pyo3_doctor.diagnosis.anchors import ANCHOR_ERE
 from pyo3_doctor.diagnosis.matcher import (
     AFTER,
     BEFORE,
     BLOCK,
     MAX_LINE,
+    Hit,
     Matcher,
     Scan,
     Scanner,
+    _blocks,
     _decode,
-    refuse_binary,
 )
-from pyo3_doctor.model import Evidence
-from pyo3_doctor.system.proc import discard, finish, spawn
+from pyo3_doctor.system.proc import finish, spawn, which
 
-WINDOW = 16 * 1024  # bytes read around a hit for its context lines
+MIN_BYTES = 4 << 20  # below this a grep child costs more than it saves
 BATCH = 2048  # listed lines whose needles are looked for at once
 
 
-def grep_scan(matcher: Matcher, stream: BinaryIO, min_bytes: int = MIN_BYTES) -> Scan | None:
-    """The scan of `stream` done with grep, or None when it has to be done in Python."""
-    path = getattr(stream, "name", None)
-    command = grep_command(path, min_bytes) if isinstance(path, str) else None
-    if command is None:
-        return None
-    try:
-        if stream.tell():
-            raise ValueError("not read from the start")
-        head = stream.read(BLOCK)  # the block the Python scanner would judge
-        stream.seek(0)
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            raise ValueError("UTF-16: the Python scanner transcodes it")
-        refuse_binary(head)
-    except (OSError, ValueError):
-        discard(
-            *command
-        )  # a grep started early (pyo3_doctor.diagnosis.anchors.start_grep) is not needed
-        return None
-    except BaseException:
-        discard(*command)
-        raise
-    proc = spawn(*command)
-    if isinstance(proc, Evidence):
-        return None
-    try:
-        with open(path, "rb") as log:
-            scan = _Grepped(matcher, log).run(proc.stdout)  # type: ignore[arg-type]
-    except BaseException:
-        finish(proc)
-        raise
-    # grep's output was read to its end: it is exiting; 0 and 1 are "found" and "not found"
-    return scan if finish(proc, grace=5.0) in (0, 1) else None
+def scan(matcher: Matcher, stream: BinaryIO, min_bytes: int = MIN_BYTES) -> Scan:
+    """One pass over the log (raises BinaryInput): grep's once it is big, else Python's."""
+    blocks = _blocks(stream)
+    head: list[bytes] = []
+    size = 0
+    for block in blocks:
+        head.append(block)
+        size += len(block)
+        if size >= min_bytes:
+            break
+    else:  # the whole log is read already: small, Python scans it
+        return Scanner(matcher).run_blocks(head)
+    grep = None if os.environ.get("PYO3_DOCTOR_NO_GREP") else which("grep", os.environ)
+    rest = _joined(head, blocks)
+    if grep is None:
+        return Scanner(matcher).run_blocks(rest)
+    return _Grepped(matcher).run(grep, rest)
+
+
+def _joined(head: list[bytes], rest: Iterator[bytes]) -> Iterator[bytes]:
+    yield from head
+    yield from rest
+
+
+class _Feeder(threading.Thread):
+    """Writes the log to grep's stdin, each line cut at MAX_LINE bytes; counts lines."""
+
+    def __init__(self, blocks: Iterable[bytes], sink: BinaryIO) -> None:
+        super().__init__(daemon=True, name="grep-feed")
+        self.blocks, self.sink = blocks, sink
+        self.lines = self.truncated = 0
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self._feed()
+        except BaseException as exc:  # BinaryInput midway, a read error, grep gone
+            self.error = exc
+        finally:
+            with contextlib.suppress(OSError):
+                self.sink.close()
+
+    def _feed(self) -> None:
+        tail, skipping = b"", False  # an unfinished line; inside a cut line's rest
+        for block in self.blocks:
+            if skipping:
+                nl = block.find(b"\n")
+                if nl < 0:
+                    continue
+                block, skipping = block[nl + 1 :], False
+            buf = tail + block if tail else block
+            out, start = [], 0
+            while True:  # jump from line start to the last newline within MAX_LINE bytes
+                last = buf.rfind(b"\n", start, start + MAX_LINE + 1)
+                if last >= 0:
+                    start = last + 1
+                    continue
+                if len(buf) - start <= MAX_LINE:
+                    break
+                out.append(buf[: start + MAX_LINE] + b"\n")  # cut: the rest is skipped
+                self.truncated += 1
+                nl = buf.find(b"\n", start + MAX_LINE)
+                if nl < 0:
+                    buf, start, skipping = b"", 0, True
+                    break
+                buf, start = buf[nl + 1 :], 0
+            out.append(buf[:start])
+            tail = buf[start:]
+            data = b"".join(out)
+            self.lines += data.count(b"\n")
+            self.sink.write(data)
+        if tail:
+            self.sink.write(tail + b"\n")
+            self.lines += 1
 
 
 class _Grepped(Scanner):
-    def __init__(self, matcher: Matcher, log: BinaryIO) -> None:
-        super().__init__(matcher)
-        self.log = log
+    def run(self, grep: str, blocks: Iterable[bytes]) -> Scan:  # type: ignore[override]
+        env = {**os.environ, "LC_ALL": "C"}  # bytes, not characters: faster, never "invalid"
+        argv = [grep, "-n", "-a", "-E", f"-B{BEFORE}", f"-A{AFTER}", "--", ANCHOR_ERE]
+        proc = spawn(argv, env, stdin_pipe=True)
+        if not hasattr(proc, "pid"):  # grep could not start: Python reads it all
+            return Scanner(self.m).run_blocks(blocks)
+        feeder = _Feeder(blocks, proc.stdin)  # type: ignore[union-attr]
+        feeder.start()
+        try:
+            self._listing(proc.stdout)  # type: ignore[union-attr]
+        finally:
+            finish(proc, grace=5.0)
+            feeder.join()
+        if feeder.error is not None and not isinstance(feeder.error, BrokenPipeError):
+            raise feeder.error
+        self.truncated += feeder.truncated
+        return self.result(feeder.lines)
 
-    def run(self, listing: BinaryIO) -> Scan:  # type: ignore[override]
-        done = 0  # the last line number handled (a "Caused by:" line pulls in the next one)
-        while True:
-            batch = self._batch(listing)
-            if not batch:
-                break
-            needles = self.m.needles_in(b"\n".join(text for _, _, text, _ in batch))
-            for number, offset, text, whole in batch:
-                if number > done:
-                    done = self._handle(number, offset, text, whole, needles)
-        return self.result(done)
-
-    def _batch(self, listing: BinaryIO) -> list[tuple[int, int, bytes, bool]]:
-        """The next BATCH lines grep listed: (number, byte offset, text, whole)."""
-        batch: list[tuple[int, int, bytes, bool]] = []
-        while len(batch) < BATCH:
-            raw = listing.readline(MAX_LINE + 64)
-            if not raw:
-                break
-            whole = raw.endswith(b"\n")
-            rest = raw
-            while rest and not rest.endswith(b"\n"):
-                rest = listing.readline(1 << 20)  # the rest of an over-long line: skipped
-            if not whole:
-                self.truncated += 1
-            try:
-                number, offset, text = _fields(raw if whole else raw + b"\n")
-            except ValueError:
-                continue
-            batch.append((number, offset, text.rstrip(b"\n"), whole))
-        return batch
-
-    def _handle(
-        self, number: int, offset: int, line: bytes, whole: bool, needles: tuple[str, ...]
-    ) -> int:
-        self._one(number, offset, line, whole, needles)
-        # "Caused by:" and "panicked at src/x.rs:1:2:" put the message on the next line
-        if whole and line.rstrip(b"\r").endswith(b":"):
-            nxt = self._read_line(offset + len(line) + 1)
-            if nxt is not None:  # not in the batch: every needle may be there
-                self._one(number + 1, offset + len(line) + 1, nxt, True, None)
-                return number + 1
-        return number
-
-    def _one(
-        self, number: int, offset: int, line: bytes, whole: bool, needles: tuple[str, ...] | None
-    ) -> None:
-        text = line[:MAX_LINE].decode("utf-8", "replace")
-        hits = self.consider(text, number, lambda: self._before(offset, number), needles)
-        for hit in hits:
-            # after an over-long line the next line's offset is unknown: no context after
-            hit.after = self._after(offset + len(line) + 1, number) if whole else []
-
-    def _read_line(self, offset: int) -> bytes | None:
-        self.log.seek(offset)
-        line = self.log.readline(MAX_LINE)
-        return line.rstrip(b"\n") if line else None
-
-    def _before(self, offset: int, number: int) -> list[tuple[int, str]]:
-        start = max(0, offset - WINDOW)
-        while True:
-            self.log.seek(start)
-            chunk = self.log.read(offset - start)
-            # enough whole lines, or the start of the file, or further back than any line
-            # worth showing: then stop widening the window
-            if start == 0 or chunk.count(b"\n") > BEFORE or offset - start >= 4 * MAX_LINE:
-                break
-            start = max(0, offset - 2 * (offset - start))
-        pieces = chunk.split(b"\n")[:-1] if chunk.endswith(b"\n") else chunk.split(b"\n")
-        if start > 0:
-            pieces = pieces[1:]  # the first piece may be the tail of a longer line
-        kept = pieces[-BEFORE:]
-        first = number - len(kept)
-        return [(first + i, _decode(p)) for i, p in enumerate(kept) if first + i >= 1]
-
-    def _after(self, offset: int, number: int) -> list[tuple[int, str]]:
-        self.log.seek(offset)
-        lines = []
-        for i in range(AFTER):
-            raw = self.log.readline(MAX_LINE)
-            if not raw:
-                break
-            lines.append((number + i + 1, _decode(raw.rstrip(b"\n"))))
-            while raw and not raw.endswith(b"\n"):  # skip the rest of an over-long line
-                raw = self.log.readline(1 << 20)
-        return lines
+    def _listing(self, listing: BinaryIO) -> None:
+        """Read grep's output: `N:line` for an anchored line, `N-line` around it, `--`
+        between groups; keep the lines before each, fill in the lines after each hit."""
+        before: deque[tuple[int, str]] = deque(maxlen=BEFORE)
+        waiting: list[Hit] = []  # hits still short of their lines after
+        follow = 0  # the line after one ending in ":" ("Caused by:") is a candidate too
+        for batch in _batches(listing):
+            texts = [text for _, anchored, text in batch if anchored]
+            needles = self.m.needles_in(b"\n".join(texts))
+            for number, anchored, raw in batch:
+                if number < 0:  # a gap between groups
+                    before.clear()
+                    waiting, follow = [], 0
+                    continue
+                text = _decode(raw)
+                if waiting:
+                    for hit in waiting:
+                        hit.after.append((number, text))
+                    waiting = [h for h in waiting if len(h.after) < AFTER]
+                if anchored or number == follow:
+                    line = raw.decode("utf-8", "replace")
+                    lines_before = list(before)
+                    hits = self.consider(
+                        line, number, lambda lb=lines_before: lb, needles if anchored else None
+                    )
+                    waiting += hits
+                    follow = number + 1 if raw.rstrip(b"\r").endswith(b":") else 0
+                before.append((number, text))
 
 
-def _fields(raw: bytes) -> tuple[int, int, bytes]:
-    first = raw.index(b":")
-    second = raw.index(b":", first + 1)
-    return int(raw[:first]), int(raw[first + 1 : second]), raw[second + 1 :]
+def _batches(listing: BinaryIO) -> Iterator[list[tuple[int, bool, bytes]]]:
+    """grep's output in batches of (line number, anchored, text); a gap is number -1."""
+    batch: list[tuple[int, bool, bytes]] = []
+    for raw in iter(lambda: listing.readline(MAX_LINE + 64), b""):
+        raw = raw.rstrip(b"\n")
+        if raw == b"--":
+            batch.append((-1, False, b""))
+        else:
+            cut = 0
+            while cut < len(raw) and 48 <= raw[cut] <= 57:
+                cut += 1
+            if 0 < cut < len(raw) and raw[cut] in (58, 45):  # ":" anchored, "-" context
+                batch.append((int(raw[:cut]), raw[cut] == 58, raw[cut + 1 :]))
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+__all__ = ["BLOCK", "MIN_BYTES", "scan"]

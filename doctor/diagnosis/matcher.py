@@ -16,10 +16,11 @@ import codecs
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import BinaryIO, Union
 
 from pyo3_doctor.diagnosis.anchors import ANCHORS
 from pyo3_doctor.kb.entries import Entry
+from pyo3_doctor.kb.facts import FactRule, normalised
 from pyo3_doctor.textsafe import ANSI
 
 BLOCK = 1 << 20
@@ -55,9 +56,10 @@ def normalise(raw: str) -> str:
 
 @dataclass
 class Hit:
-    """The earliest line where one entry matched, with its context."""
+    """The earliest line where one entry matched (or, with no entry, the log's first error),
+    with the lines around it."""
 
-    entry: Entry
+    entry: Entry | None
     line_no: int
     line: str
     groups: dict[str, str]
@@ -67,25 +69,46 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Fact:
+    """A fact a log line states (kb.facts), where, and how surely."""
+
+    kind: str
+    value: str
+    line_no: int
+    line: str
+    rule: str  # the fact rule's id
+    confidence: str
+
+
+FACTS_KEPT = 8  # distinct values kept per kind of fact, earliest first
+
+
+@dataclass(frozen=True)
 class Scan:
-    """What a scan of a log found: matched entries, first error lines, and its size."""
+    """What a scan of a log found: matched entries, facts, first error lines, and its size."""
 
     hits: tuple[Hit, ...]  # best first: priority, then earliest line
     error_lines: tuple[tuple[int, str], ...]  # the first error-looking lines
     lines: int
     truncated_lines: int
+    facts: Mapping[str, tuple[Fact, ...]] = field(default_factory=dict)  # kind -> earliest
+    first_error: Hit | None = None  # the first error-looking line no entry explains
+
+
+Rule = Union[Entry, FactRule]
 
 
 class Matcher:
-    def __init__(self, entries: Iterable[Entry]) -> None:
+    """Entries' patterns and the log fact rules, indexed by their needles."""
+
+    def __init__(self, entries: Iterable[Entry], facts: Iterable[FactRule] = ()) -> None:
         self.entries = tuple(e for e in entries if e.patterns)
-        by_needle: dict[str, list[Entry]] = {}
-        for entry in self.entries:
+        self.rules: tuple[Rule, ...] = (*self.entries, *facts)
+        by_needle: dict[str, list[Rule]] = {}
+        for entry in self.rules:
             for needle in entry.needles:
                 by_needle.setdefault(needle, []).append(entry)
-        self.by_needle: Mapping[str, tuple[Entry, ...]] = {
-            k: tuple(v) for k, v in by_needle.items()
-        }
+        self.by_needle: Mapping[str, tuple[Rule, ...]] = {k: tuple(v) for k, v in by_needle.items()}
         self.needles = tuple(self.by_needle)
         self._needle_bytes = tuple((n, n.encode("utf-8")) for n in self.needles)
 
@@ -97,26 +120,26 @@ class Matcher:
 
     def match_line(
         self, text: str, needles: tuple[str, ...] | None = None
-    ) -> Iterator[tuple[Entry, dict[str, str]]]:
-        """Every entry a single (normalised) line names, with its regex groups. `needles`,
-        when given, are the only ones the line can hold (see needles_in)."""
+    ) -> Iterator[tuple[Rule, dict[str, str]]]:
+        """Every entry or fact rule a single (normalised) line matches, with its regex
+        groups. `needles`, when given, are the only ones the line can hold (needles_in)."""
         among = self.needles if needles is None else needles
         present = [n for n in among if n in text]  # the hot loop: keep it a comprehension
         if not present:
             return
         text = normalise(text)
-        tried: set[str] = set()
+        tried: set[int] = set()
         for needle in present:
             for entry in self.by_needle[needle]:
-                if entry.id in tried:
+                if id(entry) in tried:
                     continue
-                tried.add(entry.id)
+                tried.add(id(entry))
                 found = _first_match(entry, text)
                 if found is not None:
                     yield entry, found
 
 
-def _first_match(entry: Entry, text: str) -> dict[str, str] | None:
+def _first_match(entry: Rule, text: str) -> dict[str, str] | None:
     if any(x.search(text) for x in entry.exclude):
         return None
     for pattern in entry.patterns:
@@ -140,21 +163,36 @@ def refuse_binary(first: bytes) -> None:
 
 
 def _blocks(stream: BinaryIO) -> Iterator[bytes]:
-    """Binary blocks as UTF-8; refuses binary input; transcodes UTF-16 (PowerShell's `>`)."""
+    """The log as UTF-8 blocks: binary input refused, UTF-16 (PowerShell's `>`) transcoded,
+    a UTF-8 byte-order mark dropped, and lone carriage returns made line ends when they are
+    the log's only line ends (a terminal paste); a CR inside an LF line (a progress bar, CRLF)
+    stays for normalise()."""
     first = stream.read(BLOCK)
     if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        decoder = codecs.getincrementaldecoder("utf-16")("replace")
-        block = first
-        while block:
-            yield decoder.decode(block).encode("utf-8")
-            block = stream.read(BLOCK)
-        yield decoder.decode(b"", final=True).encode("utf-8")
-        return
-    refuse_binary(first)
+        blocks = _utf16(first, stream)
+        first = next(blocks, b"")
+    else:
+        refuse_binary(first)
+        blocks = iter(lambda: stream.read(BLOCK), b"")
+    first = first.removeprefix(codecs.BOM_UTF8)
+    cr_ends = b"\r" in first and b"\n" not in first
+    for block in _chain(first, blocks):
+        if block:
+            yield block.replace(b"\r", b"\n") if cr_ends else block
+
+
+def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    yield first
+    yield from rest
+
+
+def _utf16(first: bytes, stream: BinaryIO) -> Iterator[bytes]:
+    decoder = codecs.getincrementaldecoder("utf-16")("replace")
     block = first
     while block:
-        yield block
+        yield decoder.decode(block).encode("utf-8")
         block = stream.read(BLOCK)
+    yield decoder.decode(b"", final=True).encode("utf-8")
 
 
 class Scanner:
@@ -163,15 +201,21 @@ class Scanner:
         self.best: dict[str, Hit] = {}
         self.pending: list[Hit] = []  # hits still waiting for lines after them
         self.errors: list[tuple[int, str]] = []
+        self.facts: dict[str, list[Fact]] = {}
+        self.first_error: Hit | None = None
         self.truncated = 0
         self.next_region_first = False  # the last line scanned ended with ":"
 
     def run(self, stream: BinaryIO) -> Scan:
+        return self.run_blocks(_blocks(stream))
+
+    def run_blocks(self, blocks: Iterable[bytes]) -> Scan:
+        """Scan UTF-8 blocks as _blocks() gives them."""
         tail = b""  # the last BEFORE complete lines already scanned (context for the next block)
         carry = b""  # an incomplete last line
         skipping = False  # inside an over-long line whose head was already scanned
         line_no = 1  # number of the first line after `tail`
-        for data in _blocks(stream):
+        for data in blocks:
             if skipping:
                 nl = data.find(b"\n")
                 if nl < 0:
@@ -257,14 +301,20 @@ class Scanner:
         before: Callable[[], list[tuple[int, str]]],
         needles: tuple[str, ...] | None = None,
     ) -> list[Hit]:
-        """Match one candidate line; return the first hits of entries, still without `after`.
-        `needles` narrows the needles tried, as Matcher.match_line says."""
+        """Match one candidate line; return the first hits of entries, still without `after`,
+        and keep the facts it states. `needles` narrows the needles tried (see match_line)."""
         new: list[Hit] = []
         matched = False
+        lines_before: list[tuple[int, str]] | None = None
         for entry, groups in self.m.match_line(text, needles):
-            lines_before = None
+            if isinstance(entry, FactRule):
+                if lines_before is None:
+                    lines_before = before()
+                matched = self._fact(entry, groups, text, line_no, lines_before) or matched
+                continue
             if entry.context:
-                lines_before = before()
+                if lines_before is None:
+                    lines_before = before()
                 if not _in_context(entry, normalise(text), lines_before):
                     continue
             matched = True
@@ -277,13 +327,47 @@ class Scanner:
             hit = Hit(entry, line_no, normalise(text), groups, lines_before)
             self.best[entry.id] = hit
             new.append(hit)
-        if not matched and len(self.errors) < FIRST_ERRORS and _errorish(text):
-            self.errors.append((line_no, normalise(text)))
+        if not matched and _errorish(text):
+            shown = normalise(text)
+            if len(self.errors) < FIRST_ERRORS:
+                self.errors.append((line_no, shown))
+            first = self.first_error
+            if first is None or (_WRAPPER.search(first.line) and not _WRAPPER.search(shown)):
+                if lines_before is None:
+                    lines_before = before()
+                self.first_error = Hit(None, line_no, shown, {}, lines_before)
+                new.append(self.first_error)
         return new
+
+    def _fact(
+        self,
+        rule: FactRule,
+        groups: dict[str, str],
+        text: str,
+        line_no: int,
+        before: list[tuple[int, str]],
+    ) -> bool:
+        """Keep the fact `rule` found on this line (its value from the line, the rule or the
+        lines just before); False when no value can be told."""
+        value = groups.get("value") or rule.value
+        if not value:
+            for _number, earlier in reversed(before):
+                found = next((m for p in rule.value_from if (m := p.search(earlier))), None)
+                if found is not None:
+                    value = found.group("value")
+                    break
+        if not value:
+            return False
+        value = normalised(rule.fact, value)
+        kept = self.facts.setdefault(rule.fact, [])
+        if len(kept) < FACTS_KEPT and all(f.value != value for f in kept):
+            kept.append(Fact(rule.fact, value, line_no, normalise(text), rule.id, rule.confidence))
+        return True
 
     def result(self, lines: int) -> Scan:
         hits = sorted(self.best.values(), key=lambda h: (-h.entry.priority, h.line_no))
-        return Scan(tuple(hits), tuple(self.errors), lines, self.truncated)
+        facts = {kind: tuple(found) for kind, found in self.facts.items()}
+        return Scan(tuple(hits), tuple(self.errors), lines, self.truncated, facts, self.first_error)
 
     def _collect_after(self, hit: Hit, buf: bytes, le: int, end: int) -> None:
         pos = le + 1
@@ -308,6 +392,18 @@ class Scanner:
 
 def _in_context(entry: Entry, text: str, before: list[tuple[int, str]]) -> bool:
     return any(c.search(t) for c in entry.context for t in (text, *(t for _, t in before)))
+
+
+# The lines tools print around another tool's failure, not the failure itself: the log's real
+# error is the first error line that is none of these.
+_WRAPPER = re.compile(
+    r"(?i)subprocess-exited-with-error|did not run successfully|Failed building wheel|"
+    r"failed-wheel-build|metadata-generation-failed|could not compile `|maturin failed|"
+    r"error originates from a subprocess|ChefBuildError|Backend subprocess exited|"
+    r"^(?:##\[error\])?Process completed with exit code|Failed to build |"
+    r"exit (?:code|status):? \d+|returned non-zero exit status|"
+    r"^error: command .* exited with|build failed, waiting for other jobs"
+)
 
 
 def _errorish(text: str) -> bool:

@@ -22,7 +22,8 @@ One TOML table per entry; the table name is the id (a public contract, see READM
     pyo3 = ">=0.26"               # optional version guards (PEP 440 specifiers): the step is
     maturin = ">=1.9.4"           # dropped when the project's version is known and outside
     requires = ["forward_env"]    # optional: dropped unless these facts are known (a step
-                                  # that only fits some machines, not one to fill in by hand)
+                                  # that only fits some machines, not one to complete by hand)
+    when_unknown = ["libdir"]     # optional: a fallback, dropped once these facts are known
 
 Log matching (diagnosis.matcher) tries an entry's patterns, one line at a time, only on lines
 that contain one of its needles, so every entry with patterns needs needles, and each pattern
@@ -34,22 +35,32 @@ TOML, or a plain string); `patch = { file, line, old, new }` replaces source lin
 which must read exactly `old`, with `new` (several lines allowed); `env` is shown as the line
 for the user's shell; `text` is prose. A patch's fields normally all come from probe facts.
 
-Placeholders are `{name}`: filled from the finding's details (regex groups, probe details),
-then from probe facts. `{sudo}` as a whole argv element is "sudo", or dropped when root.
-A step with a placeholder nothing can fill turns manual and lists what is missing.
+Placeholders are `{name}`: filled from the finding's details (regex groups, log facts, probe
+details), then from probe facts. `{sudo}` as a whole argv element is "sudo", or dropped when
+root. A placeholder nothing fills never reaches a user (kb.templates): it takes the default
+knowledge/placeholders.toml gives it, or its words there, and the step turns manual.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from re import Pattern
 from typing import Any
 
-from pyo3_doctor.kb.version_spec import VersionSpec, version_or_none
-from pyo3_doctor.model import STEP_KINDS, Applicability, FixStep, Severity
+from pyo3_doctor.kb.facts import (
+    CONFIDENCES,
+    LOG_FACTS,
+    Condition,
+    FactError,
+    FactRule,
+    conditions,
+    rules_from,
+)
+from pyo3_doctor.kb.version_spec import VersionSpec
+from pyo3_doctor.model import STEP_KINDS, Applicability, Severity
 from pyo3_doctor.system.tomlfile import parse_toml
 
 ENTRY_KEYS = {
@@ -65,6 +76,10 @@ ENTRY_KEYS = {
     "context",
     "alternatives",
     "fix",
+    "when",
+    "unless",
+    "explains",
+    "confidence",
 }
 FIX_KEYS = {
     "summary",
@@ -78,6 +93,7 @@ FIX_KEYS = {
     "pyo3",
     "maturin",
     "requires",
+    "when_unknown",
 }
 # A fix's version guard -> the fact holding the project's version of that tool.
 GUARD_FACTS = {"pyo3": "pyo3_version", "maturin": "maturin_version"}
@@ -86,6 +102,11 @@ BUILTIN_PLACEHOLDERS = {"sudo"}
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 ID_SHAPE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 GROUP_NAME = re.compile(r"\(\?P<([A-Za-z_]\w*)>")
+
+
+# Knowledge files that hold no entries: the version policy (kb.versions), the log fact rules
+# (kb.facts) and what to say of a placeholder no fact fills (kb.entries.UNKNOWN).
+NOT_ENTRIES = ("versions.toml", "facts.toml", "placeholders.toml")
 
 
 class KnowledgeError(Exception):
@@ -106,6 +127,7 @@ class FixTemplate:
     patch: Mapping[str, str] | None = None
     guards: Mapping[str, VersionSpec] = field(default_factory=dict)  # tool -> versions
     requires: tuple[str, ...] = ()  # facts without which the step does not apply
+    when_unknown: tuple[str, ...] = ()  # a fallback: shown only while these are all unknown
 
     def placeholders(self) -> set[str]:
         parts = [self.summary, self.text, *self.argv]
@@ -133,6 +155,10 @@ class Entry:
     source_file: str
     context_texts: tuple[str, ...] = ()
     alternatives: tuple[str, ...] = ()
+    when: tuple[Condition, ...] = ()  # log facts that name this cause too (kb.facts)
+    unless: tuple[Condition, ...] = ()  # log facts under which it is not this cause
+    explains: tuple[str, ...] = ()  # ids that follow from this cause when both are in a log
+    confidence: str = "high"  # how surely one of its patterns means this cause
 
     # Compiled on first use: a check without a log never needs them, and compiling all of
     # them costs more than reading the whole knowledge base.
@@ -158,6 +184,19 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise KnowledgeError(f"{where}: expected a list of strings")
     return tuple(value)
+
+
+def _conditions(raw: Any, where: str) -> tuple[Condition, ...]:
+    try:
+        return conditions(raw, where)
+    except FactError as exc:
+        raise KnowledgeError(str(exc)) from None
+
+
+def _confidence(raw: Any, where: str) -> str:
+    if raw not in CONFIDENCES:
+        raise KnowledgeError(f"{where}: confidence is high, medium or low")
+    return str(raw)
 
 
 def _compile(patterns: Iterable[str], entry_id: str) -> tuple[Pattern[str], ...]:
@@ -213,23 +252,8 @@ def _fix(raw: Any, where: str) -> FixTemplate:
         patch=dict(patch) if patch else None,
         guards=guards,
         requires=_strings(raw.get("requires", []), where),
+        when_unknown=_strings(raw.get("when_unknown", []), where),
     )
-
-
-def fix_applies(template: FixTemplate, values: Mapping[str, Any]) -> bool:
-    """False when a required fact is unknown, or a guarded version is known and outside."""
-    if any(values.get(name) in (None, "") for name in template.requires):
-        return False
-    for tool, spec in template.guards.items():
-        known = values.get(GUARD_FACTS[tool])
-        if not known:
-            continue
-        version = version_or_none(str(known))
-        if version is None:
-            continue
-        if not spec.contains(version, prereleases=True):
-            return False
-    return True
 
 
 def parse_entries(text: str, source: str) -> dict[str, Entry]:
@@ -274,6 +298,10 @@ def entries_from(tables: Mapping[str, Any], source: str) -> dict[str, Entry]:
             source_file=source,
             context_texts=_strings(raw.get("context", []), where),
             alternatives=_strings(raw.get("alternatives", []), where),
+            when=_conditions(raw.get("when"), f"{where} when"),
+            unless=_conditions(raw.get("unless"), f"{where} unless"),
+            explains=_strings(raw.get("explains", []), where),
+            confidence=_confidence(raw.get("confidence", "high"), where),
         )
     return entries
 
@@ -294,21 +322,24 @@ def validate(
         for other in entry.alternatives:
             if other not in ids or other == entry.id:
                 raise KnowledgeError(f"[{entry.id}]: unknown alternative {other!r}")
-        allowed = known_facts | entry.group_names | BUILTIN_PLACEHOLDERS
+        for other in entry.explains:
+            if other not in ids or other == entry.id:
+                raise KnowledgeError(f"[{entry.id}]: explains an unknown id {other!r}")
+        allowed = known_facts | entry.group_names | BUILTIN_PLACEHOLDERS | set(LOG_FACTS)
         used = set(PLACEHOLDER.findall(entry.why))
         for fix in entry.fixes:
-            used |= fix.placeholders() | set(fix.requires)
+            used |= fix.placeholders() | set(fix.requires) | set(fix.when_unknown)
         unknown = used - allowed
         if unknown:
             raise KnowledgeError(f"[{entry.id}]: unknown placeholders {sorted(unknown)}")
 
 
 def _entry_files() -> dict[str, dict[str, Any]]:
-    """Each knowledge file's parsed tables (the cache's, see pyo3_doctor.kb.files), by file name;
-    versions.toml holds the version policy (pyo3_doctor.kb.versions), not entries."""
+    """Each knowledge file's parsed tables (the cache's, see kb.files), by file name; the
+    files in NOT_ENTRIES hold other things than entries."""
     from pyo3_doctor.kb.files import parsed
 
-    return {name: tables for name, tables in parsed().items() if name != "versions.toml"}
+    return {name: tables for name, tables in parsed().items() if name not in NOT_ENTRIES}
 
 
 @dataclass(frozen=True)
@@ -356,58 +387,12 @@ def entry(entry_id: str, vocabulary: Vocabulary) -> Entry:
     return built[entry_id]
 
 
-def fill(template: str, values: Mapping[str, Any], missing: set[str]) -> str:
-    def one(match: re.Match[str]) -> str:
-        value = values.get(match.group(1))
-        if value is None or value == "":
-            missing.add(match.group(1))
-            return match.group(0)
-        return str(value)
+@lru_cache(maxsize=1)
+def fact_rules() -> dict[str, FactRule]:
+    """The log fact rules of knowledge/facts.toml."""
+    from pyo3_doctor.kb.files import parsed
 
-    return PLACEHOLDER.sub(one, template)
-
-
-def render_fix(template: FixTemplate, values: Mapping[str, Any], is_root: bool) -> FixStep:
-    """A concrete FixStep: placeholders filled per argv element (never re-split)."""
-    missing: set[str] = set()
-    argv = []
-    for part in template.argv:
-        if part == "{sudo}":
-            if not is_root:
-                argv.append("sudo")
-            continue
-        argv.append(fill(part, values, missing))
-    edit = (
-        {k: fill(v, values, missing) for k, v in template.edit.items()} if template.edit else None
-    )
-    patch = (
-        {k: fill(v, values, missing) for k, v in template.patch.items()} if template.patch else None
-    )
-    env = None
-    if template.env:
-        env = {fill(k, values, missing): fill(v, values, missing) for k, v in template.env.items()}
-    step = FixStep(
-        summary=fill(template.summary, values, missing),
-        argv=tuple(argv),
-        edit=edit,
-        patch=patch,
-        env=env,
-        text=fill(template.text, values, missing),
-        applicability=template.applicability,
-        platform=template.platform,
-    )
-    if missing:
-        step = replace(step, applicability=Applicability.MANUAL, missing=tuple(sorted(missing)))
-    return step
-
-
-def fill_why(entry: Entry, values: Mapping[str, Any]) -> str:
-    """The entry's explanation; a sentence whose placeholder is unknown here is dropped."""
-    sentences = re.split(r"(?<=[.!?])\s+", entry.why)
-    kept = []
-    for sentence in sentences:
-        missing: set[str] = set()
-        filled = fill(sentence, values, missing)
-        if not missing:
-            kept.append(filled)
-    return " ".join(kept)
+    try:
+        return rules_from(parsed().get("facts.toml", {}), "facts.toml")
+    except FactError as exc:
+        raise KnowledgeError(str(exc)) from None

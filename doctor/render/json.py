@@ -13,11 +13,12 @@ from typing import Any, TextIO
 from pyo3_doctor import __version__
 from pyo3_doctor.about import TOOL
 from pyo3_doctor.kb.files import knowledge_version
-from pyo3_doctor.model import Evidence, Finding, FixStep, ProbeResult, Report
+from pyo3_doctor.model import Evidence, Finding, FixStep, LogSummary, ProbeResult, Report
 from pyo3_doctor.render import Options
 from pyo3_doctor.textsafe import INVISIBLE
 
 SCHEMA_VERSION = 1
+SCHEMA_MINOR = 1  # additions since 1.0 (README "The JSON report")
 KINDS = ("check", "diagnose")
 # json.dumps with ensure_ascii=False leaves DEL, C1 and bidi controls raw, and a terminal showing
 # the report would obey them; as \u escapes they decode to the same strings.
@@ -53,7 +54,15 @@ def _fix(step: FixStep) -> dict[str, Any]:
         out["text"] = step.text
     if step.missing:
         out["missing"] = list(step.missing)
+        out["unknown"] = list(step.unknown)
     return out
+
+
+def _log(log: LogSummary) -> dict[str, Any]:
+    first = None
+    if log.first_error is not None:
+        first = {"line": log.first_error[0], "text": list(log.first_error[1])}
+    return {"lines": log.lines, "first_error": first}
 
 
 def _finding(f: Finding) -> dict[str, Any]:
@@ -68,6 +77,8 @@ def _finding(f: Finding) -> dict[str, Any]:
         "fixes": [_fix(s) for s in f.fixes],
         "docs": list(f.docs),
         "recheck": list(f.recheck),
+        "confidence": f.confidence,
+        **({"explains": [{"id": i, "line": n} for i, n in f.explains]} if f.explains else {}),
     }
 
 
@@ -88,6 +99,7 @@ def _probe(r: ProbeResult) -> dict[str, Any]:
 def to_dict(report: Report, kind: str = "check") -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
+        "schema_minor": SCHEMA_MINOR,
         "tool": TOOL,
         "tool_version": __version__,
         "knowledge_version": knowledge_version(),
@@ -96,6 +108,7 @@ def to_dict(report: Report, kind: str = "check") -> dict[str, Any]:
         "context": dict(report.context),
         "probes": [_probe(r) for r in report.probes],
         "findings": [_finding(f) for f in report.findings],
+        **({"log": _log(report.log)} if report.log is not None else {}),
     }
 
 

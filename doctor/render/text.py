@@ -77,8 +77,8 @@ def print_finding(console: Console, finding: Finding, shell: str) -> None:
         command = fix_line(step, shell)
         if command and command != step.summary:
             console.print(Text("          ").append(clean_line(command), style="cyan"))
-        if step.missing:
-            console.print(Text(f"          (fill in: {', '.join(step.missing)})", style="dim"))
+        for note in step.unknown:
+            console.print(Text(f"          ({clean_line(note)})", style="dim"))
     for url in finding.docs:
         console.print(Text("    docs: ", style="bold").append(clean_line(url), style="blue"))
 

@@ -160,15 +160,16 @@ def _widen(proc: Process, size: int) -> None:
 
 
 def spawn(
-    argv: Sequence[str], env: Mapping[str, str], cwd: str | None = None
+    argv: Sequence[str], env: Mapping[str, str], cwd: str | None = None, stdin_pipe: bool = False
 ) -> Process | Evidence:
     """Start a tool whose output the caller reads itself (stdout and stderr together), or take
-    the one prestarted with the same argv; the caller must end with finish(). Evidence
-    instead when it could not start."""
+    the one prestarted with the same argv; the caller must end with finish(). With
+    `stdin_pipe` the caller writes its input (proc.stdin) and closes it. Evidence instead
+    when it could not start."""
     argv = tuple(argv)
     with _live_lock:
-        started = _prestarted.pop(_key(argv, env, cwd), None)
-    return started if started is not None else _start(argv, env, cwd)
+        started = None if stdin_pipe else _prestarted.pop(_key(argv, env, cwd), None)
+    return started if started is not None else _start(argv, env, cwd, stdin_pipe=stdin_pipe)
 
 
 def finish(proc: Process, grace: float = 0.0) -> int:

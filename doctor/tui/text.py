@@ -97,9 +97,9 @@ def step_prompt(step: FixStep, shell: str) -> Text:
         text.append(f"\n  {first}", style="bold")
         if rest:
             text.append(f"  (+{len(rest)} lines)", style="dim")
-    if step.missing:
-        text.append(f"\n  manual: fill in {', '.join(step.missing)}", style="dim")
-    elif not step.can_apply:
+    for note in step.unknown:
+        text.append(f"\n  {clean_line(note)}", style="dim")
+    if not step.unknown and not step.can_apply:
         text.append("\n  manual step", style="dim")
     return text
 

@@ -1,20 +1,21 @@
-"""The grep-assisted scan of large files gives exactly the pure-Python scan's answer."""
+"""The grep-assisted scan of big logs gives exactly the pure-Python scan's answer."""
 
 from __future__ import annotations
 
 import io
+import os
 import shutil
+import threading
 
 import pytest
 from test_corpus import ENTRIES, NEGATIVE, POSITIVE
 from test_fresh_corpus import CASES as FRESH
 from test_fresh_corpus import WEAK
 
-from pyo3_doctor.diagnosis.anchors import MIN_BYTES, start_grep
-from pyo3_doctor.diagnosis.diagnose import matcher, scan_log
-from pyo3_doctor.diagnosis.grepscan import BATCH, grep_scan
-from pyo3_doctor.diagnosis.matcher import Scan
-from pyo3_doctor.system import proc
+from pyo3_doctor.diagnosis import grepscan
+from pyo3_doctor.diagnosis.diagnose import matcher
+from pyo3_doctor.diagnosis.grepscan import BATCH, MIN_BYTES
+from pyo3_doctor.diagnosis.matcher import Scan, Scanner
 
 pytestmark = pytest.mark.skipif(shutil.which("grep") is None, reason="no grep on PATH")
 
@@ -31,7 +32,10 @@ def shape(scan: Scan) -> tuple:
     hits = [
         (h.entry.id, h.line_no, h.line, h.groups, h.before, h.after, h.count) for h in scan.hits
     ]
-    return hits, scan.error_lines
+    first = scan.first_error
+    error = (first.line_no, first.line, first.before, first.after) if first else None
+    facts = {k: [(f.value, f.line_no) for f in v] for k, v in scan.facts.items()}
+    return hits, scan.error_lines, error, facts, scan.lines, scan.truncated_lines
 
 
 def both(tmp_path, data: bytes) -> tuple[Scan, Scan]:
@@ -39,9 +43,8 @@ def both(tmp_path, data: bytes) -> tuple[Scan, Scan]:
     path.write_bytes(data)
     m = matcher()
     with open(path, "rb") as fh:
-        fast = grep_scan(m, fh, min_bytes=0)
-    assert fast is not None
-    return fast, scan_log(m, io.BytesIO(data))
+        fast = grepscan.scan(m, fh, min_bytes=0)
+    return fast, Scanner(m).run(io.BytesIO(data))
 
 
 @pytest.mark.parametrize("index", range(len(TEXTS)))
@@ -76,15 +79,7 @@ def test_binary_file_is_refused_the_same_way(tmp_path):
     path = tmp_path / "core"
     path.write_bytes(b"\x7fELF\x00\x00" * 100)
     with open(path, "rb") as fh, pytest.raises(BinaryInput):
-        grep_scan(matcher(), fh, min_bytes=0)
-
-
-def test_small_files_and_streams_stay_in_python(tmp_path):
-    path = tmp_path / "small.log"
-    path.write_text("error: linker `cc` not found\n")
-    with open(path, "rb") as fh:
-        assert grep_scan(matcher(), fh) is None
-    assert grep_scan(matcher(), io.BytesIO(b"error\n"), min_bytes=0) is None
+        grepscan.scan(matcher(), fh, min_bytes=0)
 
 
 def test_the_head_of_a_huge_line_is_matched(tmp_path):
@@ -106,30 +101,32 @@ def test_same_answer_when_causes_sit_across_batches_of_listed_lines(tmp_path):
     assert {h.entry.id for h in fast.hits} >= {"linker-missing", "virtualenv-missing"}
 
 
-def big_log(tmp_path, data: bytes) -> str:
-    path = tmp_path / "big.log"
-    path.write_bytes(data * (MIN_BYTES // len(data) + 1))
-    return str(path)
+def test_a_big_pipe_is_read_through_grep_like_a_file(tmp_path):
+    data = b"   Compiling foo v0.1.0\n" * (MIN_BYTES // 24 + 10) + b"error: linker `cc` not found\n"
+    read, write = os.pipe()
+
+    def writer() -> None:
+        with os.fdopen(write, "wb") as out:
+            out.write(data)
+
+    threading.Thread(target=writer, daemon=True).start()
+    with os.fdopen(read, "rb") as fh:
+        fast = grepscan.scan(matcher(), fh)
+    slow = Scanner(matcher()).run(io.BytesIO(data))
+    assert shape(fast) == shape(slow)
+    assert [h.entry.id for h in fast.hits] == ["linker-missing"]
 
 
-def prestarted(path: str) -> list:
-    return [p for key, p in proc._prestarted.items() if key[0][-1] == path]
+def test_utf16_is_transcoded_on_its_way_to_grep(tmp_path):
+    text = "   Compiling foo v0.1.0\n" * 100 + "error: linker `cc` not found\n"
+    fast, slow = both(tmp_path, text.encode("utf-16"))
+    assert shape(fast) == shape(slow)
+    assert [(h.entry.id, h.line_no) for h in fast.hits] == [("linker-missing", 101)]
 
 
-def test_a_grep_started_before_the_imports_is_the_one_read(tmp_path):
-    path = big_log(tmp_path, b"   Compiling foo v0.1.0\nerror: linker `cc` not found\n")
-    start_grep(path)
-    assert len(prestarted(path)) == 1
-    with open(path, "rb") as fh:
-        scan = grep_scan(matcher(), fh)
-    assert scan is not None and [h.entry.id for h in scan.hits] == ["linker-missing"]
-    assert prestarted(path) == []
-
-
-def test_a_grep_started_early_for_a_log_python_must_read_is_killed(tmp_path):
-    path = big_log(tmp_path, "error: linker `cc` not found\n".encode("utf-16"))
-    start_grep(path)
-    [early] = prestarted(path)
-    with open(path, "rb") as fh:
-        assert grep_scan(matcher(), fh) is None  # UTF-16: transcoded in Python
-    assert prestarted(path) == [] and early.poll() is not None
+@pytest.mark.parametrize("ends", ["\r", "\r\n"])
+def test_carriage_return_line_ends_are_line_ends(tmp_path, ends):
+    text = ends.join(["   Compiling foo v0.1.0", "error: linker `cc` not found", "done", ""])
+    fast, slow = both(tmp_path, text.encode())
+    assert shape(fast) == shape(slow)
+    assert [(h.entry.id, h.line_no) for h in fast.hits] == [("linker-missing", 2)]

@@ -11,7 +11,8 @@ from support import fresh_python
 
 from pyo3_doctor.diagnosis.matcher import Matcher
 from pyo3_doctor.engine import knowledge_base, knowledge_entry
-from pyo3_doctor.kb.entries import KnowledgeError, fix_applies, parse_entries, render_fix, validate
+from pyo3_doctor.kb.entries import KnowledgeError, parse_entries, validate
+from pyo3_doctor.kb.templates import fix_applies, render_fix
 
 IDS_MD = Path(__file__).resolve().parents[3] / "shared" / "knowledge-ids.md"
 # The public list, kept with the tests so the pin holds wherever they run.

@@ -60,7 +60,7 @@ async def test_rows_update_as_results_arrive(ctx: Context) -> None:
             "Beta",
             Status.FAIL,
             "no venv here",
-            (Detected("virtualenv-missing", Severity.FAIL),),
+            (Detected("venv-conda-conflict", Severity.FAIL),),
         ),
         fixed("gamma", "Gamma", Status.SKIP, "does not apply"),
     ]
@@ -79,7 +79,7 @@ async def test_rows_update_as_results_arrive(ctx: Context) -> None:
         assert "1 failing, 0 warning in 3 checks" in summary
         # the cursor lands on the first problem, whose finding and fix are shown
         detail = app.screen.query_one("#detail")
-        assert "virtualenv-missing" in str(detail.query_one("FindingView .finding-head").render())
+        assert "venv-conda-conflict" in str(detail.query_one("FindingView .finding-head").render())
 
 
 async def test_rows_paint_before_any_probe_answers(ctx: Context) -> None:

@@ -81,7 +81,7 @@ def test_checks_no_color(
 
 def test_fix_dialog_shows_the_diff(snap_compare, project: Path, ctx: Context) -> None:
     app = DoctorApp(report_probes(project), ctx)
-    steps = settled("down", "f")
+    steps = settled("f")  # the cursor starts on the first failing check, module name
     assert snap_compare(app, terminal_size=(80, 24), run_before=steps)
 
 
