@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pyo3_doctor.context import Context
-from pyo3_doctor.model import Detected, ProbeResult, Severity, Status
-from pyo3_doctor.project.loader import project
+from pyo3_doctor.model import Detected, ProbeResult, Severity, Status, fail, judged
+from pyo3_doctor.project.loader import project, pyo3_members, table
 
 ID = "project"
 ORDER = 10  # where reports list it
@@ -16,6 +16,8 @@ FACTS = (
     "pyo3_requirement",
     "pyo3_version",
     "build_backend",
+    "project_name",
+    "extension_manifest",
     "file",
     "line",
     "column",
@@ -35,6 +37,7 @@ def probe(ctx: Context) -> ProbeResult:
         "pyo3_requirement": proj.pyo3_requirement or None,
         "pyo3_version": str(proj.pyo3_version) if proj.pyo3_version else None,
         "build_backend": proj.build_backend or None,
+        "project_name": _name(proj),
     }
     if proj.errors:
         detected = tuple(
@@ -52,8 +55,31 @@ def probe(ctx: Context) -> ProbeResult:
         return ProbeResult(
             ID, Status.FAIL, f"{first.location}: {first.message}", facts, detected=detected
         )
+    if proj.uses_maturin and proj.crate is None and "workspace" in proj.cargo:
+        return _workspace_root(proj, facts)
     parts = [p.name for p in (proj.pyproject_path, proj.cargo_path) if p]
     pyo3 = f", PyO3 {proj.pyo3_version}" if proj.pyo3_version else ", no pyo3 dependency"
     if proj.cargo_path is None:
         pyo3 = ", no Cargo.toml found"
     return ProbeResult(ID, Status.OK, f"{proj.root}: {' + '.join(parts)}{pyo3}", facts)
+
+
+def _name(proj) -> str | None:
+    name = table(proj.pyproject, "project").get("name")
+    return name if isinstance(name, str) and name else None
+
+
+def _workspace_root(proj, facts: dict) -> ProbeResult:
+    """maturin would build {cargo_path}, a virtual workspace: name the member to build."""
+    members = pyo3_members(proj)
+    where = proj.rel(proj.cargo_path)
+    summary = f"{where} is a Cargo workspace with no [package]: maturin has no crate to build"
+    details = {}
+    if len(members) == 1:
+        details["extension_manifest"] = proj.rel(members[0])
+        summary += f"; the pyo3 member is {details['extension_manifest']}"
+    elif members:
+        summary += f"; pyo3 members: {', '.join(proj.rel(m) for m in members[:4])}"
+    facts.update(details)
+    found = fail("maturin-workspace-root", location=where, **details)
+    return judged(ID, summary, facts, (), [found])

@@ -12,7 +12,15 @@ from pyo3_doctor.project.loader import project
 ID = "python_dev"
 ORDER = 50  # where reports list it
 TITLE = "Python headers and libpython"
-FACTS = ("python_minor", "libdir", "ldlibrary", "include_dir", "libpython_shared")
+FACTS = (
+    "python_minor",
+    "libdir",
+    "ldlibrary",
+    "include_dir",
+    "libpython_shared",
+    "python_prefix",
+    "python_base",
+)
 
 
 def probe(ctx: Context) -> ProbeResult:
@@ -26,6 +34,9 @@ def probe(ctx: Context) -> ProbeResult:
         "ldlibrary": info["ldlibrary"],
         "include_dir": info["include_dir"],
         "libpython_shared": info["shared"],
+        # what an embedded interpreter (cargo test, auto-initialize) needs as PYTHONHOME
+        "python_prefix": info.get("base_prefix") or None,
+        "python_base": _base_interpreter(info, minor),
     }
     headers = "Python.h present" if info["python_h"] else "no Python.h"
     lib = os.path.join(info["libdir"], info["ldlibrary"]) if info["ldlibrary"] else "none"
@@ -53,3 +64,15 @@ def probe(ctx: Context) -> ProbeResult:
     return ProbeResult(
         ID, Status.OK, f"{headers}, shared libpython at {lib} (auto-initialize)", facts
     )
+
+
+def _base_interpreter(info: dict, minor: str) -> str | None:
+    """The interpreter of the base prefix (a virtualenv's own python is a thin copy)."""
+    base = info.get("base_prefix")
+    if not base:
+        return None
+    for name in (f"bin/python{minor}", "bin/python3", "python.exe"):
+        candidate = os.path.join(base, *name.split("/"))
+        if os.path.exists(candidate):
+            return candidate
+    return None

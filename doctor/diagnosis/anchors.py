@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 # A line must contain one of these to be looked at (tests/diagnosis checks that every positive
-# sample line does). Each costs one memchr pass over the log, so keep the list short.
+# sample line does). On a small log each costs one memchr pass; a big one goes to grep as one
+# regex. Not "warning": a build log can be a quarter cargo warnings, and the warnings that
+# matter are named by the words they carry.
 ANCHORS = (
     b"rror",  # error, Error, TypeError, ImportError, ...
     b"RROR",  # pip's ERROR:
-    b"arning",  # warning, Warning
     b"aused by",  # maturin's and cargo's "Caused by:" chains
     b"anic",  # panicked, PanicException
     b"not found",
@@ -35,6 +36,37 @@ ANCHORS = (
     b"allow_threads",
     b"overhead",
     b"slower",
+    # facts (knowledge/facts.toml) whose lines carry none of the above
+    b"No such file",
+    b"nknown command",
+    b"which: no",
+    b"not installed",
+    b" PATH",
+    b"required by crate",
+    b"referenced from",
+    b'"-o" "',
+    b"no version of",
+    b"No solution found",
+    b"unsatisfiable",
+    b"Compiling pyo3",
+    b"Current version",
+    b"PyO3 version",
+    b"Found CPython",
+    b"missing field",
+    b"unsendable",
+    b"does not have th",
+    # where a log comes from (facts: platform)
+    b"/Users/",
+    b"macosx_",
+    b"-apple-darwin",
+    # warnings that name a cause
+    b"Couldn't find",
+    b"manifest key",
+    b"activating",
+    b"version constraint",
+    b"current maturin",
+    b"not yet support",
+    b"experimental support",
 )
 
 # The anchors as one extended regex: GNU grep runs it faster than the same list given to -F.

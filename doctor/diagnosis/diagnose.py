@@ -45,6 +45,13 @@ def scan_log(matcher: Matcher, stream: BinaryIO) -> Scan:
     return grepscan.scan(matcher, stream)
 
 
+def root_causes(stream: BinaryIO) -> list[Cause]:
+    """The causes a log names, root cause first, without asking this machine anything."""
+    from pyo3_doctor.engine import knowledge_base
+
+    return causes(scan_log(matcher(), stream), knowledge_base().values())
+
+
 def diagnose(stream: BinaryIO, ctx: Context, with_probes: bool = True) -> Diagnosis:
     """Scan the log (raises matcher.BinaryInput) while the probes run, then merge."""
     results: list[ProbeResult] = []

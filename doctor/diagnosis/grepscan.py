@@ -118,7 +118,8 @@ class _Feeder(threading.Thread):
 class _Grepped(Scanner):
     def run(self, grep: str, blocks: Iterable[bytes]) -> Scan:  # type: ignore[override]
         env = {**os.environ, "LC_ALL": "C"}  # bytes, not characters: faster, never "invalid"
-        argv = [grep, "-n", "-a", "-E", f"-B{BEFORE}", f"-A{AFTER}", "--", ANCHOR_ERE]
+        # one line more after: the line after a "Caused by:" is a candidate with lines after it too
+        argv = [grep, "-n", "-a", "-E", f"-B{BEFORE}", f"-A{AFTER + 1}", "--", ANCHOR_ERE]
         proc = spawn(argv, env, stdin_pipe=True)
         if not hasattr(proc, "pid"):  # grep could not start: Python reads it all
             return Scanner(self.m).run_blocks(blocks)

@@ -22,7 +22,9 @@ Entries name facts in `when` (any clause, every kind in it) and `unless`:
     when = [{ missing_program = ["cargo", "rustc", "rustup"] }]
     unless = [{ link_target = ["test", "bench"] }]
 
-Values compare lowercased, as shell-style globs (`"*-sys"`, `"*gcc"`).
+Values compare lowercased, as shell-style globs (`"*-sys"`, `"*gcc"`); a glob starting with
+`!` excludes (`["*-sys", "!pyo3-*"]`: any -sys crate but PyO3's); a kind with only `!` globs
+asks that the log state no such fact (`platform = ["!macos"]`).
 """
 
 from __future__ import annotations
@@ -43,11 +45,10 @@ LOG_FACTS = {
     "link_target": "what cargo was linking when it failed: lib, test, bench, bin, example",
     "build_script_failed": "the crate whose build script failed (e.g. openssl-sys)",
     "unsatisfied_requirement": "a package pip or uv found no version of, for the build",
-    "pyinit_missing": "a module whose PyInit_ symbol maturin did not find after the build",
-    "pyinit_import_failed": "a module whose import failed for want of its PyInit_ function",
+    "pyinit_missing": "a module whose PyInit_ symbol maturin's check did not find after a build",
+    "platform": "the system a log comes from, where it shows: linux, macos, windows",
     "pyo3_version": "the PyO3 version the log shows being built",
     "python_version": "the interpreter version the log shows",
-    "platform": "the system the log comes from: linux, macos, windows",
 }
 CONFIDENCES = ("high", "medium", "low")
 RULE_KEYS = {
@@ -152,14 +153,22 @@ class Condition:
         `facts` maps a kind to its facts (anything with `.value`), earliest first."""
         chosen = {}
         for kind, globs in self.wanted.items():
-            found = next(
-                (f for f in facts.get(kind, ()) if any(fnmatchcase(f.value, g) for g in globs)),
-                None,
-            )
+            if all(g.startswith("!") for g in globs):  # "no such fact": none may match
+                if any(_fits(f.value, tuple(g[1:] for g in globs)) for f in facts.get(kind, ())):
+                    return None
+                continue
+            found = next((f for f in facts.get(kind, ()) if _fits(f.value, globs)), None)
             if found is None:
                 return None
             chosen[kind] = found
-        return chosen
+        return chosen if chosen else None
+
+
+def _fits(value: str, globs: tuple[str, ...]) -> bool:
+    """A value one positive glob takes and no `!` glob excludes."""
+    if any(fnmatchcase(value, g[1:]) for g in globs if g.startswith("!")):
+        return False
+    return any(fnmatchcase(value, g) for g in globs if not g.startswith("!"))
 
 
 def conditions(raw: Any, where: str) -> tuple[Condition, ...]:
@@ -193,4 +202,9 @@ def normalised(kind: str, value: str) -> str:
         value = re.split(r"[\\/]", value)[-1]
         value = re.sub(r"\.exe$", "", value)
         value = {"the rust compiler": "rustc", "rust compiler": "rustc"}.get(value, value)
+    elif kind == "link_target":  # cargo's `(lib test)`, `(test "it")`, `(bin "x")`
+        words = value.replace('"', " ").split()
+        value = "test" if "test" in words else (words[0] if words else value)
+    elif kind in ("unsatisfied_requirement", "build_script_failed"):
+        value = value.replace("_", "-")
     return value

@@ -245,6 +245,33 @@ def load(ctx: Context) -> Project:
     )
 
 
+MAX_MEMBERS = 64  # workspace members read when looking for the extension crate
+
+
+def pyo3_members(proj: Project) -> list[Path]:
+    """The members of a virtual workspace (a Cargo.toml with [workspace] and no [package])
+    that depend on pyo3: the crates maturin could build, when it is run at the root."""
+    if proj.cargo_path is None or "package" in proj.cargo or "workspace" not in proj.cargo:
+        return []
+    members = table(proj.cargo, "workspace").get("members", [])
+    root = proj.cargo_path.parent
+    found: list[Path] = []
+    for pattern in members if isinstance(members, list) else []:
+        if not isinstance(pattern, str) or pattern.startswith(("/", "..")):
+            continue
+        for folder in sorted(root.glob(pattern))[:MAX_MEMBERS]:
+            manifest = folder / "Cargo.toml"
+            try:
+                data = read_toml(manifest) if manifest.is_file() else {}
+            except TomlError:
+                continue
+            if "package" in data:
+                crate = read_crate(manifest, data, proj.cargo, root)
+                if crate.pyo3 is not None:
+                    found.append(manifest)
+    return found
+
+
 def project(ctx: Context) -> Project:
     return ctx.shared("project", load)
 

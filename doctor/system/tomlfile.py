@@ -22,7 +22,7 @@ except ImportError:  # pragma: no cover - exercised on 3.9/3.10
     _DecodeError = Exception
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)  # not frozen: raising sets __traceback__ on it
 class TomlError(Exception):
     """A TOML file that does not parse: where and why, as a user can find it."""
 

@@ -16,7 +16,7 @@ import io
 import json
 from pathlib import Path
 
-from pyo3_doctor.diagnosis.diagnose import matcher, scan_log
+from pyo3_doctor.diagnosis.diagnose import root_causes
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -31,8 +31,7 @@ WEAK = cases("fresh-weak.jsonl")
 
 
 def found(text: str) -> list[str]:
-    scan = scan_log(matcher(), io.BytesIO(text.encode("utf-8")))
-    return [h.entry.id for h in scan.hits]
+    return [c.entry.id for c in root_causes(io.BytesIO(text.encode("utf-8")))]
 
 
 def report(collected: list[dict]) -> tuple[float, float, list[str]]:
