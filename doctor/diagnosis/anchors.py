@@ -28,9 +28,10 @@ ANCHORS = (
     # PyO3's version, pointer-width and cross-compile checks and maturin's audit, as users
     # quote them in prose without the "error:" in front
     b"supported version",
+    b"minimum Python version",
     b"architecture (",
     b"cross-compil",
-    b"manylinux compliant",
+    b"compliant",  # maturin's and auditwheel's manylinux/musllinux audits
     # performance reports are prose: the GIL held through Rust work, call overhead
     b"GIL",
     b"allow_threads",
@@ -53,6 +54,27 @@ ANCHORS = (
     b"PyO3 version",
     b"Found CPython",
     b"missing field",
+    b"unknown field",
+    b"invalid type",
+    b"wanted ",
+    b"registry",  # rustc's --> into a registry crate's source
+    b"does not define",
+    b"patchelf",
+    b"RAW_DYLIB",
+    b"use of deprecated",
+    b"exit successfully",
+    b"ust Compiler",
+    b"only accepted on the nightly",
+    # which ecosystem the log comes from (facts: python_tool, foreign_tool)
+    b"maturin",
+    b"Traceback",
+    b"setuptools",
+    b"cargo test",
+    b"cargo nextest",
+    b"cargo bench",
+    b"napi",
+    b"npm ",
+    b"node_modules",
     b"unsendable",
     b"does not have th",
     # where a log comes from (facts: platform)

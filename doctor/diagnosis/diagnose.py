@@ -16,6 +16,7 @@ from typing import Any, BinaryIO
 from pyo3_doctor.context import Context
 from pyo3_doctor.diagnosis.matcher import Matcher, Scan
 from pyo3_doctor.diagnosis.rank import Cause, causes
+from pyo3_doctor.kb.facts import LOG_FACTS
 from pyo3_doctor.model import Detected, Finding, LogSummary, ProbeResult, Report, Status
 from pyo3_doctor.textsafe import clean_line
 
@@ -112,6 +113,7 @@ def _finding(
         if chosen in detected_by:  # the machine shows the same cause: its details fill the fix
             details = dict(detected_by[chosen][1].details)
     evidence = [f"line {cause.line_no}: {_short(cause.line)}"]
+    evidence += [f"the log shows {LOG_FACTS[f.kind]}: {_short(f.value)}" for f in cause.facts]
     evidence += [
         f"line {f.line_no}: {_short(f.line)}" for f in cause.facts if f.line_no != cause.line_no
     ]

@@ -35,6 +35,7 @@ _PREFIX = re.compile(
     r"^(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z\s?)?"
     r"(?:##\[(?:error|warning|group|endgroup|debug|notice)\]\s*)?"
     r"(?:[\s│║┃|]*(?:[╰├└]─+\s?[>▶]?\s*)?)*"
+    r"(?:>\s+)*"  # a quoted paste, a nix build log
     r"(?:cargo:warning=)?\s*"
 )
 
@@ -78,6 +79,7 @@ class Fact:
     line: str
     rule: str  # the fact rule's id
     confidence: str
+    before: tuple[tuple[int, str], ...] = ()  # the lines just before it
 
 
 FACTS_KEPT = 8  # distinct values kept per kind of fact, earliest first
@@ -361,7 +363,10 @@ class Scanner:
         value = normalised(rule.fact, value)
         kept = self.facts.setdefault(rule.fact, [])
         if len(kept) < FACTS_KEPT and all(f.value != value for f in kept):
-            kept.append(Fact(rule.fact, value, line_no, normalise(text), rule.id, rule.confidence))
+            shown = normalise(text)
+            kept.append(
+                Fact(rule.fact, value, line_no, shown, rule.id, rule.confidence, tuple(before))
+            )
         return True
 
     def result(self, lines: int) -> Scan:

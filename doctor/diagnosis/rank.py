@@ -70,6 +70,7 @@ def _from_facts(entry: Entry, facts: Mapping[str, Sequence[Fact]]) -> Cause | No
             first.line,
             {f.kind: f.value for f in used},
             confidence,
+            before=list(first.before),
             facts=used,
         )
         if best is None or (_RANK[cause.confidence], -cause.line_no) > (
@@ -92,6 +93,14 @@ def _merge(by_pattern: Cause, by_facts: Cause) -> Cause:
     return lead
 
 
+def _admitted(entry: Entry, facts: Mapping[str, Sequence[Fact]]) -> bool:
+    """Whether the log's facts let this entry be the cause: none of its `unless` holds and,
+    when it has `only_if`, one of those does."""
+    if any(u.matches(facts) for u in entry.unless):
+        return False
+    return not entry.only_if or any(o.matches(facts) for o in entry.only_if)
+
+
 def causes(scan: Scan, entries: Iterable[Entry]) -> list[Cause]:
     """The causes in the log, root cause first."""
     found: dict[str, Cause] = {hit.entry.id: _from_hit(hit) for hit in scan.hits}
@@ -102,10 +111,10 @@ def causes(scan: Scan, entries: Iterable[Entry]) -> list[Cause]:
         if cause is None:
             continue
         found[entry.id] = _merge(found[entry.id], cause) if entry.id in found else cause
-    for entry_id in [
-        i for i, c in found.items() if any(u.matches(scan.facts) for u in c.entry.unless)
-    ]:
+    for entry_id in [i for i, c in found.items() if not _admitted(c.entry, scan.facts)]:
         del found[entry_id]
+    if scan.facts.get("foreign_tool") and not scan.facts.get("python_tool"):
+        return []  # npm, napi-rs, ...: another ecosystem's log names no PyO3 cause
     for cause in list(found.values()):
         if found.get(cause.entry.id) is not cause:  # taken in by another already
             continue

@@ -80,6 +80,7 @@ ENTRY_KEYS = {
     "unless",
     "explains",
     "confidence",
+    "only_if",
 }
 FIX_KEYS = {
     "summary",
@@ -157,6 +158,7 @@ class Entry:
     alternatives: tuple[str, ...] = ()
     when: tuple[Condition, ...] = ()  # log facts that name this cause too (kb.facts)
     unless: tuple[Condition, ...] = ()  # log facts under which it is not this cause
+    only_if: tuple[Condition, ...] = ()  # log facts without which it is not this cause
     explains: tuple[str, ...] = ()  # ids that follow from this cause when both are in a log
     confidence: str = "high"  # how surely one of its patterns means this cause
 
@@ -300,6 +302,7 @@ def entries_from(tables: Mapping[str, Any], source: str) -> dict[str, Entry]:
             alternatives=_strings(raw.get("alternatives", []), where),
             when=_conditions(raw.get("when"), f"{where} when"),
             unless=_conditions(raw.get("unless"), f"{where} unless"),
+            only_if=_conditions(raw.get("only_if"), f"{where} only_if"),
             explains=_strings(raw.get("explains", []), where),
             confidence=_confidence(raw.get("confidence", "high"), where),
         )

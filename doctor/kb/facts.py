@@ -48,6 +48,11 @@ LOG_FACTS = {
     "pyinit_missing": "a module whose PyInit_ symbol maturin's check did not find after a build",
     "platform": "the system a log comes from, where it shows: linux, macos, windows",
     "pyo3_version": "the PyO3 version the log shows being built",
+    "error_in_crate": "a dependency in whose own source a compile error sits (its crate name)",
+    "toml_error_key": "the key a TOML error points at (as the error echoes the line)",
+    "virtual_manifest": "a Cargo.toml read as a package that is a workspace root",
+    "python_tool": "a tool of the Python side the log shows at work (maturin, pip, uv, ...)",
+    "foreign_tool": "a tool of another ecosystem the log shows at work (npm, napi, ...)",
     "python_version": "the interpreter version the log shows",
 }
 CONFIDENCES = ("high", "medium", "low")

