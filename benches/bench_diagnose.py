@@ -5,6 +5,11 @@ timestamps, about 2% warning/error lines, one real root cause near the end) of e
 then times both commands on each, alternating, and records the doctor's peak memory.
 
     python benches/bench_diagnose.py [--sizes 10,100,1000] [--runs 3] [--probes]
+                                     [--warnings 0.25] [--stdin]
+
+--warnings sets the share of cargo warning lines (a big workspace's build log can be a
+quarter warnings, each with its `-->` line); --stdin feeds the log through a pipe, as
+`cargo build 2>&1 | pyo3-doctor diagnose -` does.
 
 Targets: at most 3x grep, peak memory under 100 MB, time linear in size.
 """
@@ -23,7 +28,8 @@ from pathlib import Path
 from installed import compiled_env, installed
 
 LINES = [
-    ("   Compiling serde v1.0.{n} (/home/runner/.cargo/registry/src/serde)", 30),
+    ("   Compiling serde v1.0.{n}", 25),  # cargo names no path for a registry crate
+    ("   Compiling mycrate-{n} v0.1.0 (/home/runner/work/mycrate)", 5),
     ("2026-05-01T12:00:07.1234567Z   Downloaded libc v0.2.{n}", 20),
     ("running {n} tests", 10),
     ("test tests::case_{n} ... ok", 20),
@@ -37,7 +43,10 @@ LINES = [
 CAUSE = "error: linker `cc` not found\n  |\n  = note: No such file or directory (os error 2)\n"
 
 
-def make_log(path: Path, megabytes: int) -> None:
+WARNING = "warning: unused variable: `x{n}`\n  --> src/lib.rs:{n}:9"
+
+
+def make_log(path: Path, megabytes: int, warnings: float = 0.0) -> None:
     rnd = random.Random(megabytes)
     texts, weights = zip(*LINES)
     with open(path, "w", encoding="utf-8") as fh:
@@ -45,7 +54,9 @@ def make_log(path: Path, megabytes: int) -> None:
         while written < megabytes << 20:
             chunk = (
                 "\n".join(
-                    t.replace("{n}", str(rnd.randint(1, 999)))
+                    (WARNING if rnd.random() < warnings else t).replace(
+                        "{n}", str(rnd.randint(1, 999))
+                    )
                     for t in rnd.choices(texts, weights, k=20000)
                 )
                 + "\n"
@@ -75,6 +86,8 @@ def main() -> int:
     parser.add_argument("--sizes", default="10,100,1000")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--probes", action="store_true", help="run the probes too (default off)")
+    parser.add_argument("--warnings", type=float, default=0.0, help="share of warning lines")
+    parser.add_argument("--stdin", action="store_true", help="feed the log through a pipe")
     args = parser.parse_args()
     extra = [] if args.probes else ["--no-probes"]
     with tempfile.TemporaryDirectory() as tmp, installed() as install:
@@ -82,9 +95,26 @@ def main() -> int:
         print(f"{'size':>7} {'grep':>8} {'doctor':>8} {'ratio':>6} {'peak MB':>8} {'s per GB':>9}")
         for mb in (int(s) for s in args.sizes.split(",")):
             log = Path(tmp) / f"build-{mb}.log"
-            make_log(log, mb)
+            make_log(log, mb, args.warnings)
             grep = ["grep", "-E", "-i", "error|warning|panicked", str(log)]
             doctor = [*install.command(), "diagnose", *extra, str(log)]
+            if args.stdin:  # the same pipe for both: `cat log | cmd`
+                grep = [
+                    "sh",
+                    "-c",
+                    'cat "$1" | grep -E -i "error|warning|panicked"',
+                    "sh",
+                    str(log),
+                ]
+                doctor = [
+                    "sh",
+                    "-c",
+                    'f=$1; shift; cat "$f" | "$@"',
+                    "sh",
+                    str(log),
+                    *doctor[:-1],
+                    "-",
+                ]
             subprocess.run(doctor, env=compiled_env(), capture_output=True, check=False)
             g, d, peak = [], [], 0
             for _ in range(args.runs):

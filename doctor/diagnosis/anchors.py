@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable
 
 # A line must contain one of these to be looked at (tests/diagnosis checks that every positive
 # sample line does). On a small log each costs one memchr pass; a big one goes to grep as one
@@ -10,7 +12,6 @@ import re
 # matter are named by the words they carry.
 ANCHORS = (
     b"rror",  # error, Error, TypeError, ImportError, ...
-    b"RROR",  # pip's ERROR:
     b"aused by",  # maturin's and cargo's "Caused by:" chains
     b"anic",  # panicked, PanicException
     b"not found",
@@ -63,26 +64,36 @@ ANCHORS = (
     b"RAW_DYLIB",
     b"use of deprecated",
     b"exit successfully",
-    b"ust Compiler",
     b"only accepted on the nightly",
     # which ecosystem the log comes from (facts: python_tool, foreign_tool)
     b"maturin",
     b"Traceback",
     b"setuptools",
-    b"cargo test",
-    b"cargo nextest",
-    b"cargo bench",
+    b"cargo ",  # cargo test, cargo nextest run, cargo bench
     b"napi",
     b"npm ",
     b"node_modules",
     b"unsendable",
     b"does not have th",
+    # PyO3's API in code people quote beside rustc's "not found in this scope"
+    b"Bound<",
+    b"&Py",
+    b"_bound(",
+    b"with_gil",
+    b"not found in",
+    # people telling that a rebuild changed nothing (fact stale_build)
+    b"stale",
+    b"rebuil",
+    b"recompil",
+    b"updated",
+    b"old ",
+    b"pick",
+    b"copied",
     # where a log comes from (facts: platform)
     b"/Users/",
     b"macosx_",
     b"-apple-darwin",
     # warnings that name a cause
-    b"Couldn't find",
     b"manifest key",
     b"activating",
     b"version constraint",
@@ -91,5 +102,66 @@ ANCHORS = (
     b"experimental support",
 )
 
-# The anchors as one extended regex: GNU grep runs it faster than the same list given to -F.
-ANCHOR_ERE = "|".join(re.sub(r"([.[\]()*+?{}|^$\\])", r"\\\1", a.decode("ascii")) for a in ANCHORS)
+# The scanners look for them in any case (a user retypes "Rust Compiler", a tool changes its
+# capitals between versions): the patterns decide, the prefilter never rejects on case.
+ANCHORS_FOLDED = tuple(dict.fromkeys(a.lower() for a in ANCHORS))
+
+_WORD = re.compile(r"[a-z0-9_]{4,}")
+# Words on most lines of a build log: a key that is one of these makes every such line a
+# candidate, so a needle's other words are taken instead where it has one.
+_COMMON = frozenset(
+    [
+        "compil",
+        "compile",
+        "compiling",
+        "build",
+        "building",
+        "built",
+        "target",
+        "python",
+        "version",
+        "running",
+        "finished",
+        "downloaded",
+        "downloading",
+        "collecting",
+        "test",
+        "tests",
+        "info",
+        "default",
+        "config",
+        "using",
+        "with",
+        "from",
+    ]
+)
+
+
+def line_keys(needles: Iterable[str]) -> tuple[bytes, ...]:
+    """The fragments a line must hold to be looked at: the anchors, and for every needle no
+    anchor covers, a word of it (or the needle itself). A rule needs its needle on the line,
+    and its needle holds its key, so no line a rule could match is ever skipped, whatever the
+    anchors were written for. Words shared by many needles ("version", "python") are taken
+    first, which keeps the keys few: each is one memchr pass over a small log."""
+    keys = list(ANCHORS_FOLDED)
+    left = {n.encode("utf-8").lower().decode("utf-8") for n in needles}  # as bytes.lower()
+    left = {n for n in left if not any(k.decode() in n for k in keys)}
+    while left:
+        counts = Counter(w for n in left for w in set(_words(n)))
+        if counts:
+            word = max(counts, key=lambda w: (counts[w], len(w), w))
+        else:  # needles with no word of 4 letters: themselves, shortest first
+            word = min(left, key=lambda n: (len(n), n))
+        keys.append(word.encode("utf-8"))
+        left = {n for n in left if word not in n}
+    return tuple(keys)
+
+
+def _words(needle: str) -> list[str]:
+    words = _WORD.findall(needle)
+    return [w for w in words if w not in _COMMON] or words
+
+
+def key_ere(keys: Iterable[bytes]) -> str:
+    """The keys as one extended regex for `grep -i -E`: GNU grep runs it faster than -F."""
+    return "|".join(re.sub(r"([.[\]()*+?{}|^$\\])", r"\\\1", k.decode("utf-8")) for k in keys)

@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
-from pyo3_doctor.diagnosis.anchors import ANCHOR_ERE
+from pyo3_doctor.diagnosis.anchors import key_ere
 from pyo3_doctor.diagnosis.matcher import (
     AFTER,
     BEFORE,
@@ -35,7 +35,7 @@ from pyo3_doctor.diagnosis.matcher import (
 )
 from pyo3_doctor.system.proc import finish, spawn, which
 
-MIN_BYTES = 4 << 20  # below this a grep child costs more than it saves
+MIN_BYTES = 1 << 20  # below this a grep child costs more than it saves
 BATCH = 2048  # listed lines whose needles are looked for at once
 
 
@@ -119,7 +119,17 @@ class _Grepped(Scanner):
     def run(self, grep: str, blocks: Iterable[bytes]) -> Scan:  # type: ignore[override]
         env = {**os.environ, "LC_ALL": "C"}  # bytes, not characters: faster, never "invalid"
         # one line more after: the line after a "Caused by:" is a candidate with lines after it too
-        argv = [grep, "-n", "-a", "-E", f"-B{BEFORE}", f"-A{AFTER + 1}", "--", ANCHOR_ERE]
+        argv = [
+            grep,
+            "-n",
+            "-a",
+            "-i",
+            "-E",
+            f"-B{BEFORE}",
+            f"-A{AFTER + 1}",
+            "--",
+            key_ere(self.m.line_keys),
+        ]
         proc = spawn(argv, env, stdin_pipe=True)
         if not hasattr(proc, "pid"):  # grep could not start: Python reads it all
             return Scanner(self.m).run_blocks(blocks)

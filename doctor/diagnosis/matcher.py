@@ -1,11 +1,13 @@
 """Finds knowledge entries in a build log: one streaming pass, constant memory.
 
-The log is read in 1 MiB binary blocks. A block is searched with `bytes.find` (memchr speed)
-for a few ANCHORS, fragments that every diagnosable line carries ("rror", "arning", "aused by"
-of maturin's "Caused by:", ...). Only lines with an anchor are decoded, normalised and checked
-for the entries' literal `needles`, and only entries whose needle is present get their regexes
-tried. Everything else is never decoded or split into lines, which keeps a 100 MB CI log
-cheap: the cost is one memchr pass per anchor plus a few microseconds per anchored line.
+The log is read in 1 MiB binary blocks. A block is lowered and searched with `bytes.find`
+(memchr speed) for the line keys (anchors.line_keys): the ANCHORS every diagnosable line
+carries ("rror", "aused by" of maturin's "Caused by:", ...) and a word of every rule's needle
+no anchor covers, so no line a rule could match is skipped. Only lines with a key are decoded,
+normalised and checked for the rules' literal `needles` (in any case), and only rules whose
+needle is present get their regexes tried. Everything else is never decoded or split into
+lines, which keeps a 100 MB CI log cheap: one memchr pass per key plus a few microseconds per
+candidate line.
 Per entry only the earliest hit and a count are kept, so memory stays flat whatever the size;
 the lines around a hit come from the block itself (plus a small tail of the previous one).
 """
@@ -18,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import BinaryIO, Union
 
-from pyo3_doctor.diagnosis.anchors import ANCHORS
+from pyo3_doctor.diagnosis.anchors import line_keys
 from pyo3_doctor.kb.entries import Entry
 from pyo3_doctor.kb.facts import FactRule, normalised
 from pyo3_doctor.textsafe import ANSI
@@ -108,17 +110,19 @@ class Matcher:
         self.rules: tuple[Rule, ...] = (*self.entries, *facts)
         by_needle: dict[str, list[Rule]] = {}
         for entry in self.rules:
-            for needle in entry.needles:
-                by_needle.setdefault(needle, []).append(entry)
+            for needle in entry.needles:  # looked for in any case, like the anchors
+                by_needle.setdefault(needle.lower(), []).append(entry)
         self.by_needle: Mapping[str, tuple[Rule, ...]] = {k: tuple(v) for k, v in by_needle.items()}
         self.needles = tuple(self.by_needle)
         self._needle_bytes = tuple((n, n.encode("utf-8")) for n in self.needles)
+        self.line_keys = line_keys(self.needles)
 
     def needles_in(self, lines: bytes) -> tuple[str, ...]:
         """The needles found anywhere in a batch of candidate lines: each of those lines can
         hold only these. One search per needle over the batch is far cheaper than one per
         needle and line, and most batches of a big log hold none at all."""
-        return tuple(n for n, raw in self._needle_bytes if raw in lines)
+        folded = lines.lower()
+        return tuple(n for n, raw in self._needle_bytes if raw in folded)
 
     def match_line(
         self, text: str, needles: tuple[str, ...] | None = None
@@ -126,7 +130,8 @@ class Matcher:
         """Every entry or fact rule a single (normalised) line matches, with its regex
         groups. `needles`, when given, are the only ones the line can hold (needles_in)."""
         among = self.needles if needles is None else needles
-        present = [n for n in among if n in text]  # the hot loop: keep it a comprehension
+        folded = text.lower()
+        present = [n for n in among if n in folded]  # the hot loop: keep it a comprehension
         if not present:
             return
         text = normalise(text)
@@ -261,8 +266,9 @@ class Scanner:
         if self.next_region_first:
             starts.add(start)
             self.next_region_first = False
-        for anchor in ANCHORS:
-            pos = buf.find(anchor, start, end)
+        folded = buf.lower()  # ASCII-only, so every offset stays the same
+        for anchor in self.m.line_keys:
+            pos = folded.find(anchor, start, end)
             while pos >= 0:
                 ls = buf.rfind(b"\n", start, pos) + 1
                 starts.add(ls if ls > start else start)
@@ -276,7 +282,7 @@ class Scanner:
                         starts.add(le + 1)
                     else:
                         self.next_region_first = True
-                pos = buf.find(anchor, le + 1, end)
+                pos = folded.find(anchor, le + 1, end)
         spans = []
         counted, counted_line = start, first_line
         for ls in sorted(starts):

@@ -54,6 +54,12 @@ LOG_FACTS = {
     "python_tool": "a tool of the Python side the log shows at work (maturin, pip, uv, ...)",
     "foreign_tool": "a tool of another ecosystem the log shows at work (npm, napi, ...)",
     "python_version": "the interpreter version the log shows",
+    "unresolved_name": "an item (type, trait, function, method) a Rust compile error did not find",
+    "pyo3_api_named": "a PyO3 API item whose name or form changed between releases, anywhere",
+    "stale_build": "the text says a rebuilt extension did not replace the old one",
+    "link_failed": "a link step failed (the linker that failed, where the log names it)",
+    "workspace_error": "cargo could not place a package in its workspace (a file left out)",
+    "sdist_build": "the build runs from an unpacked sdist (pip's or uv's temporary folder)",
 }
 CONFIDENCES = ("high", "medium", "low")
 RULE_KEYS = {

@@ -17,6 +17,7 @@ import json
 from pathlib import Path
 
 from pyo3_doctor.diagnosis.diagnose import root_causes
+from pyo3_doctor.engine import knowledge_base
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -83,3 +84,34 @@ def test_weak_ids_batch_does_not_go_back():
     top1, near_miss_rate, misses = accuracy("weak-ids batch", WEAK)
     assert top1 >= 15 / 33, misses
     assert near_miss_rate <= 1 / 7, misses
+
+
+# tests/corpus/public-dev.jsonl and public-heldout.jsonl: 185 texts from public issue threads
+# (maturin, PyO3, setuptools-rust, uv, maturin-action and downstream projects), split at random
+# (seed 2026, stratified by id). Held-out scored 58.1% (36/62) before any entry was written
+# from the development half, and 59.7% after the development half reached 78.2%; it was then
+# opened as development data too (the remaining misses named mechanisms: needles no anchor
+# covered, producers' older wordings, prose forms). Floors only guard against going back.
+PUBLIC_DEV = cases("public-dev.jsonl")
+PUBLIC_HELDOUT = cases("public-heldout.jsonl")
+
+
+def test_public_corpora_are_well_formed_and_apart():
+    ids = [c["id"] for c in PUBLIC_DEV + PUBLIC_HELDOUT]
+    assert len(ids) == len(set(ids))
+    for case in PUBLIC_DEV + PUBLIC_HELDOUT:
+        assert {"id", "source", "category", "text"} <= set(case), case["id"]
+    known = set(knowledge_base()) | {"none"}
+    assert {c["category"] for c in PUBLIC_DEV + PUBLIC_HELDOUT} <= known
+
+
+def test_public_dev_does_not_go_back():
+    top1, near_miss_rate, misses = accuracy("public dev", PUBLIC_DEV)
+    assert top1 >= 0.85, misses
+    assert near_miss_rate == 0, misses
+
+
+def test_public_heldout_does_not_go_back():
+    top1, near_miss_rate, misses = accuracy("public held-out (opened)", PUBLIC_HELDOUT)
+    assert top1 >= 0.88, misses
+    assert near_miss_rate == 0, misses
