@@ -106,7 +106,7 @@ class Matcher:
     """Entries' patterns and the log fact rules, indexed by their needles."""
 
     def __init__(self, entries: Iterable[Entry], facts: Iterable[FactRule] = ()) -> None:
-        self.entries = tuple(e for e in entries if e.patterns)
+        self.entries = tuple(e for e in entries if e.pattern_texts)  # compiled when first met
         self.rules: tuple[Rule, ...] = (*self.entries, *facts)
         by_needle: dict[str, list[Rule]] = {}
         for entry in self.rules:

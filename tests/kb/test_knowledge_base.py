@@ -110,8 +110,16 @@ def test_malformed_entries_are_refused(text):
 def test_a_bad_regex_is_refused_when_first_used():
     text = "[a-b]\ntitle='t'\nseverity='fail'\nwhy='w'\nneedles=['x']\npatterns=['(x']\n"
     entry = parse_entries(text, "t.toml")["a-b"]
+    matcher = Matcher([entry])  # building it compiles nothing: a check never needs to
     with pytest.raises(KnowledgeError, match=r"\[a-b\]: bad regex"):
-        Matcher([entry])
+        list(matcher.match_line("x marks the line"))
+
+
+def test_every_fact_rule_regex_compiles():
+    for rule in fact_rules().values():
+        assert len(rule.patterns + rule.exclude + rule.value_from) == len(
+            rule.pattern_texts + rule.exclude_texts + rule.value_from_texts
+        )
 
 
 def test_every_shipped_regex_compiles_and_names_the_groups_it_declares():
