@@ -212,6 +212,7 @@ def context_summary(ctx: Context, facts: Mapping[str, Any]) -> dict[str, Any]:
             "cargo": facts.get("cargo_version"),
         },
         "project": facts.get("project_root"),
+        "no_project": facts.get("no_project"),
     }
 
 

@@ -23,6 +23,7 @@ class ExitCode(enum.IntEnum):
     FINDINGS = 1  # a finding at fail, or at warn with --strict
     USAGE = 2  # bad arguments, or input that cannot be read (missing, binary, unparsable)
     INTERNAL = 3  # a bug in pyo3-doctor: one stderr line plus a crash log
+    NO_PROJECT = 4  # check: no PyO3 project here (the machine checks ran and passed)
     INTERRUPTED = 130  # Ctrl-C
 
 
@@ -32,6 +33,8 @@ def exit_code_for(report: Report, strict: bool = False) -> ExitCode:
     severities = {f.severity for f in report.findings}
     if Severity.FAIL in severities or (strict and severities):
         return ExitCode.FINDINGS
+    if report.log is None and report.context.get("no_project"):  # check, not diagnose
+        return ExitCode.NO_PROJECT
     return ExitCode.OK
 
 

@@ -6,9 +6,16 @@ from pathlib import Path
 
 from pyo3_doctor.context import Context
 from pyo3_doctor.machine.elfsyms import exported_symbols
-from pyo3_doctor.machine.importcheck import SUFFIXES, artifacts, import_argv, run_import
+from pyo3_doctor.machine.importcheck import (
+    SUFFIXES,
+    artifacts,
+    artifacts_any,
+    import_argv,
+    run_import,
+)
 from pyo3_doctor.machine.interpreter import interpreter
 from pyo3_doctor.model import Detected, ProbeResult, Severity, Status, status_of
+from pyo3_doctor.project.edits import import_patch
 from pyo3_doctor.project.loader import project, skip_reason
 from pyo3_doctor.project.rust.source import scan
 
@@ -24,7 +31,44 @@ FACTS = (
     "newest_source",
     "python_package_dir",
     "shadow_dir",
+    "package_file",
+    "package_line",
+    "missing_module",
+    "package_patch_file",
+    "package_patch_line",
+    "package_patch_old",
+    "package_patch_new",
 )
+
+
+def _newest(crate, proj) -> str:
+    sources = [*scan(crate.lib_root).files, crate.manifest]
+    if proj.pyproject_path:
+        sources.append(proj.pyproject_path)
+    return proj.rel(max(sources, key=lambda p: p.stat().st_mtime if p.exists() else 0))
+
+
+def _import_failure(proj, answer: dict, facts: dict) -> Detected:
+    """The package's own Python code failing (a frame in a .py file of the project), or the
+    extension itself."""
+    frame, layout = answer.get("frame"), proj.layout
+    inside = bool(frame) and proj.rel(Path(frame[0])) != frame[0]
+    if not inside or "site-packages" in Path(frame[0]).parts:
+        return Detected("extension-import-failed", Severity.FAIL)
+    file, line = Path(frame[0]), int(frame[1])
+    facts.update(package_file=proj.rel(file), package_line=line)
+    missing = answer.get("missing")
+    if missing and layout is not None:
+        facts["missing_module"] = missing
+        patch = import_patch(file, line, missing, layout.module_name)
+        if patch is not None:
+            facts.update(
+                package_patch_file=str(file),
+                package_patch_line=patch[0],
+                package_patch_old=patch[1],
+                package_patch_new=patch[2],
+            )
+    return Detected("package-import-error", Severity.FAIL)
 
 
 def probe(ctx: Context) -> ProbeResult:
@@ -50,6 +94,12 @@ def probe(ctx: Context) -> ProbeResult:
     facts: dict = {"import_name": name, "expected_symbol": f"PyInit_{ext}"}
     missing = str(answer.get("error", "")).startswith("ModuleNotFoundError")
     if built is None and (missing or not answer.get("error")):
+        others = [p for p in artifacts_any(layout.extension_dir) if layout.mixed]
+        if others:  # renamed without a rebuild: the old build under its old name
+            facts.update(artifact_path=proj.rel(others[0]), newest_source=_newest(crate, proj))
+            said = f"{name} is not built; {proj.rel(others[0])} is an older build of another name"
+            found = [Detected("stale-extension-build", Severity.WARN)]
+            return ProbeResult(ID, Status.WARN, said, facts, (evidence,), tuple(found))
         return ProbeResult(
             ID, Status.SKIP, f"{name} is not built or installed yet", facts, (evidence,)
         )
@@ -72,7 +122,7 @@ def probe(ctx: Context) -> ProbeResult:
     error = answer.get("error")
     if error:
         facts["import_error"] = error
-        found.insert(0, Detected("extension-import-failed", Severity.FAIL))
+        found.insert(0, _import_failure(proj, answer, facts))
     shadow = layout.mixed and layout.python_root == proj.root and built is not None
     if shadow and built not in local and layout.package_dir is not None:
         facts.update(python_package_dir=proj.rel(layout.package_dir), shadow_dir=str(proj.root))

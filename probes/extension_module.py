@@ -8,8 +8,8 @@ from packaging.version import Version
 
 from pyo3_doctor.context import Context
 from pyo3_doctor.kb.versions import policy
+from pyo3_doctor.machine.maturin import admits_from, requirement
 from pyo3_doctor.machine.maturin import maturin as tool
-from pyo3_doctor.machine.maturin import requirement
 from pyo3_doctor.model import Detected, ProbeResult, fail, judged, skipped, warn
 from pyo3_doctor.project.cargo import EXTENSION_MODULE, Crate
 from pyo3_doctor.project.loader import Project, project, skip_reason, table
@@ -83,11 +83,9 @@ def _libpython_linked(
     the feature on: why the build will link libpython, or why it will not after all."""
     rules = policy()
     req = requirement(proj)
-    pinned_old = bool(
-        req
-        and req.specifier
-        and not any(req.specifier.contains(v) for v in (str(env_since), "1.99", "2.0", "9.0"))
-    )
+    # a range with no version from env_since on (`<1.9`, `==1.5.*`), not one that merely
+    # excludes the installed maturin (`>=99` is maturin-version's business)
+    pinned_old = bool(req and req.specifier and not admits_from(req.specifier, env_since))
     if pyo3 < rules.pyo3_extension_module_env_since:
         why = (
             f"PyO3 {pyo3} only skips libpython with the `extension-module` feature, which "

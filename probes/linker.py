@@ -13,7 +13,9 @@ from pyo3_doctor.system.proc import run_tool, which
 ID = "linker"
 ORDER = 30  # where reports list it
 TITLE = "C linker"
-FACTS = ("linker", "linker_source", "target")
+FACTS = ("linker", "linker_source", "target", "linker_found_at", "linker_dir")
+# where system packages put a C compiler: found there but not on PATH, the fix is PATH
+STANDARD_DIRS = ("/usr/bin", "/usr/local/bin", "/bin", "/opt/homebrew/bin")
 
 
 def configured_linker(ctx: Context, target: str) -> tuple[str | None, str]:
@@ -26,6 +28,15 @@ def configured_linker(ctx: Context, target: str) -> tuple[str | None, str]:
         if isinstance(linker, str) and linker:
             return linker, str(path)
     return None, ""
+
+
+def _off_path(linker: str, path: str) -> str | None:
+    listed = {os.path.normpath(p) for p in path.split(os.pathsep) if p}
+    for folder in STANDARD_DIRS:
+        found = os.path.join(folder, linker)
+        if folder not in listed and os.path.isfile(found) and os.access(found, os.X_OK):
+            return found
+    return None
 
 
 def probe(ctx: Context) -> ProbeResult:
@@ -54,14 +65,12 @@ def probe(ctx: Context) -> ProbeResult:
                 (fail("linker-missing"),),
             )
     if which(linker, ctx.env) is None and not os.path.isfile(linker):
-        return ProbeResult(
-            ID,
-            Status.FAIL,
-            f"linker `{linker}` ({source}) not found on PATH",
-            facts,
-            evidence,
-            (fail("linker-missing"),),
-        )
+        summary = f"linker `{linker}` ({source}) not found on PATH"
+        off_path = _off_path(linker, ctx.env.get("PATH", ""))
+        if off_path:  # installed, only PATH lacks its folder: reinstalling changes nothing
+            facts.update(linker_found_at=off_path, linker_dir=os.path.dirname(off_path))
+            summary += f"; it is at {off_path}, a folder PATH does not list"
+        return ProbeResult(ID, Status.FAIL, summary, facts, evidence, (fail("linker-missing"),))
     ran = run_tool([linker, "--version"], ctx.env)
     evidence += (ran,)
     if ran.exit_code != 0:

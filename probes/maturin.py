@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import json
+
 from pyo3_doctor.context import Context
 from pyo3_doctor.kb.versions import policy
-from pyo3_doctor.machine.maturin import maturin, requirement
+from pyo3_doctor.machine.maturin import beyond_releases, maturin, requirement
 from pyo3_doctor.model import Detected, ProbeResult, Severity, Status, status_of
 from pyo3_doctor.project.loader import project, table
 
 ID = "maturin"
 ORDER = 60  # where reports list it
 TITLE = "maturin"
-FACTS = ("maturin", "maturin_version", "maturin_requirement", "maturin_env_version", "reason")
+FACTS = (
+    "maturin",
+    "maturin_version",
+    "maturin_requirement",
+    "maturin_env_version",
+    "reason",
+    "maturin_requires_fixed",
+    "project_version_missing",
+)
 
 
 def probe(ctx: Context) -> ProbeResult:
@@ -41,11 +51,14 @@ def probe(ctx: Context) -> ProbeResult:
     summary = f"maturin {version} ({exe})"
     detected = []
     if req and req.specifier and not req.specifier.contains(version, prereleases=True):
-        detected.append(
-            Detected(
-                "maturin-version", Severity.WARN, {"reason": f"pyproject.toml asks for {written}"}
-            )
-        )
+        reason = f"pyproject.toml asks for {written}"
+        if beyond_releases(req.specifier, version):
+            # no release to install: the fix is the requirement, as `maturin new` writes it
+            recommended = policy().maturin_recommended_requires
+            fixed = [recommended if r.strip() == req.text else r for r in proj.build_requires]
+            facts["maturin_requires_fixed"] = json.dumps(fixed)
+            reason += f", a version no maturin release has (maturin {version} is installed)"
+        detected.append(Detected("maturin-version", Severity.WARN, {"reason": reason}))
     project_table = table(proj.pyproject, "project")
     if (
         proj.uses_maturin
@@ -54,6 +67,7 @@ def probe(ctx: Context) -> ProbeResult:
         and "version" not in project_table.get("dynamic", [])
         and version >= policy().maturin_project_version_required_since
     ):
+        facts["project_version_missing"] = "yes"
         detected.append(
             Detected(
                 "maturin-version",

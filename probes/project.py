@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pyo3_doctor.context import Context
 from pyo3_doctor.model import Detected, ProbeResult, Severity, Status, fail, judged
-from pyo3_doctor.project.loader import project, pyo3_members, table
+from pyo3_doctor.project.loader import not_pyo3_reason, project, pyo3_members, table
 
 ID = "project"
 ORDER = 10  # where reports list it
@@ -22,14 +22,16 @@ FACTS = (
     "line",
     "column",
     "error",
+    "no_project",
 )
 
 
 def probe(ctx: Context) -> ProbeResult:
     proj = project(ctx)
+    where = ctx.project_dir or ctx.cwd
     if proj.root is None:
-        where = ctx.project_dir or ctx.cwd
-        return ProbeResult(ID, Status.SKIP, f"no pyproject.toml or Cargo.toml in {where} or above")
+        reason = not_pyo3_reason(proj, where)
+        return ProbeResult(ID, Status.SKIP, reason, {"no_project": reason})
     facts = {
         "project_root": str(proj.root),
         "pyproject": str(proj.pyproject_path) if proj.pyproject_path else None,
@@ -57,6 +59,8 @@ def probe(ctx: Context) -> ProbeResult:
         )
     if proj.uses_maturin and proj.crate is None and "workspace" in proj.cargo:
         return _workspace_root(proj, facts)
+    if proj.errors == () and (reason := not_pyo3_reason(proj, where)):
+        facts["no_project"] = reason
     parts = [p.name for p in (proj.pyproject_path, proj.cargo_path) if p]
     pyo3 = f", PyO3 {proj.pyo3_version}" if proj.pyo3_version else ", no pyo3 dependency"
     if proj.cargo_path is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pyo3_doctor.context import Context
 from pyo3_doctor.kb.versions import PyO3Support, policy
 from pyo3_doctor.machine.interpreter import Interpreter, interpreter
+from pyo3_doctor.machine.pyo3_fit import interpreters_for, move_to
 from pyo3_doctor.machine.toolchain import pointer_bits, rustc
 from pyo3_doctor.model import Detected, ProbeResult, Severity, fail, judged
 from pyo3_doctor.project.loader import project
@@ -28,6 +29,13 @@ FACTS = (
     "forward_env",
     "rust_bits",
     "build",
+    "pyo3_fit",
+    "pyo3_fit_file",
+    "pyo3_fit_key",
+    "pyo3_fit_value",
+    "pyo3_fit_changes",
+    "python_fit",
+    "pythons_fit",
 )
 
 
@@ -50,7 +58,7 @@ def _identity(interp: Interpreter) -> dict:
 
 
 def _against_pyo3(
-    interp: Interpreter, support: PyO3Support, severity: Severity, facts: dict
+    interp: Interpreter, support: PyO3Support, severity: Severity, facts: dict, forward: bool
 ) -> list[Detected]:
     """What the project's PyO3 series (`support`) says about this interpreter's version and
     build; fills the range facts in."""
@@ -66,13 +74,37 @@ def _against_pyo3(
             found.append(Detected("python-version-too-old", severity))
         elif version > span[1] and support.max_checked_from != "never":
             experimental = support.experimental and version == (span[1][0], span[1][1] + 1)
-            if not experimental:
+            # PyO3's own escape hatch: build for the stable ABI of the newest it knows
+            if not (experimental or (forward and support.forward_env)):
                 found.append(Detected("python-version-unsupported", severity))
     if info["gil_disabled"] and (support.free_threaded is None or version < support.free_threaded):
         found.append(
             Detected("unsupported-interpreter-build", severity, {"build": "free-threaded"})
         )
     return found
+
+
+def _truthy(value: str) -> bool:
+    return value.strip().lower() not in ("", "0", "false", "no", "off")
+
+
+def _ways_out(
+    ctx: Context, interp: Interpreter, support: PyO3Support, series: str, found: list
+) -> dict:
+    """Facts for the fixes of a version mismatch: the PyO3 series to move to (the nearest
+    that supports this interpreter) and the interpreters here this PyO3 supports."""
+    info, version = interp.info or {}, interp.version
+    impl, ids = info["implementation"], {d.id for d in found}
+    rules = policy()
+    if "python-version-unsupported" in ids:
+        target = rules.first_supporting(impl, version)
+    elif "python-version-too-old" in ids:
+        target = rules.last_supporting(impl, version)
+    else:
+        target = None
+    facts = move_to(project(ctx), series, target)
+    facts.update(interpreters_for(ctx, support, impl, bool(info["gil_disabled"])))
+    return facts
 
 
 def probe(ctx: Context) -> ProbeResult:
@@ -97,7 +129,12 @@ def probe(ctx: Context) -> ProbeResult:
         else None,
         pyo3_first_supporting=first.series if first else None,
     )
-    found = _against_pyo3(interp, support, Severity.FAIL, facts)
+    forward = bool(facts["forward_env"]) and _truthy(ctx.env.get(facts["forward_env"], ""))
+    found = _against_pyo3(interp, support, Severity.FAIL, facts, forward)
+    if forward and version > support.cpython[1]:
+        summary += f"; {facts['forward_env']} is set: PyO3 builds it through the stable ABI"
+    if pyo3 is not None and found:
+        facts.update(_ways_out(ctx, interp, support, str(pyo3), found))
     if pyo3 is None and found:
         # no project PyO3 to judge by: what the newest PyO3 would say is a note, not a finding
         said = ", ".join(d.id for d in found)

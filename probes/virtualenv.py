@@ -8,7 +8,7 @@ from pathlib import Path
 from pyo3_doctor.context import Context
 from pyo3_doctor.machine.interpreter import interpreter
 from pyo3_doctor.model import Detected, ProbeResult, Severity, Status, fail, warn
-from pyo3_doctor.project.loader import project
+from pyo3_doctor.project.loader import not_pyo3_reason, project
 
 ID = "virtualenv"
 ORDER = 70  # where reports list it
@@ -29,6 +29,10 @@ def probe(ctx: Context) -> ProbeResult:
         )
     if venv:
         return ProbeResult(ID, Status.OK, f"active virtualenv {venv}", facts)
+    if not_pyo3_reason(project(ctx), ctx.project_dir or ctx.cwd):
+        return ProbeResult(
+            ID, Status.SKIP, "no PyO3 project: `maturin develop` has nothing to build"
+        )
     if conda:
         return ProbeResult(ID, Status.OK, f"active conda environment {conda}", facts)
     start = project(ctx).root or ctx.cwd

@@ -93,6 +93,17 @@ def fill(template: str, values: Mapping[str, Any], missing: set[str]) -> str:
     return PLACEHOLDER.sub(one, template)
 
 
+def describe(template: str) -> str:
+    """A template as a reader of the knowledge base sees it, with no machine to fill it:
+    each placeholder in words (`{abi3_feature}` reads "<the abi3-pyXY feature>")."""
+
+    def one(match: re.Match[str]) -> str:
+        unknown = unknowns().get(match.group(1))
+        return f"<{unknown.label}>" if unknown else f"<{match.group(1).replace('_', ' ')}>"
+
+    return PLACEHOLDER.sub(one, template)
+
+
 def render_fix(template: FixTemplate, values: Mapping[str, Any], is_root: bool) -> FixStep:
     """A concrete FixStep: placeholders filled per argv element (never re-split)."""
     missing: set[str] = set()

@@ -65,6 +65,11 @@ class VersionSpec:
     def __hash__(self) -> int:
         return hash(self.text)
 
+    def bounds(self) -> list[Version]:
+        """The versions its clauses name (`>=1.2,<2` gives 1.2 and 2)."""
+        named = (version_or_none(t) for t in re.findall(r"\d[\w.]*", self.text))
+        return [v for v in named if v is not None]
+
     def contains(self, version: str | Version, prereleases: bool | None = None) -> bool:
         """SpecifierSet(text).contains(version, prereleases), the same answer."""
         found = version if isinstance(version, Version) else version_or_none(version)

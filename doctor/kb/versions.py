@@ -35,6 +35,7 @@ class PyO3Support:
     abi3: tuple[PyVersion, PyVersion]
     free_threaded: PyVersion | None
     forward_env: str
+    changes: str = ""  # what moving here from the series before changes in user code
 
 
 @dataclass(frozen=True)
@@ -59,13 +60,32 @@ class Policy:
 
     def first_supporting(self, implementation: str, py: PyVersion) -> PyO3Support | None:
         """The oldest PyO3 series whose range includes this interpreter version."""
-        for row in self.pyo3:
-            span = {"CPython": row.cpython, "PyPy": row.pypy, "GraalVM": row.graalpy}.get(
-                implementation, row.cpython
-            )
-            if span and span[0] <= py <= span[1]:
-                return row
-        return None
+        return next((r for r in self.pyo3 if _supports(r, implementation, py)), None)
+
+    def last_supporting(self, implementation: str, py: PyVersion) -> PyO3Support | None:
+        """The newest PyO3 series whose range includes this interpreter version."""
+        return next((r for r in reversed(self.pyo3) if _supports(r, implementation, py)), None)
+
+    def changes_between(self, old: str, new: str) -> list[tuple[str, str]]:
+        """(series, what it changes) for every series an upgrade from `old` to `new` enters;
+        a downgrade leaves the same ones, newest first."""
+        low, high = sorted((Version(old), Version(new)))
+        crossed = [r for r in self.pyo3 if low < Version(r.series) <= high and r.changes]
+        if Version(new) < Version(old):
+            crossed.reverse()
+        return [(r.series, r.changes) for r in crossed]
+
+
+def span_of(row: PyO3Support, implementation: str) -> tuple[PyVersion, PyVersion] | None:
+    """The versions of this implementation the series supports."""
+    return {"CPython": row.cpython, "PyPy": row.pypy, "GraalVM": row.graalpy}.get(
+        implementation, row.cpython
+    )
+
+
+def _supports(row: PyO3Support, implementation: str, py: PyVersion) -> bool:
+    span = span_of(row, implementation)
+    return bool(span and span[0] <= py <= span[1])
 
 
 @lru_cache(maxsize=1)
@@ -85,6 +105,7 @@ def policy() -> Policy:
                 abi3=_range(row["abi3"]),  # type: ignore[arg-type]
                 free_threaded=_pv(row["free_threaded"]) if row["free_threaded"] else None,
                 forward_env=row["forward_env"],
+                changes=row.get("changes", ""),
             )
         )
     rows.sort(key=lambda r: Version(r.series))

@@ -31,6 +31,10 @@ try:
         importlib.import_module(name)
 except BaseException as exc:
     out["error"] = traceback.format_exception_only(type(exc), exc)[-1].strip()
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".py")]
+    if frames and not frames[-1].filename.startswith("<"):
+        out["frame"] = [frames[-1].filename, frames[-1].lineno]
+    out["missing"] = getattr(exc, "name", None) if isinstance(exc, ImportError) else None
 print(json.dumps(out))
 """
 SUFFIXES = (".so", ".pyd", ".dylib")
@@ -47,6 +51,14 @@ def artifacts(folder: Path, ext: str) -> list[Path]:
         return []
     found = [p for p in folder.glob(f"{ext}.*") if p.suffix in SUFFIXES]
     return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+def artifacts_any(folder: Path) -> list[Path]:
+    """Every built extension in a folder, newest first."""
+    if not folder.is_dir():
+        return []
+    found = [p for p in folder.iterdir() if p.suffix in SUFFIXES and p.is_file()]
+    return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)[:20]
 
 
 def import_argv(ctx: Context) -> tuple[str, ...] | None:

@@ -34,7 +34,8 @@ class Interpreter:
 
 def choose(ctx: Context) -> tuple[str | None, str]:
     windows = ctx.platform.system == "windows"
-    return choose_python(ctx.python, ctx.env, str(ctx.cwd), windows)
+    project = str(ctx.project_dir or "")  # maturin develop runs in the project
+    return choose_python(ctx.python, ctx.env, str(ctx.cwd), windows, project)
 
 
 def inspect(ctx: Context) -> Interpreter:

@@ -75,6 +75,23 @@ class MaturinRequirement:
     specifier: VersionSpec
 
 
+def admits_from(spec: VersionSpec, floor: Version) -> bool:
+    """Whether the range admits some version at or above `floor` (">=99" admits 99;
+    "<1.5" admits nothing at or past 1.5)."""
+    tried = [floor, Version("99999"), *spec.bounds()]
+    return any(v >= floor and spec.contains(v, prereleases=True) for v in tried)
+
+
+def beyond_releases(spec: VersionSpec, installed: Version) -> bool:
+    """A range no maturin release can meet yet: it admits nothing below two majors past the
+    installed one (maturin has been 1.x since 2023; `>=99` is a slip, not a wish)."""
+    ceiling = Version(str(installed.major + 2))
+    below = [installed, *(b for b in spec.bounds() if b < ceiling)]
+    below += [Version(f"{major}.{minor}") for major in range(ceiling.major) for minor in (0, 99)]
+    admitted_below = any(spec.contains(v, prereleases=True) for v in below)
+    return not admitted_below and admits_from(spec, ceiling)
+
+
 def requirement(proj: Project) -> MaturinRequirement | None:
     """The maturin requirement in [build-system] requires, as written and parsed."""
     for text in proj.build_requires:

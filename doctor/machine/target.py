@@ -11,6 +11,7 @@ CONDA_PREFIX are set PyO3 ignores both, and so do we.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from pyo3_doctor.system.proc import which
 
@@ -91,7 +92,7 @@ def _env_python(prefix: str, windows: bool) -> str:
 
 
 def choose_python(
-    python: str | None, env: Mapping[str, str], cwd: str, windows: bool
+    python: str | None, env: Mapping[str, str], cwd: str, windows: bool, project: str = ""
 ) -> tuple[str | None, str]:
     """The interpreter path (None: nothing found) and how it was chosen."""
     if python:
@@ -104,11 +105,23 @@ def choose_python(
             return _env_python(venv, windows), "VIRTUAL_ENV"
         if conda:
             return _env_python(conda, windows), "CONDA_PREFIX"
+        # maturin develop's own next choice: a .venv in this folder or a parent, unactivated
+        dot_venv = _dot_venv(Path(project or cwd))
+        if dot_venv is not None:
+            return _env_python(str(dot_venv), windows), ".venv"
     for name in ("python3", "python"):
         found = which(name, env)
         if found:
             return found, "PATH"
     return None, "PATH"
+
+
+def _dot_venv(start: Path) -> Path | None:
+    """The nearest `.venv` at or above `start` that is a virtualenv (has pyvenv.cfg)."""
+    for folder in (start, *list(start.parents)[:8]):
+        if (folder / ".venv" / "pyvenv.cfg").is_file():
+            return folder / ".venv"
+    return None
 
 
 def _resolve(name: str, env: Mapping[str, str], cwd: str) -> str | None:

@@ -119,3 +119,20 @@ def toml_set(path: Path, shown: str, dotted_key: str, literal: str) -> str:
             changed[-1] += "\n"
         changed += ["\n", f"{header}\n", new_line]
     return unified_diff(shown, lines, changed, context=1).rstrip("\n")
+
+
+def import_patch(file: Path, number: int, missing: str, built: str) -> tuple[int, str, str] | None:
+    """The line of a package's Python file that imports `missing` (`pkg._core`), changed to
+    import `built` (`pkg._native`), the module maturin builds: (line, old, new), or None when
+    the line does not name the missing module as an import."""
+    lines = _lines(file)
+    if lines is None or not 0 < number <= len(lines) or "." not in built:
+        return None
+    old_leaf, new_leaf = missing.rsplit(".", 1)[-1], built.rsplit(".", 1)[-1]
+    if missing.rsplit(".", 1)[0] != built.rsplit(".", 1)[0] or not new_leaf.isidentifier():
+        return None
+    line = lines[number - 1]
+    package = re.escape(missing.rsplit(".", 1)[0])
+    pattern = rf"(\b(?:from|import)\s+(?:\.|{package}\.)){re.escape(old_leaf)}\b"
+    new = re.sub(pattern, rf"\g<1>{new_leaf}", line, count=1)
+    return _changed(number, line, new)

@@ -276,6 +276,20 @@ def project(ctx: Context) -> Project:
     return ctx.shared("project", load)
 
 
+def not_pyo3_reason(proj: Project, cwd: Path) -> str:
+    """Why this is no PyO3 project, or "" when it is one: a crate that uses pyo3 or pyo3-ffi,
+    a maturin or setuptools-rust build, or a workspace that holds such a crate."""
+    if proj.root is None:
+        return f"no pyproject.toml or Cargo.toml in {cwd} or above"
+    if proj.crate is not None and proj.crate.pyo3 is not None:
+        return ""
+    if proj.uses_maturin or proj.uses_setuptools_rust or pyo3_members(proj):
+        return ""
+    if proj.cargo_path is None:
+        return f"{proj.root} has a pyproject.toml but no Cargo.toml and no Rust build backend"
+    return f"the crate at {proj.cargo_path} does not depend on pyo3"
+
+
 def skip_reason(proj: Project) -> str:
     """Why maturin's module-name rules do not apply here, or "" when they do."""
     if proj.uses_setuptools_rust and not proj.uses_maturin:

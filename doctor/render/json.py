@@ -18,7 +18,7 @@ from pyo3_doctor.render import Options
 from pyo3_doctor.textsafe import INVISIBLE
 
 SCHEMA_VERSION = 1
-SCHEMA_MINOR = 1  # additions since 1.0 (README "The JSON report")
+SCHEMA_MINOR = 2  # additions since 1.0 (README "The JSON report")
 KINDS = ("check", "diagnose")
 # json.dumps with ensure_ascii=False leaves DEL, C1 and bidi controls raw, and a terminal showing
 # the report would obey them; as \u escapes they decode to the same strings.

@@ -9,6 +9,7 @@ from typing import Any
 
 from pyo3_doctor.fixing.shell import template_line
 from pyo3_doctor.kb.entries import Entry, FixTemplate
+from pyo3_doctor.kb.templates import describe
 from pyo3_doctor.textsafe import clean
 
 
@@ -55,15 +56,16 @@ def render_entry(e: Entry, as_json: bool) -> None:
     if as_json:
         sys.stdout.write(json.dumps(entry_dict(e), indent=2) + "\n")
         return
-    lines = [f"{e.id}: {e.title}", f"severity: {e.severity.value}", "", e.why, ""]
+    # placeholders in words: a check fills them from this machine and project
+    lines = [f"{e.id}: {e.title}", f"severity: {e.severity.value}", "", describe(e.why), ""]
     if e.probes:
         lines.append(f"confirmed by: {', '.join(e.probes)}")
     for f in e.fixes:
         where = "" if f.platform == "any" else f" [{f.platform}]"
-        lines.append(f"fix{where}: {f.summary}")
+        lines.append(f"fix{where}: {describe(f.summary)}")
         detail = template_line(f)
         if detail:
-            lines.append(f"    {detail}")
+            lines.append(f"    {describe(detail)}")
     lines += [f"docs: {d}" for d in e.docs]
     # shipped data, but a locally edited knowledge file is text like any other
     sys.stdout.write(clean("\n".join(lines)) + "\n")

@@ -86,6 +86,11 @@ def print_finding(console: Console, finding: Finding, shell: str) -> None:
 
 def summary_line(report: Report) -> Text:
     fails, warns = report.counts
+    elsewhere = report.context.get("no_project") if report.log is None else None
+    if elsewhere and not fails:
+        said = f"No PyO3 project here: {elsewhere}. The machine checks ran"
+        said += f" ({warns} warning)" if warns else " and passed"
+        return Text(clean_line(said + "; point at a project with --project DIR."), style="yellow")
     if not report.findings:
         return Text(f"No problems found in {len(report.probes)} checks.", style="green")
     style = "red" if fails else "yellow"

@@ -1,4 +1,5 @@
-"""Files on disk: written so that a crash leaves the old or the new one, never half."""
+"""Files on disk: written so that a crash leaves the old or the new one, never half; read
+from a project (someone else's tree) only as bounded regular files."""
 
 from __future__ import annotations
 
@@ -46,3 +47,37 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def read_text_bounded(path: Path, limit: int = 1 << 20) -> str | None:
+    """The first `limit` bytes of a regular file as text, or None for anything else: a FIFO,
+    a device (`src/zero.rs -> /dev/zero`), a directory, or an unreadable file. A project is
+    someone else's tree, so nothing read from it may block or grow without bound."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read(limit).decode("utf-8", "replace")
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def source_files(root: Path, suffix: str = ".rs", limit: int = 400) -> list[Path]:
+    """Up to `limit` regular files named *suffix under `root`, sorted, never following a
+    symlinked folder (a loop, or a tree outside the project)."""
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if d not in ("target", ".git", "node_modules"))
+        for name in sorted(files):
+            if name.endswith(suffix):
+                found.append(Path(folder) / name)
+                if len(found) >= limit:
+                    return found
+    return found

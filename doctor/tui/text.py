@@ -13,6 +13,7 @@ from rich.text import Text
 
 from pyo3_doctor.fixing.shell import fix_line, template_line
 from pyo3_doctor.kb.entries import Entry
+from pyo3_doctor.kb.templates import describe
 from pyo3_doctor.model import Finding, FixStep, ProbeResult, Severity
 from pyo3_doctor.render.marks import MARKS
 from pyo3_doctor.textsafe import clean, clean_line
@@ -109,17 +110,17 @@ def entry_text(entry: Entry) -> Text:
     text = Text()
     text.append(clean_line(entry.title), style="bold")
     text.append(f"\n{entry.id}  ·  {entry.severity.value}  ·  {entry.source_file}\n\n", "dim")
-    text.append(clean(entry.why))
+    text.append(clean(describe(entry.why)))  # placeholders in words: no machine fills them
     if entry.probes:
         text.append("\n\nconfirmed by  ", style="bold")
         text.append(", ".join(entry.probes))
     for fix in entry.fixes:
         where = "" if fix.platform == "any" else f" [{fix.platform}]"
         text.append(f"\n\nfix{where}  ", style="bold")
-        text.append(clean_line(fix.summary))
+        text.append(clean_line(describe(fix.summary)))
         detail = template_line(fix)
         if detail:
-            text.append(f"\n  {clean(detail)}", style="dim")
+            text.append(f"\n  {clean(describe(detail))}", style="dim")
     if entry.pattern_texts:
         text.append("\n\nmatches", style="bold")
         for pattern in entry.pattern_texts:

@@ -25,7 +25,8 @@ def test_root_only_command_shows_sudo_when_not_root(
         pytest.skip("no known package manager here: the linker fix is manual")
     ctx = dataclasses.replace(ctx, platform=dataclasses.replace(ctx.platform, is_root=is_root))
     (finding,) = [f for f in check(ctx, [BY_ID["linker"]]).findings if f.id == "linker-missing"]
-    plan = fixes.plan(finding.fixes[0], ctx)
+    install = next(f for f in finding.fixes if f.argv)  # the first may be a PATH line
+    plan = fixes.plan(install, ctx)
     assert plan.kind == "argv" and plan.runnable
     assert plan.preview.startswith("sudo ") is not is_root, plan.preview
     assert plan.step.argv[0] != "{sudo}" and "{" not in plan.preview

@@ -69,18 +69,27 @@ def test_dot_venv_is_found_without_activation(pyo3_project, staged_path):
     assert venv.status is Status.OK
 
 
-def test_an_inactive_dot_venv_on_another_python_is_reported(pyo3_project, staged_path):
-    # maturin develop builds for the .venv's 3.12; PyO3 on its own, and every other check
-    # here, use python3 on PATH.
+def test_an_inactive_dot_venv_is_the_python_checked(pyo3_project, staged_path):
+    # maturin develop builds for the .venv's 3.12 without activation: so do the checks
     other = pyenv_python("3.12")
     root = pyo3_project()
     subprocess.run([other, "-m", "venv", "--without-pip", str(root / ".venv")], check=True)
     report = run(root, ("python", "virtualenv"), PATH=staged_path())
+    assert ids(report) == []
+    python = result(report, "python")
+    assert python.facts["python_source"] == ".venv" and python.facts["python_version"][:4] == "3.12"
+
+
+def test_a_dot_venv_on_another_python_than_the_one_asked_for_is_reported(pyo3_project, staged_path):
+    # --python names another interpreter than the .venv maturin develop would use
+    other = pyenv_python("3.12")
+    root = pyo3_project()
+    subprocess.run([other, "-m", "venv", "--without-pip", str(root / ".venv")], check=True)
+    report = run(root, ("python", "virtualenv"), PATH=staged_path(), python=sys.executable)
     assert ids(report) == ["venv-not-activated"]
     finding = report.findings[0]
     assert "3.12" in finding.why and sys.version.split()[0] in finding.why
     assert f"source {root / '.venv'}/bin/activate" in finding.fixes[0].text
-    assert "--python" in finding.fixes[-1].text
 
 
 def test_an_inactive_dot_venv_checked_with_python_is_not_reported(pyo3_project, staged_path):
@@ -101,7 +110,8 @@ def test_the_dot_venv_version_is_read_as_venv_uv_and_virtualenv_write_it(
     (root / ".venv" / "bin").mkdir(parents=True)
     (root / ".venv" / "bin" / "python").symlink_to(pyenv_python("3.12"))
     (root / ".venv" / "pyvenv.cfg").write_text(f"home = /usr/bin\n{cfg}\n")
-    venv = result(run(root, ("virtualenv",), PATH=staged_path()), "virtualenv")
+    asked = run(root, ("virtualenv",), PATH=staged_path(), python=sys.executable)
+    venv = result(asked, "virtualenv")
     assert venv.facts["venv_python_version"] == "3.12.1"
     assert venv.status is Status.WARN
 

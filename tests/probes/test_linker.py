@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 
+import pytest
 from helpers import ids, result, run
 
 from pyo3_doctor.model import Status
@@ -22,9 +24,22 @@ def test_cc_missing_gives_a_fix_for_this_package_manager(pyo3_project, staged_pa
     assert ids(report) == ["linker-missing"]
     finding = report.findings[0]
     assert finding.fixes, "a fix for this platform"
-    first = finding.fixes[0]
+    install = next(f for f in finding.fixes if f.argv)
     # sudo only when not root
-    assert (first.argv[0] == "sudo") == (os.geteuid() != 0), first.argv
+    assert (install.argv[0] == "sudo") == (os.geteuid() != 0), install.argv
+
+
+def test_cc_installed_but_off_path_is_a_path_fix(pyo3_project, staged_path):
+    # the staged PATH lists no system folder; the machine's own cc is still in /usr/bin
+    real = os.path.realpath(shutil.which("cc") or "")
+    standard = [d for d in ("/usr/bin", "/usr/local/bin") if os.path.isfile(f"{d}/cc")]
+    if not standard:
+        pytest.skip("no cc in /usr/bin or /usr/local/bin on this machine")
+    report = run(pyo3_project(), ("linker",), PATH=staged_path(without=("cc",)))
+    linker = result(report, "linker")
+    assert f"it is at {standard[0]}/cc" in linker.summary, (linker.summary, real)
+    first = report.findings[0].fixes[0]
+    assert first.env == {"PATH": f"{standard[0]}:$PATH"}, first
 
 
 def test_linker_named_by_cargo_env_var(pyo3_project, staged_path):

@@ -98,8 +98,38 @@ def test_python_newer_than_pyo3_supports(pyo3_project, staged_path):
         pyo3_project(pyo3="0.21"), ("project", "python"), PATH=staged_path(), PYO3_PYTHON=new
     )
     assert "python-version-unsupported" in ids(report)
-    env_fix = next(f for f in report.findings[0].fixes if f.env)
-    assert env_fix.env == {"PYO3_USE_ABI3_FORWARD_COMPATIBILITY": "1"}
+    fixes = report.findings[0].fixes
+    # first: the Cargo.toml edit to the first series that supports 3.13, with what it changes
+    assert fixes[0].edit and fixes[0].edit["key"] == "dependencies.pyo3"
+    assert fixes[0].edit["value"] == '"0.22"' and "0.22:" in fixes[0].summary
+    # then an interpreter here that PyO3 0.21 takes, by its real path
+    pythons = next(f for f in fixes if f.env and "PYO3_PYTHON" in f.env)
+    assert Path(pythons.env["PYO3_PYTHON"]).exists()
+    assert any(f.env == {"PYO3_USE_ABI3_FORWARD_COMPATIBILITY": "1"} for f in fixes)
+
+
+def test_the_forward_compatibility_escape_hatch_is_honoured(pyo3_project, staged_path):
+    new = pyenv_python("3.13")
+    report = run(
+        pyo3_project(pyo3="0.21"),
+        ("project", "python"),
+        PATH=staged_path(),
+        PYO3_PYTHON=new,
+        PYO3_USE_ABI3_FORWARD_COMPATIBILITY="1",
+    )
+    assert "python-version-unsupported" not in ids(report)
+    assert "stable ABI" in result(report, "python").summary
+
+
+def test_pyo3_too_new_for_python_37_names_the_newest_that_fits(pyo3_project, staged_path):
+    old = pyenv_python("3.7")
+    report = run(
+        pyo3_project(pyo3="0.29"), ("project", "python"), PATH=staged_path(), PYO3_PYTHON=old
+    )
+    (finding,) = [f for f in report.findings if f.id == "python-version-too-old"]
+    texts = " ".join(f.summary + (f.text or "") for f in finding.fixes)
+    assert "0.15" not in texts and "0.28" in texts, texts
+    assert finding.fixes[0].env and Path(finding.fixes[0].env["PYO3_PYTHON"]).exists()
 
 
 def test_without_a_project_versions_are_only_a_note(tmp_path, staged_path):
