@@ -188,8 +188,35 @@ def build_report(results: Sequence[ProbeResult], ctx: Context) -> Report:
             findings.append(
                 finding_for(detected, f"probe:{result.probe}", facts, ctx, (result.summary,))
             )
+    findings = taken_in(findings)
     findings.sort(key=lambda f: f.severity is not Severity.FAIL)  # stable: fail first
     return Report(context=context_summary(ctx, facts), probes=ordered, findings=tuple(findings))
+
+
+def taken_in(findings: list[Finding]) -> list[Finding]:
+    """A finding whose cause explains another one found too takes it in (module-name-mismatch
+    explains the import failure it causes), as diagnose does for a log: one cause, not two."""
+    present = {f.id for f in findings}
+    explained: dict[str, list[str]] = {}
+    for f in findings:
+        try:
+            others = knowledge_entry(f.id).explains
+        except KeyError:
+            continue
+        explained[f.id] = [o for o in others if o in present and o != f.id]
+    gone = {
+        other
+        for f in findings
+        for other in explained.get(f.id, ())
+        if f.id not in explained.get(other, ())  # two that explain each other both stay
+    }
+    kept = []
+    for f in findings:
+        if f.id in gone:
+            continue
+        took = tuple((o, 0) for o in explained.get(f.id, ()) if o in gone)
+        kept.append(dataclasses.replace(f, explains=f.explains + took) if took else f)
+    return kept
 
 
 def context_summary(ctx: Context, facts: Mapping[str, Any]) -> dict[str, Any]:

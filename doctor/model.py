@@ -142,7 +142,7 @@ class Finding:
     location: str | None = None
     recheck: tuple[str, ...] = ()  # probe ids that confirm the fix worked
     confidence: str = "high"  # "high" | "medium" | "low": how surely the evidence means it
-    explains: tuple[tuple[str, int], ...] = ()  # diagnose: (id, line) of causes it takes in
+    explains: tuple[tuple[str, int], ...] = ()  # (id, log line; 0 in a check) it takes in
 
 
 @dataclass(frozen=True)

@@ -261,3 +261,14 @@ def finding_ids(report: dict) -> list[str]:
 
 def probe(report: dict, probe_id: str) -> dict:
     return next(p for p in report["probes"] if p["id"] == probe_id)
+
+
+PYENV = Path.home() / ".pyenv" / "versions"
+
+
+def pyenv_python(minor: str) -> str:
+    """A real interpreter of another version (pyenv's), or skip where there is none."""
+    found = sorted(PYENV.glob(f"{minor}.*/bin/python{minor}"))
+    if not found:
+        pytest.skip(f"no Python {minor} on this machine")
+    return str(found[-1])

@@ -78,7 +78,11 @@ def _finding(f: Finding) -> dict[str, Any]:
         "docs": list(f.docs),
         "recheck": list(f.recheck),
         "confidence": f.confidence,
-        **({"explains": [{"id": i, "line": n} for i, n in f.explains]} if f.explains else {}),
+        **(
+            {"explains": [{"id": i, "line": n or None} for i, n in f.explains]}
+            if f.explains
+            else {}
+        ),
     }
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from support import clean_env
+from support import clean_env, pyenv_python
 
 from pyo3_doctor.context import Context
 from pyo3_doctor.engine import check
@@ -32,12 +31,4 @@ def ids(report: Report) -> list[str]:
     return [f.id for f in report.findings]
 
 
-PYENV = Path.home() / ".pyenv" / "versions"
-
-
-def pyenv_python(minor: str) -> str:
-    """A real interpreter of another version (pyenv's), or skip where there is none."""
-    found = sorted(PYENV.glob(f"{minor}.*/bin/python{minor}"))
-    if not found:
-        pytest.skip(f"no Python {minor} on this machine")
-    return str(found[-1])
+__all__ = ["pyenv_python"]
