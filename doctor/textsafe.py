@@ -32,6 +32,16 @@ def clean(text: str) -> str:
     return _UNSAFE.sub(_show, ANSI.sub("", text))
 
 
+def as_terminal_shows(text: str) -> str:
+    """Line ends as a terminal shows them: CR-only text (what a terminal sends for a paste)
+    has CR line ends; in LF text a CRLF ends a line, and a lone CR (a progress bar) returns to
+    the line's start, so what is after the last one is what the line says."""
+    if "\n" not in text:
+        return text.replace("\r", "\n")
+    lines = text.replace("\r\n", "\n").split("\n")
+    return "\n".join(next((p for p in reversed(line.split("\r")) if p), "") for line in lines)
+
+
 def clean_line(text: str) -> str:
     """As clean(), for places that must stay on one line."""
     return clean(text).replace("\n", " ").replace("\t", " ")

@@ -1,4 +1,5 @@
-"""`pyo3-doctor fix ID`: find the finding, show the plan, confirm, apply, re-check.
+"""`pyo3-doctor fix [ID]`: find the finding, show the plan, confirm, apply, re-check; with no
+id, every finding that has a fix in turn; then the next step (a rebuild) is named and offered.
 
 Exit 0 when the re-check no longer finds it (or there was nothing to fix, or a dry run), 1
 when it is still there or the fix failed, 2 when it may not run (no terminal and no --yes, a
@@ -71,7 +72,7 @@ def run_fix(args: argparse.Namespace, ctx: Context, usage_error: type[Exception]
         _say(clean_line(outcome.message))
         return ExitCode.OK if outcome.ok else ExitCode.FINDINGS
     if not args.id:
-        raise usage_error("fix needs a finding id (or --undo); `pyo3-doctor check` lists them")
+        return _fix_all(args, ctx, usage_error)
     from pyo3_doctor.engine import knowledge_base
 
     if args.id not in knowledge_base():  # a typo must not read as "nothing to fix"
@@ -80,7 +81,61 @@ def run_fix(args: argparse.Namespace, ctx: Context, usage_error: type[Exception]
     if not found:
         _say(f"no {args.id} finding here: nothing to fix")
         return ExitCode.OK
-    finding = found[0]
+    code = _fix_one(args, ctx, found[0], usage_error)
+    if code == ExitCode.OK and not args.dry_run:
+        _next_step(args, ctx, found[0])
+    return code
+
+
+def _fix_all(args: argparse.Namespace, ctx: Context, usage_error: type[Exception]) -> int:
+    """`fix` with no id: every finding that has a fix, worst first, each asked for on its own."""
+    from pyo3_doctor.engine import check
+
+    if args.step is not None:
+        raise usage_error("--step needs a finding id")
+    todo = [f for f in check(ctx).findings if f.fixes]
+    if not todo:
+        _say("nothing to fix: no finding here has a fix")
+        return ExitCode.OK
+    _say(f"{len(todo)} finding(s) with a fix: {', '.join(f.id for f in todo)}")
+    codes, fixed = [], []
+    for number, finding in enumerate(todo, 1):
+        _say(f"\n[{number}/{len(todo)}]")
+        code = _fix_one(args, ctx, finding, usage_error)
+        codes.append(code)
+        if code == ExitCode.OK and not args.dry_run:
+            fixed.append(finding)
+    if fixed:
+        _next_step(args, ctx, fixed[-1])
+    if ExitCode.USAGE in codes and all(c != ExitCode.FINDINGS for c in codes):
+        return ExitCode.USAGE
+    return ExitCode.FINDINGS if ExitCode.FINDINGS in codes else ExitCode.OK
+
+
+def _next_step(args: argparse.Namespace, ctx: Context, finding: Finding) -> None:
+    """After a project fix the extension has to be built again: say so, and offer it."""
+    from pyo3_doctor.fixing import steps as fixes
+    from pyo3_doctor.model import FixStep
+    from pyo3_doctor.project.loader import not_pyo3_reason, project
+
+    proj = project(ctx.fresh())
+    if proj.root is None or not proj.uses_maturin or not_pyo3_reason(proj, ctx.cwd):
+        return
+    if any(f.argv and f.argv[:2] == ("maturin", "develop") for f in finding.fixes[:1]):
+        return  # the fix was the rebuild
+    _say("next: rebuild and install the extension with `maturin develop`")
+    if args.yes or sys.stdin is None or not sys.stdin.isatty() or not _ask("Run it now?"):
+        return
+    plan = fixes.plan(FixStep("maturin develop", argv=("maturin", "develop")), ctx)
+    outcome = fixes.apply(plan, ctx, on_output=lambda chunk: sys.stderr.write(clean(chunk)))
+    _say(clean_line(outcome.message))
+
+
+def _fix_one(
+    args: argparse.Namespace, ctx: Context, finding: Finding, usage_error: type[Exception]
+) -> int:
+    from pyo3_doctor.fixing import steps as fixes
+
     numbered = list(enumerate(finding.fixes, 1))
     if args.step is not None:
         if not 1 <= args.step <= len(numbered):

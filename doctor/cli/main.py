@@ -129,7 +129,11 @@ def build_parser() -> argparse.ArgumentParser:
     knowledge.add_argument("id", nargs="?", help="an entry id, e.g. linker-missing")
     _common(knowledge, top=False)
     fix = sub.add_parser("fix", help="apply the fix of a finding, then re-check")
-    fix.add_argument("id", nargs="?", help="the finding id, e.g. module-name-mismatch")
+    fix.add_argument(
+        "id",
+        nargs="?",
+        help="the finding id, e.g. module-name-mismatch (none: each finding with a fix in turn)",
+    )
     fix.add_argument("--yes", action="store_true", help="apply without asking")
     fix.add_argument("--dry-run", action="store_true", help="show the plan, change nothing")
     fix.add_argument("--undo", action="store_true", help="restore the file the last fix edited")

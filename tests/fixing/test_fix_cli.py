@@ -198,3 +198,25 @@ def test_a_machine_format_is_refused_not_ignored(tmp_path: Path, option: list[st
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.count("\n") == 1 and "JSON report of `pyo3-doctor --json`" in proc.stderr
     assert snapshot(root) == before
+
+
+def test_fix_without_an_id_walks_every_fixable_finding_then_names_the_rebuild(
+    tmp_path: Path,
+) -> None:
+    root = mismatch_project(tmp_path / "p", "lib-name")
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"maturin>=1.0,<2.0"', '"maturin>=99"'))
+    home = tmp_path / "home"
+    proc = fix(root, home, "--yes")
+    assert proc.returncode == 0, proc.stderr
+    assert "module-name-mismatch is fixed" in proc.stderr
+    assert "maturin-version is fixed" in proc.stderr
+    assert "next: rebuild and install the extension with `maturin develop`" in proc.stderr
+    left = finding_ids(report_of(run_cli("check", "--json", "--project", str(root), home=home)))
+    assert "module-name-mismatch" not in left and "maturin-version" not in left
+
+
+def test_fix_without_an_id_and_nothing_to_fix(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    proc = run_cli("fix", "--yes", cwd=tmp_path / "empty", home=tmp_path / "home")
+    assert proc.returncode == 0 and "nothing to fix" in proc.stderr

@@ -94,3 +94,17 @@ async def test_pasted_control_characters_never_reach_the_screen(ctx: Context) ->
         app.post_message(events.Paste("link\x1b[2Jer"))
         await settle(pilot)
         assert "\x1b" not in app.screen.query_one("#filter", Input).value
+
+
+async def test_a_paste_with_carriage_returns_keeps_its_lines(ctx: Context) -> None:
+    # what a terminal sends for a paste: CR line ends, no LF at all
+    seen: list[object] = []
+    app = DoctorApp([fixed("alpha", "Alpha", Status.OK, "fine")], ctx)
+    async with app.run_test(size=(100, 30), message_hook=seen.append) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        paste(app, IMPORT_ERROR.replace("\n", "\r"))
+        answer = await diagnosed(pilot, seen)
+        assert answer.diagnosis is not None
+        (first, *_) = answer.diagnosis.report.findings
+        assert first.id == "module-name-mismatch" and first.source == "log:3", first.source

@@ -94,3 +94,20 @@ async def test_command_fix_streams_output_then_rechecks(
         await pilot.press("enter")  # Close has the focus once the fix is done
         assert row(app, "virtualenv").has_class("-ok")
     assert (project / ".venv").is_dir()
+
+
+async def test_after_a_fix_focus_is_back_on_the_checks(project: Path, ctx: Context) -> None:
+    from textual.widgets import ListView
+
+    app = DoctorApp([module_name_probe(project)], ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # into the finding's fixes
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert row(app, "module_name").has_class("-ok")
+        assert isinstance(app.screen.focused, ListView), app.screen.focused

@@ -49,3 +49,13 @@ async def test_knowledge_filters_as_you_type(ctx: Context) -> None:
         assert "linker-missing" in str(app.screen.query_one("#entry-text").render())
         await pilot.press("down", "escape")
         assert app.screen.id == "checks"
+
+
+async def test_knowledge_shows_placeholders_in_words(ctx: Context) -> None:
+    app = DoctorApp([fixed("alpha", "Alpha", Status.OK, "fine")], ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("k")
+        await pilot.press(*"python-version-unsupported")
+        text = str(app.screen.query_one("#entry-text").render())
+        assert "PyO3" in text and "{" not in text, text

@@ -99,6 +99,12 @@ class ChecksScreen(Screen[None]):
             return
         pane = self.query_one(DetailPane)
         await pane.show(item.title, item.result, self._findings_of(item.probe_id))
+        # a fix that worked takes its fix list away: focus goes back to the checks, never
+        # stays in an emptied pane that only shift+tab leaves
+        focused = self.focused
+        fix_lists = pane.query("FixList")
+        if focused is None or (pane in focused.ancestors_with_self and not fix_lists):
+            self.query_one(ListView).focus()
 
     @on(ListView.Highlighted)
     async def _highlighted(self) -> None:

@@ -3,7 +3,8 @@
 A TextArea writes its document to the terminal as is, and Textual strips only a few control
 characters: an ESC in a pasted CI log could clear the screen or retitle the window. So every
 paste goes through textsafe.clean first (colour sequences dropped, other controls made
-visible); the matcher normalises colours anyway, so the diagnosis is the same.
+visible); the matcher normalises colours anyway, so the diagnosis is the same. Carriage
+returns are line ends first, as the terminal that sent the paste meant them.
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import TextArea
 
-from pyo3_doctor.textsafe import clean
+from pyo3_doctor.textsafe import as_terminal_shows, clean
 
 
 class PasteArea(TextArea):
     def _insert_clean(self, text: str) -> None:
         if self.read_only or not text:
             return
-        result = self.replace(clean(text), *self.selection)
+        result = self.replace(clean(as_terminal_shows(text)), *self.selection)
         self.move_cursor(result.end_location)
 
     async def _on_paste(self, event: events.Paste) -> None:
