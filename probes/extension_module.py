@@ -13,6 +13,7 @@ from pyo3_doctor.machine.maturin import maturin as tool
 from pyo3_doctor.model import Detected, ProbeResult, fail, judged, skipped, warn
 from pyo3_doctor.project.cargo import EXTENSION_MODULE, Crate
 from pyo3_doctor.project.loader import Project, project, skip_reason, table
+from pyo3_doctor.system.files import read_text_bounded, source_files
 
 ID = "extension_module"
 ORDER = 110  # where reports list it
@@ -56,7 +57,7 @@ def rust_targets_using_pyo3(crate: Crate) -> list[str]:
         if not path.is_file() or _mentions_pyo3(path):
             using.append(target)
     lib_dir = crate.lib_root.parent
-    for path in sorted(lib_dir.rglob("*.rs"))[:200]:
+    for path in source_files(lib_dir, limit=200):
         text = _text(path)
         if "#[test]" in text and ("Python::" in text or "pyo3" in text):
             using.append(f"unit tests in {path.relative_to(crate.manifest.parent)}")
@@ -65,10 +66,7 @@ def rust_targets_using_pyo3(crate: Crate) -> list[str]:
 
 
 def _text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")[:200_000]
-    except OSError:
-        return ""
+    return read_text_bounded(path, 200_000) or ""
 
 
 def _mentions_pyo3(path: Path) -> bool:

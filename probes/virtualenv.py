@@ -9,6 +9,7 @@ from pyo3_doctor.context import Context
 from pyo3_doctor.machine.interpreter import interpreter
 from pyo3_doctor.model import Detected, ProbeResult, Severity, Status, fail, warn
 from pyo3_doctor.project.loader import not_pyo3_reason, project
+from pyo3_doctor.system.files import read_text_bounded
 
 ID = "virtualenv"
 ORDER = 70  # where reports list it
@@ -89,10 +90,10 @@ def _dot_venv(ctx: Context, candidate: Path, facts: dict) -> ProbeResult:
 def _version(venv: Path) -> str | None:
     """The Python version pyvenv.cfg records (`version` from venv, `version_info` from uv
     and virtualenv), without starting that Python."""
-    try:
-        lines = (venv / "pyvenv.cfg").read_text("utf-8", errors="replace").splitlines()
-    except OSError:
+    text = read_text_bounded(venv / "pyvenv.cfg", 64 * 1024)
+    if text is None:
         return None
+    lines = text.splitlines()
     for line in lines:
         key, eq, value = line.partition("=")
         if eq and key.strip() in ("version", "version_info"):

@@ -8,6 +8,8 @@ imported only on the interactive path, so `--json`, `check` and `diagnose` never
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import os
 import sys
 from collections.abc import Sequence
@@ -273,8 +275,39 @@ def run(argv: Sequence[str] | None = None) -> int:
     return COMMANDS[args.command or "check"](args)
 
 
+def _streams() -> str:
+    """Standard streams that can take any text: a character the output's encoding lacks is
+    written as an escape instead of ending the run (an ASCII locale, PYTHONIOENCODING). A
+    closed stderr (`2>&-`) becomes /dev/null; a closed stdout is said, as the reason."""
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the whole run
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
+    return "" if sys.stdout is not None else "standard output is closed: nowhere to write to"
+
+
+# write errors of the report itself: the output is unusable, not pyo3-doctor broken
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EBADF, errno.EIO, errno.EFBIG, getattr(errno, "EDQUOT", -1)}
+
+
+def _internal(exc: BaseException) -> int:
+    try:
+        where = f"; details in {crash_log(exc)}"
+    except Exception:
+        where = ""
+    error_line(f"internal error: {type(exc).__name__}: {exc}{where}")
+    return ExitCode.INTERNAL
+
+
 def main(argv: list[str] | None = None) -> int:
     quiet_threads()
+    closed = _streams()
+    if closed:
+        error_line(closed)
+        return ExitCode.USAGE
     try:
         code = int(run(argv))
         # a closed pipe shows up here, inside the handlers below, not at interpreter exit
@@ -292,20 +325,22 @@ def main(argv: list[str] | None = None) -> int:
         # nothing more to say, and nobody to say it to
         silence_stdout()
         return ExitCode.OK
+    except OSError as exc:
+        if exc.errno not in _WRITE_ERRNOS:
+            return _internal(exc)
+        silence_stdout()
+        error_line(f"cannot write the output: {exc.strerror or exc}")
+        return ExitCode.USAGE
     except Exception as exc:
-        try:
-            where = f"; details in {crash_log(exc)}"
-        except Exception:
-            where = ""
-        error_line(f"internal error: {type(exc).__name__}: {exc}{where}")
-        return ExitCode.INTERNAL
+        return _internal(exc)
     finally:
         from pyo3_doctor.system.proc import kill_all
 
         kill_all()
         for stream in (sys.stdout, sys.stderr):  # --redact holds back an unfinished line
             try:
-                stream.flush()
+                if stream is not None:
+                    stream.flush()
             except BrokenPipeError:
                 silence_stdout()
             except (OSError, ValueError):

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from pyo3_doctor.about import user_dir
-from pyo3_doctor.system.files import write_atomic
+from pyo3_doctor.system.files import read_bytes_bounded, write_atomic
 
 RECORD = "last-fix.json"
 
@@ -79,11 +79,13 @@ def _write_record(record: dict[str, Any]) -> None:
 
 def replace_checked(path: Path, before_sha: str, data: bytes) -> Written:
     """Write `data` to `path` if it is still the file that was previewed (`before_sha`)."""
+    raw = read_bytes_bounded(path, 64 << 20)
     try:
-        raw = path.read_bytes()
         st = path.stat()
     except OSError as exc:
         return Written(False, f"cannot read {path}: {exc.strerror or exc}")
+    if raw is None:
+        return Written(False, f"{path} is no longer a regular file; nothing was written")
     if sha(raw) != before_sha:
         return Written(False, f"{path} changed since the preview; nothing was written")
     if not_writable(path, st):
@@ -129,10 +131,9 @@ def undo() -> Written:
         saved = saved_at.read_bytes()
     except (OSError, KeyError, TypeError):
         return Written(False, "the backup of the last edit is gone; nothing was restored")
-    try:
-        current = path.read_bytes()
-    except OSError as exc:
-        return Written(False, f"cannot read {path}: {exc.strerror or exc}; restore {saved_at}")
+    current = read_bytes_bounded(path, 64 << 20)
+    if current is None:
+        return Written(False, f"cannot read {path} as a regular file; restore {saved_at}")
     if sha(current) != record.get("after_sha"):
         return Written(False, f"{path} changed since the fix; restore {saved_at} by hand")
     try:

@@ -24,7 +24,7 @@ from pyo3_doctor.fixing.shell import fix_line
 from pyo3_doctor.model import FixStep
 from pyo3_doctor.project.edits import unified_diff
 from pyo3_doctor.project.loader import project
-from pyo3_doctor.system.files import relative
+from pyo3_doctor.system.files import read_bytes_bounded, relative
 from pyo3_doctor.system.proc import stream_tool
 
 OnOutput = Callable[[str], None]
@@ -120,11 +120,15 @@ def patched_text(original: str, line: int, old: str, new: str) -> str:
     return "\n".join(lines)
 
 
+MAX_EDITED = 8 << 20  # a manifest or a source file; anything bigger is not what a fix edits
+
+
 def _read_text(path: Path) -> tuple[bytes, str]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise FixError(f"cannot read {path}: {exc.strerror or exc}") from None
+    raw = read_bytes_bounded(path, MAX_EDITED + 1)
+    if raw is None:
+        raise FixError(f"cannot read {path} as a regular file; not editing it")
+    if len(raw) > MAX_EDITED:
+        raise FixError(f"{path} is larger than {MAX_EDITED >> 20} MiB; not editing it")
     try:
         return raw, raw.decode("utf-8")
     except UnicodeDecodeError:

@@ -10,16 +10,15 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
+from pyo3_doctor.system.files import read_bytes_bounded
+
 MAX_BYTES = 512 * 1024 * 1024
 SHT_DYNSYM = 11
 
 
 def exported_symbols(path: Path) -> set[str] | None:
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            return None
-        data = path.read_bytes()
-    except OSError:
+    data = read_bytes_bounded(path, MAX_BYTES + 1)
+    if data is None or len(data) > MAX_BYTES:
         return None
     if data[:4] != b"\x7fELF" or len(data) < 64:
         return None

@@ -11,6 +11,7 @@ from pyo3_doctor.context import Context
 from pyo3_doctor.kb.version_spec import version_or_none
 from pyo3_doctor.model import Evidence
 from pyo3_doctor.project.loader import project
+from pyo3_doctor.system.files import read_text_bounded
 from pyo3_doctor.system.proc import run_tool
 
 
@@ -100,9 +101,8 @@ def toolchain_override(ctx: Context) -> tuple[str, str]:
             path = folder / name
             if not path.is_file():
                 continue
-            try:
-                text = path.read_text(encoding="utf-8", errors="replace")[:4096]
-            except OSError:
+            text = read_text_bounded(path, 4096)
+            if text is None:
                 continue
             found = re.search(r'^\s*channel\s*=\s*"([^"]+)"', text, re.M)
             channel = (

@@ -8,6 +8,7 @@ from pathlib import Path
 from packaging.version import Version
 
 from pyo3_doctor.project.rust.source import EntryPoint
+from pyo3_doctor.system.files import read_bytes_bounded
 
 # `#[pymodule(name = "...")]` (options straight on the attribute) exists from this release.
 PYMODULE_ARGS_SINCE = Version("0.22.2")
@@ -23,17 +24,21 @@ def unified_diff(shown: str, old: list[str], new: list[str], context: int = 3) -
 
 
 def _read(path: Path) -> list[str] | None:
+    raw = read_bytes_bounded(path, 8 << 20)
     try:
-        return path.read_text(encoding="utf-8").splitlines(keepends=True)
-    except (OSError, UnicodeDecodeError):
+        return None if raw is None else raw.decode("utf-8").splitlines(keepends=True)
+    except UnicodeDecodeError:
         return None
 
 
 def _lines(path: Path) -> list[str] | None:
     """The file's lines without their endings, split on "\n" only (as the scanner counts)."""
+    raw = read_bytes_bounded(path, 8 << 20)
     try:
-        text = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = None if raw is None else raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if text is None:
         return None
     return [line.rstrip("\r") for line in text.split("\n")]
 

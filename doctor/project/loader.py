@@ -110,8 +110,8 @@ class Project:
 def _present(path: Path) -> bool:
     """A file, or a name that cannot be one (a symlink loop, a dangling link): the latter
     must be reported as unreadable rather than make the project vanish."""
-    try:
-        return path.is_file() or path.is_symlink()
+    try:  # a FIFO or a device by that name counts too: it is reported, never read
+        return (path.exists() and not path.is_dir()) or path.is_symlink()
     except (OSError, RuntimeError):
         return True
 

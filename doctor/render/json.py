@@ -7,6 +7,7 @@ is never a schema change. `schema_version` only goes up on a breaking change.
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any, TextIO
 
@@ -116,8 +117,23 @@ def to_dict(report: Report, kind: str = "check") -> dict[str, Any]:
     }
 
 
+def _finite(value: Any) -> Any:
+    """inf and nan (a TOML file may hold them) as strings: JSON has no such numbers."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
 def dumps(report: Report, kind: str = "check") -> str:
-    text = json.dumps(to_dict(report, kind), indent=2, ensure_ascii=False, default=str)
+    data = to_dict(report, kind)
+    try:
+        text = json.dumps(data, indent=2, ensure_ascii=False, default=str, allow_nan=False)
+    except ValueError:  # a non-finite float somewhere in the facts
+        text = json.dumps(_finite(data), indent=2, ensure_ascii=False, default=str)
     return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 

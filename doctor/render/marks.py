@@ -12,3 +12,23 @@ MARKS = {
     Status.CRASH: "[☠]",
     Status.TIMEOUT: "[⏱]",
 }
+
+# The same boxes where the output cannot carry them (an ASCII or latin-1 locale, a redirected
+# Windows console): the report degrades, never crashes.
+ASCII_MARKS = {
+    Status.OK: "[ok]",
+    Status.WARN: "[!]",
+    Status.FAIL: "[x]",
+    Status.SKIP: "[-]",
+    Status.CRASH: "[crash]",
+    Status.TIMEOUT: "[timeout]",
+}
+
+
+def marks_for(encoding: str | None) -> dict[Status, str]:
+    """MARKS when `encoding` can write them, else ASCII_MARKS."""
+    try:
+        "".join(MARKS.values()).encode(encoding or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return ASCII_MARKS
+    return MARKS

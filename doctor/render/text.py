@@ -16,7 +16,7 @@ from rich.text import Text
 from pyo3_doctor.fixing.shell import fix_line
 from pyo3_doctor.model import Finding, ProbeResult, Report, Severity, Status
 from pyo3_doctor.render import Options
-from pyo3_doctor.render.marks import MARKS
+from pyo3_doctor.render.marks import marks_for
 from pyo3_doctor.textsafe import clean, clean_line
 
 STYLES = {
@@ -31,8 +31,8 @@ EVIDENCE_LINES = 12
 KINDS = ("check", "diagnose")
 
 
-def _probe_line(result: ProbeResult, verbose: bool) -> Text:
-    line = Text(f"{MARKS[result.status]} ", style=STYLES[result.status])
+def _probe_line(result: ProbeResult, verbose: bool, encoding: str | None = "utf-8") -> Text:
+    line = Text(f"{marks_for(encoding)[result.status]} ", style=STYLES[result.status])
     line.append(f"{result.shown_title}: ", style="bold")
     line.append(clean_line(result.summary))
     if verbose:
@@ -100,8 +100,9 @@ def summary_line(report: Report) -> Text:
 def render(report: Report, out: TextIO | None = None, verbose: bool = False) -> None:
     console = Console(file=out, highlight=False, soft_wrap=True, emoji=False)
     shell = os.environ.get("SHELL", "")
+    encoding = console.encoding
     for result in report.probes:
-        console.print(_probe_line(result, verbose))
+        console.print(_probe_line(result, verbose, encoding))
         if verbose:
             _evidence(console, result)
     if report.findings:
@@ -123,7 +124,7 @@ def render_diagnosis(
     shell = os.environ.get("SHELL", "")
     if verbose:
         for result in report.probes:
-            console.print(_probe_line(result, verbose))
+            console.print(_probe_line(result, verbose, console.encoding))
         if report.probes:
             console.print()
     for finding in report.findings:

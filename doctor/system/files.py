@@ -49,9 +49,9 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.close(dir_fd)
 
 
-def read_text_bounded(path: Path, limit: int = 1 << 20) -> str | None:
-    """The first `limit` bytes of a regular file as text, or None for anything else: a FIFO,
-    a device (`src/zero.rs -> /dev/zero`), a directory, or an unreadable file. A project is
+def read_bytes_bounded(path: Path, limit: int = 1 << 20) -> bytes | None:
+    """The first `limit` bytes of a regular file, or None for anything else: a FIFO, a
+    device (`src/zero.rs -> /dev/zero`), a directory, or an unreadable file. A project is
     someone else's tree, so nothing read from it may block or grow without bound."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
@@ -61,12 +61,24 @@ def read_text_bounded(path: Path, limit: int = 1 << 20) -> str | None:
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return None
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            return fh.read(limit).decode("utf-8", "replace")
+        chunks, left = [], limit
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
     except OSError:
         return None
     finally:
         os.close(fd)
+
+
+def read_text_bounded(path: Path, limit: int = 1 << 20) -> str | None:
+    """read_bytes_bounded as UTF-8 text (undecodable bytes replaced)."""
+    raw = read_bytes_bounded(path, limit)
+    return None if raw is None else raw.decode("utf-8", "replace")
 
 
 def source_files(root: Path, suffix: str = ".rs", limit: int = 400) -> list[Path]:

@@ -6,10 +6,14 @@ tomllib is many times faster than tomlkit on a real pyproject.toml.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from pyo3_doctor.system.files import read_bytes_bounded
 
 MAX_BYTES = 8 * 1024 * 1024  # no real project file is this big; refuse rather than stall
 
@@ -54,6 +58,8 @@ def parse_toml(text: str, path: str = "<string>") -> dict[str, Any]:
         return tomlkit.parse(text).unwrap()
     except _DecodeError as exc:
         raise TomlError(path, *_position(str(exc))) from None
+    except RecursionError:  # arrays or tables nested thousands deep: the parser recurses
+        raise TomlError(path, 0, 0, "nested too deeply to read") from None
 
 
 def _position(message: str) -> tuple[int, int, str]:
@@ -66,13 +72,23 @@ def _position(message: str) -> tuple[int, int, str]:
     return 0, 0, message.strip()
 
 
+def _unreadable(path: Path) -> str:
+    """Why a file could not be read, in the system's words where it has them."""
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            return "not a regular file (a FIFO, a device or a folder): not read"
+        with open(path, "rb"):
+            return "cannot be read"
+    except OSError as exc:
+        return exc.strerror or str(exc)
+
+
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file; any problem (missing, unreadable, not UTF-8, huge) is a TomlError."""
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise TomlError(str(path), 0, 0, exc.strerror or str(exc)) from None
+    raw = read_bytes_bounded(path, MAX_BYTES + 1)  # None: not a regular file, or unreadable
+    if raw is None:
+        raise TomlError(str(path), 0, 0, _unreadable(path))
     if len(raw) > MAX_BYTES:
         raise TomlError(str(path), 0, 0, f"larger than {MAX_BYTES // (1024 * 1024)} MiB")
     try:

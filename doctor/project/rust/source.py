@@ -24,6 +24,7 @@ from pyo3_doctor.project.rust.attrs import (
 )
 from pyo3_doctor.project.rust.items import macro_body, macro_name, wrapped_modules
 from pyo3_doctor.project.rust.lex import Token, item_end, matching, tokenize
+from pyo3_doctor.system.files import read_text_bounded
 
 MAX_FILES = 400  # a big crate is fine; a symlink loop or a vendored tree is not
 MAX_BYTES = 4 * 1024 * 1024
@@ -114,9 +115,10 @@ class _Walker:
             resolved = path.resolve()
             if resolved in self.files or len(self.files) >= MAX_FILES:
                 return
-            if path.stat().st_size > MAX_BYTES:
+            text = read_text_bounded(path, MAX_BYTES + 1)  # None: a FIFO, a device, ...
+            if text is None or len(text) > MAX_BYTES:
                 return
-            src = path.read_text(encoding="utf-8", errors="replace")
+            src = text
         except (OSError, RuntimeError):  # RuntimeError: a symlink loop, on Python < 3.13
             return
         self.files.append(resolved)

@@ -1,0 +1,105 @@
+"""A repository or a terminal that is hostile: every read bounded, every output degrading, never a
+traceback. Each case stages the thing for real (a FIFO, a link to /dev/zero, a full disk, an
+ASCII terminal) and runs the CLI as a user would."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from support import REPO, clean_env
+
+MEMORY = 1 << 30  # address space a run may take: the interpreter plus a bounded read or two
+
+
+def doctor(*args: str, cwd: Path, env: dict | None = None, **kw) -> subprocess.CompletedProcess:
+    run_env = dict(env or clean_env())
+    run_env["PYTHONPATH"] = str(REPO)
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY * 2, MEMORY * 2))
+
+    return subprocess.run(
+        [sys.executable, "-m", "pyo3_doctor", *args],
+        cwd=cwd,
+        env=run_env,
+        capture_output=True,
+        timeout=120,
+        preexec_fn=cap,
+        **kw,
+    )
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_a_source_linked_to_dev_zero_and_a_fifo_are_not_read(pyo3_project):
+    root = pyo3_project(name="hostile")
+    (root / "src" / "zero.rs").symlink_to("/dev/zero")
+    os.mkfifo(root / "src" / "fifo.rs")
+    with (root / "src" / "lib.rs").open("a") as fh:
+        fh.write("\nmod zero;\nmod fifo;\n")
+    started = time.monotonic()
+    ran = doctor("check", "--json", cwd=root)
+    assert ran.returncode in (0, 1), ran.stderr[-2000:]
+    assert time.monotonic() - started < 60
+    json.loads(ran.stdout)
+
+
+def test_a_pyproject_that_is_a_fifo_is_a_finding_not_a_hang(pyo3_project):
+    root = pyo3_project(name="fifo-pyproject")
+    (root / "pyproject.toml").unlink()
+    os.mkfifo(root / "pyproject.toml")
+    ran = doctor("check", "--json", cwd=root)
+    doc = json.loads(ran.stdout)
+    assert "project-file-invalid" in [f["id"] for f in doc["findings"]]
+
+
+def test_toml_nested_thousands_deep_is_a_finding(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("a = " + "[" * 5000 + "]" * 5000 + "\n")
+    ran = doctor("check", "--json", cwd=tmp_path)
+    assert ran.returncode == 1, ran.stderr
+    ids = [f["id"] for f in json.loads(ran.stdout)["findings"]]
+    assert ids == ["project-file-invalid"]
+
+
+def test_infinity_in_a_project_file_stays_valid_json(pyo3_project):
+    root = pyo3_project(name="inf-demo")
+    with (root / "pyproject.toml").open("a") as fh:
+        fh.write("\n[tool.maturin]\nfeatures = []\nweird = inf\n")
+    ran = doctor("check", "--json", cwd=root)
+    json.loads(ran.stdout.decode(), parse_constant=lambda c: pytest.fail(f"{c} in JSON"))
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_an_ascii_or_latin1_terminal_gets_the_report_not_a_crash(pyo3_project, encoding):
+    root = pyo3_project(name="enc-demo")
+    env = clean_env(PYTHONIOENCODING=encoding)
+    text = doctor("check", cwd=root, env=env)
+    assert text.returncode in (0, 1), text.stderr
+    assert b"internal error" not in text.stderr
+    assert text.stdout.decode(encoding).count("\n") > 5
+    as_json = doctor("check", "--json", cwd=root, env=env)
+    json.loads(as_json.stdout.decode(encoding))
+
+
+def test_closed_stdout_and_stderr_and_a_full_disk(pyo3_project):
+    root = pyo3_project(name="io-demo")
+    script = (
+        f"cd {root} && {sys.executable} -m pyo3_doctor check >&-; echo rc=$?; "
+        f"{sys.executable} -m pyo3_doctor check 2>&- >/dev/null; echo rc=$?; "
+    )
+    if os.path.exists("/dev/full"):
+        script += f"{sys.executable} -m pyo3_doctor check >/dev/full; echo rc=$?"
+    env = clean_env(PYTHONPATH=str(REPO))
+    ran = subprocess.run(["sh", "-c", script], env=env, capture_output=True, text=True, timeout=180)
+    codes = [line for line in ran.stdout.splitlines() if line.startswith("rc=")]
+    assert codes[0] == "rc=2" and codes[1] in ("rc=0", "rc=1"), (codes, ran.stderr)
+    if len(codes) > 2:
+        assert codes[2] == "rc=2", ran.stderr
+    assert "Traceback" not in ran.stderr and "internal error" not in ran.stderr, ran.stderr
+    assert "standard output is closed" in ran.stderr
