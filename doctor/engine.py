@@ -30,7 +30,7 @@ from pyo3_doctor.model import (
     Status,
 )
 from pyo3_doctor.probes import BY_ID, Probe, known_facts
-from pyo3_doctor.system.proc import set_deadline
+from pyo3_doctor.system.proc import ToolTimeout, set_deadline
 
 
 def run_probes(probes: Sequence[Probe], ctx: Context) -> Iterator[ProbeResult]:
@@ -72,6 +72,14 @@ def _guarded(p: Probe, ctx: Context, done: queue.Queue[ProbeResult]) -> None:
     set_deadline(t0 + ctx.timeout)
     try:
         result = p.probe(ctx)
+    except ToolTimeout as exc:
+        result = ProbeResult(
+            p.ID,
+            Status.TIMEOUT,
+            f"{exc} (killed); a slower machine may need --timeout above {ctx.timeout:g}",
+            evidence=(exc.evidence,),
+            detected=(Detected("probe-timeout", Severity.WARN),),
+        )
     except Exception as exc:  # flutter's crash result: reported, never fatal
         import traceback  # (3.11's pulls in textwrap: 5 ms no healthy run needs)
 

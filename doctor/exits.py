@@ -90,7 +90,11 @@ def silence_stdout() -> None:
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115
 
 
-def interrupted() -> ExitCode:
-    """Ctrl-C: say so in one line (the caller has ended every tool)."""
-    sys.stderr.write(f"{TOOL}: interrupted\n")
-    return ExitCode.INTERRUPTED
+def interrupted(exc: BaseException | None = None) -> int:
+    """Ctrl-C, SIGTERM or SIGHUP: say so in one line (the caller has ended every tool);
+    130 for Ctrl-C, 128 + the signal's number for the others."""
+    signum = getattr(exc, "signum", None)
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        said = "interrupted" if signum is None else f"terminated by signal {signum}"
+        sys.stderr.write(f"{TOOL}: {said}\n")
+    return ExitCode.INTERRUPTED if signum is None else 128 + int(signum)

@@ -41,24 +41,50 @@ def probing_run(argv: Sequence[str]) -> tuple[bool, str | None]:
     return (words[:1] or ["check"])[0] in ("check", "diagnose"), python
 
 
-def main(argv: list[str] | None = None) -> int:
-    probing, python = probing_run(sys.argv[1:] if argv is None else argv)
-    try:
-        if probing:
-            from pyo3_doctor.machine.prefetch import start_early
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, handled as Ctrl-C is (every tool ended, the terminal restored),
+    and the exit code says which: 128 + the signal's number."""
 
-            start_early(python, os.environ, os.getcwd())
-    except KeyboardInterrupt:
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminated(signum: int, _frame: object) -> None:
+    raise Terminated(signum)
+
+
+def _on_signals() -> None:
+    import signal
+
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            signal.signal(number, _terminated)
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        _on_signals()
+        probing, python = probing_run(sys.argv[1:] if argv is None else argv)
+        try:
+            if probing:
+                from pyo3_doctor.machine.prefetch import start_early
+
+                start_early(python, os.environ, os.getcwd())
+        except KeyboardInterrupt:
+            raise
+        except Exception:  # a vanished cwd, say: the CLI meets it again and says so in one line
+            pass
+        from pyo3_doctor.cli.main import main as cli_main
+
+        return cli_main(argv)
+    except KeyboardInterrupt as exc:  # before the CLI's own handler is in place (first ms)
         from pyo3_doctor.exits import interrupted
         from pyo3_doctor.system.proc import kill_all
 
         kill_all()
-        return interrupted()
-    except Exception:  # a vanished cwd, say: the CLI meets it again and says so in one line
-        pass
-    from pyo3_doctor.cli.main import main as cli_main
-
-    return cli_main(argv)
+        return interrupted(exc)
 
 
 def entry() -> None:

@@ -316,11 +316,11 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         error_line(str(exc))
         return ExitCode.USAGE
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # Ctrl-C, and SIGTERM/SIGHUP (launch.Terminated)
         from pyo3_doctor.system.proc import kill_all
 
         kill_all()
-        return interrupted()
+        return interrupted(exc)
     except BrokenPipeError:
         # nothing more to say, and nobody to say it to
         silence_stdout()

@@ -40,11 +40,25 @@ def set_deadline(deadline: float | None) -> None:
 
 
 def _remaining(timeout: float | None) -> float:
+    """A tool's time: its own limit if it has one, within the probe's deadline (--timeout);
+    with neither, DEFAULT_TIMEOUT. A deadline is never cut to a hidden default."""
     deadline = getattr(_local, "deadline", None)
-    limit = timeout if timeout is not None else DEFAULT_TIMEOUT
-    if deadline is not None:
-        limit = min(limit, deadline - time.monotonic())
+    left = deadline - time.monotonic() if deadline is not None else None
+    if timeout is None:
+        limit = left if left is not None else DEFAULT_TIMEOUT
+    else:
+        limit = timeout if left is None else min(timeout, left)
     return max(limit, 0.01)
+
+
+class ToolTimeout(Exception):
+    """A tool that gave no answer in its time: the probe's result is a timeout, never the
+    tool's absence (a slow maturin is not a missing one)."""
+
+    def __init__(self, evidence: Evidence, limit: float) -> None:
+        super().__init__(f"`{' '.join(evidence.argv)}` gave no answer within {limit:.3g}s")
+        self.evidence = evidence
+        self.limit = limit
 
 
 def _evidence(
@@ -291,7 +305,8 @@ def run_tool(
     cwd: str | None = None,
     timeout: float | None = None,
 ) -> Evidence:
-    """Run argv and return what it said. A missing tool or a timeout is evidence, not an error."""
+    """Run argv and return what it said. A missing tool is evidence; a timeout raises
+    ToolTimeout, which the engine reports as the probe's timeout."""
     argv = tuple(argv)
     limit = _remaining(timeout)
     with _live_lock:
@@ -307,7 +322,7 @@ def run_tool(
         _finish(proc, close=drained)
     text = _decode(out, dropped)
     if timed_out:
-        return _evidence(argv, None, text, note=f"timed out after {limit:.3g}s")
+        raise ToolTimeout(_evidence(argv, None, text, note=f"timed out after {limit:.3g}s"), limit)
     return _evidence(argv, proc.returncode, text)
 
 

@@ -103,3 +103,56 @@ def test_closed_stdout_and_stderr_and_a_full_disk(pyo3_project):
         assert codes[2] == "rc=2", ran.stderr
     assert "Traceback" not in ran.stderr and "internal error" not in ran.stderr, ran.stderr
     assert "standard output is closed" in ran.stderr
+
+
+def test_a_tool_killed_at_its_deadline_is_a_timeout_not_absence(pyo3_project, staged_path):
+    slow = "#!/bin/sh\nsleep 30\n"
+    root = pyo3_project(name="slow-maturin")
+    env = clean_env(PATH=staged_path(extra={"maturin": slow}))
+    ran = doctor("check", "--json", "--timeout", "2", cwd=root, env=env)
+    doc = json.loads(ran.stdout)
+    maturin = next(p for p in doc["probes"] if p["id"] == "maturin")
+    assert maturin["status"] == "timeout", maturin
+    ids = [f["id"] for f in doc["findings"]]
+    assert "probe-timeout" in ids and "maturin-not-installed" not in ids
+
+
+def test_a_long_timeout_is_not_cut_to_a_hidden_default():
+    from pyo3_doctor.system import proc
+
+    proc.set_deadline(time.monotonic() + 60)
+    try:
+        assert proc._remaining(None) > 50
+        assert proc._remaining(5.0) == 5.0
+    finally:
+        proc.set_deadline(None)
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+def test_sigterm_and_sighup_end_every_tool_and_exit_128_plus_n(pyo3_project, staged_path, signame):
+    import signal
+
+    marker = f"pyo3-doctor-test-{signame}-{os.getpid()}"
+    if not os.path.exists("/bin/bash"):
+        pytest.skip("needs bash to name the slow tool")
+    slow = f"#!/bin/bash\nexec -a {marker} sleep 30\n"  # a maturin that never answers
+    root = pyo3_project(name=f"sig-{signame.lower()}")
+    env = clean_env(PATH=staged_path(extra={"maturin": slow}))
+    env["PYTHONPATH"] = str(REPO)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pyo3_doctor", "check", "--timeout", "60"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    time.sleep(2.0)
+    sent = time.monotonic()
+    proc.send_signal(getattr(signal, signame))
+    _out, err = proc.communicate(timeout=20)
+    took = time.monotonic() - sent
+    assert proc.returncode == 128 + getattr(signal, signame), err
+    assert took < 2.0, took
+    assert b"Traceback" not in err
+    left = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True)
+    assert left.stdout.strip() == "", "a tool outlived pyo3-doctor"
