@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -12,19 +13,51 @@ if TYPE_CHECKING:
     from pyo3_doctor.kb.entries import FixTemplate
 
 
+# A reference the step means to expand (`$PATH` in "{dir}:$PATH"); everything else in a value,
+# facts from the project and the machine included, is literal in every shell.
+_REFERENCE = re.compile(r"(\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)")
+
+
+def _parts(value: str) -> list[tuple[bool, str]]:
+    """(is a reference, text) pieces: a reference as its bare name."""
+    pieces = []
+    for i, piece in enumerate(_REFERENCE.split(value)):
+        if piece:
+            pieces.append((True, piece.strip("${}")) if i % 2 else (False, piece))
+    return pieces
+
+
+def _posix(value: str) -> str:
+    return "".join(f'"${{{t}}}"' if ref else shlex.quote(t) for ref, t in _parts(value)) or "''"
+
+
+def _fish_quote(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _fish(key: str, value: str) -> str:
+    pieces = _parts(value)
+    if len(pieces) == 2 and pieces[1] == (True, key) and pieces[0][1].endswith(":"):
+        # PATH-like: fish keeps it as a list; prepend an element instead of a joined string
+        return f"set -gx {key} {_fish_quote(pieces[0][1][:-1])} ${key}"
+    joined = "".join(f"${t}" if ref else _fish_quote(t) for ref, t in pieces) or "''"
+    return f"set -gx {key} {joined}"
+
+
+def _powershell(key: str, value: str) -> str:
+    terms = [f"$env:{t}" if ref else "'" + t.replace("'", "''") + "'" for ref, t in _parts(value)]
+    return f"$env:{key} = {' + '.join(terms) or chr(39) * 2}"
+
+
 def env_line(env: Mapping[str, str], shell: str) -> str:
-    """The line that sets these variables in the user's shell."""
+    """The line that sets these variables in the user's shell, safe to paste: every value is
+    quoted for that shell, and only the references the step means (`$PATH`) expand."""
     name = shell.rsplit("/", 1)[-1].lower()
     if name in ("pwsh", "powershell", "powershell.exe", "pwsh.exe"):
-        return "; ".join(f'$env:{k} = "{v}"' for k, v in env.items())
+        return "; ".join(_powershell(k, v) for k, v in env.items())
     if name == "fish":
-        return "; ".join(f"set -gx {k} {shlex.quote(v)}" for k, v in env.items())
-    parts = []
-    for key, value in env.items():
-        # keep $PATH-style references expandable; quote everything else
-        shown = f'"{value}"' if "$" in value else shlex.quote(value)
-        parts.append(f"export {key}={shown}")
-    return "; ".join(parts)
+        return "; ".join(_fish(k, v) for k, v in env.items())
+    return "; ".join(f"export {k}={_posix(v)}" for k, v in env.items())
 
 
 def fix_line(step: FixStep, shell: str = "") -> str:

@@ -227,8 +227,8 @@ def test_env_and_text_steps_are_shown_never_applied(tmp_path: Path) -> None:
     step = FixStep("set it", env={"PYO3_PYTHON": "/usr/bin/python3"})
     for shell, line in [
         ("/bin/bash", "export PYO3_PYTHON=/usr/bin/python3"),
-        ("/usr/bin/fish", "set -gx PYO3_PYTHON /usr/bin/python3"),
-        ("pwsh", '$env:PYO3_PYTHON = "/usr/bin/python3"'),
+        ("/usr/bin/fish", "set -gx PYO3_PYTHON '/usr/bin/python3'"),
+        ("pwsh", "$env:PYO3_PYTHON = '/usr/bin/python3'"),
     ]:
         shown = fixes.plan(step, dataclasses.replace(ctx, env={"SHELL": shell}))
         assert shown.kind == "env" and shown.preview == line and not shown.runnable

@@ -1,0 +1,48 @@
+"""The environment lines a fix prints, run in the shells they are printed for: a pasted line sets
+what it says and runs nothing that a fact from a project or a machine smuggled in."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pyo3_doctor.fixing.shell import env_line
+
+SHELLS = {
+    "sh": ("sh", "-c", 'printf "%s\\n%s\\n" "$CARGO_HOME" "$PATH"'),
+    "bash": ("bash", "-c", 'printf "%s\\n%s\\n" "$CARGO_HOME" "$PATH"'),
+    "dash": ("dash", "-c", 'printf "%s\\n%s\\n" "$CARGO_HOME" "$PATH"'),
+    "fish": ("fish", "-c", 'printf "%s\\n%s\\n" "$CARGO_HOME" (string join : $PATH)'),
+    "pwsh": (
+        "pwsh",
+        "-NoProfile",
+        "-Command",
+        "Write-Output $env:CARGO_HOME; Write-Output $env:PATH",
+    ),
+}
+
+
+@pytest.mark.parametrize("shell", sorted(SHELLS))
+def test_a_pasted_line_sets_the_values_and_runs_nothing(shell: str, tmp_path: Path) -> None:
+    if shutil.which(shell) is None:
+        pytest.skip(f"no {shell} on this machine")
+    canary = tmp_path / "ran"
+    hostile = f"/x/$(touch {canary})/`touch {canary}`/it's"
+    line = env_line({"CARGO_HOME": hostile, "PATH": "/opt/my bin:$PATH"}, shell)
+    argv = SHELLS[shell]
+    script = f"{line}; {argv[-1]}"
+    ran = subprocess.run(
+        [*argv[:-1], script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    assert ran.returncode == 0, (line, ran.stderr)
+    home, path = ran.stdout.splitlines()[:2]
+    assert home == hostile, line
+    assert path.startswith("/opt/my bin:") and path.endswith("/usr/bin:/bin"), (line, path)
+    assert not canary.exists(), f"pasting {line!r} ran a command"
