@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pyo3_doctor.context import Context
@@ -139,6 +140,9 @@ def _exported(result: Scan) -> EntryPoint:
     return (at_root or list(top))[0]
 
 
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 def _mismatch(proj: Project, entry: EntryPoint) -> Detected:
     """module-name-mismatch, with both ways to fix it (TOML key or Rust name) as details."""
     layout = proj.layout
@@ -149,9 +153,11 @@ def _mismatch(proj: Project, entry: EntryPoint) -> Detected:
     value_parts = layout.module_name.rsplit(".", 1) if key.startswith("tool.") else [ext]
     value_parts[-1] = entry.name
     toml_file = proj.pyproject_path if file == "pyproject.toml" else (proj.root / file)
+    # a name no Python import (or Rust) can write is never put into a file: no fix as data
+    writable = all(_IDENT.fullmatch(part) for part in value_parts) and _IDENT.fullmatch(ext)
     details = {
         "pymodule_name": entry.name,
-        "pymodule_name_value": ".".join(value_parts),
+        "pymodule_name_value": ".".join(value_parts) if writable else None,
         "pymodule_item": entry.item,
         "pymodule_location": location,
         "module_name_file": file,
@@ -159,7 +165,7 @@ def _mismatch(proj: Project, entry: EntryPoint) -> Detected:
         "rust_diff": rust_rename(entry, ext, proj.rel(entry.file), proj.pyo3_version),
         "toml_diff": toml_set(toml_file, file, key, f'"{".".join(value_parts)}"'),
     }
-    patch = rust_patch(entry, ext, proj.pyo3_version)
+    patch = rust_patch(entry, ext, proj.pyo3_version) if writable else None
     if patch is not None:  # the Rust-side fix as data, so it can be applied (fixing.steps)
         details.update(
             rust_patch_file=proj.rel(entry.file),

@@ -220,3 +220,43 @@ def test_fix_without_an_id_and_nothing_to_fix(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     proc = run_cli("fix", "--yes", cwd=tmp_path / "empty", home=tmp_path / "home")
     assert proc.returncode == 0 and "nothing to fix" in proc.stderr
+
+
+@pytest.mark.parametrize("step", ["1", "2"])
+def test_four_fixes_at_once_change_the_project_once(tmp_path: Path, step: str) -> None:
+    import subprocess
+    import sys
+
+    from support import REPO, clean_env
+
+    root = mismatch_project(tmp_path / "p", "lib-name")
+    env = clean_env(PYTHONPATH=str(REPO), XDG_STATE_HOME=str(tmp_path / "state"))
+    argv = [sys.executable, "-m", "pyo3_doctor", "fix", "module-name-mismatch", "--yes"]
+    runs = [
+        subprocess.Popen(
+            [*argv, "--step", step],
+            cwd=root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(4)
+    ]
+    for run in runs:
+        run.communicate(timeout=120)
+        assert run.returncode == 0
+    lib_rs = (root / "src" / "lib.rs").read_text()
+    assert lib_rs.count("name =") <= 1, lib_rs  # never a stacked #[pyo3(name = ...)]
+    home = tmp_path / "home"
+    assert not mismatch_in_report(root, home)
+
+
+def test_a_module_name_no_import_can_write_is_never_written_into_a_file(tmp_path: Path) -> None:
+    root = mismatch_project(tmp_path / "p", "module-name")
+    pyproject = root / "pyproject.toml"
+    hostile = 'module-name = "demo\\u001b[2J\\nevil"'
+    pyproject.write_text(pyproject.read_text().replace("module-name = 'wrong'", hostile))
+    before = snapshot(root)
+    proc = fix(root, tmp_path / "home", "module-name-mismatch", "--yes", "--step", "2")
+    assert snapshot(root) == before, proc.stderr
+    assert "\x1b" not in proc.stdout + proc.stderr
