@@ -106,6 +106,9 @@ class Context:
     timeout: float = 10.0
     python: str | None = None  # --python: overrides how the target interpreter is found
     project_dir: Path | None = None  # --project; None: search upward from cwd
+    # --no-exec: nothing of the project runs (no import of its package, tools run outside it
+    # so a rust-toolchain.toml or .python-version there picks nothing); for untrusted trees
+    no_exec: bool = False
     _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     _locks: dict[str, threading.Lock] = field(default_factory=dict, repr=False, compare=False)
     _guard: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
@@ -119,6 +122,7 @@ class Context:
         project_dir: str | None = None,
         env: Mapping[str, str] | None = None,
         cwd: str | None = None,
+        no_exec: bool = False,
     ) -> Context:
         here = Path(cwd or os.getcwd())
         return cls(
@@ -128,7 +132,14 @@ class Context:
             timeout=timeout,
             python=python,
             project_dir=(here / project_dir).resolve() if project_dir else None,
+            no_exec=no_exec,
         )
+
+    @property
+    def tool_cwd(self) -> str | None:
+        """Where tools that read per-folder settings run: the project, or, with --no-exec,
+        the filesystem root, where no file of the project can steer them."""
+        return os.path.abspath(os.sep) if self.no_exec else None
 
     def shared(self, key: str, compute: Callable[[Context], T]) -> T:
         """Compute a fact once per run, whichever probe asks first."""

@@ -77,6 +77,9 @@ def probe(ctx: Context) -> ProbeResult:
     interp = interpreter(ctx)
     if reason or interp.path is None or interp.info is None:
         return ProbeResult(ID, Status.SKIP, reason or "no target interpreter")
+    if ctx.no_exec:
+        said = "--no-exec: not imported (importing the package runs the project's own code)"
+        return ProbeResult(ID, Status.SKIP, said)
     layout, crate = proj.layout, proj.crate
     assert layout is not None and crate is not None and proj.root is not None
     ext, name = layout.extension_name, layout.module_name

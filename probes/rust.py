@@ -7,7 +7,7 @@ import re
 
 from pyo3_doctor.context import Context, cargo_home
 from pyo3_doctor.kb.versions import policy
-from pyo3_doctor.machine.toolchain import Rustc, rustc, toolchain_override
+from pyo3_doctor.machine.toolchain import Rustc, rust_env, rustc, toolchain_override
 from pyo3_doctor.model import Evidence, ProbeResult, fail, judged, warn
 from pyo3_doctor.project.loader import project
 from pyo3_doctor.system.proc import run_tool
@@ -49,7 +49,8 @@ def _missing(rust: Rustc, cargo: Evidence, cargo_bin: str, facts: dict) -> Probe
 def probe(ctx: Context) -> ProbeResult:
     rust = rustc(ctx)
     proj = project(ctx)
-    cargo = run_tool(["cargo", "-V"], ctx.env, cwd=str(proj.root) if proj.root else None)
+    where = ctx.tool_cwd or (str(proj.root) if proj.root else None)
+    cargo = run_tool(["cargo", "-V"], rust_env(ctx.env), cwd=where)
     cargo_bin = str(cargo_home(ctx.env) / "bin")
     toolchain, chosen_by = toolchain_override(ctx)
     facts = {

@@ -66,6 +66,14 @@ def _common(parser: argparse.ArgumentParser, top: bool) -> None:
         help="replace the home directory, user name and host name in all output",
     )
     parser.add_argument(
+        "--no-exec",
+        action="store_true",
+        default=default(False),
+        help="run nothing of the project: no import of its package, and rustc, cargo and "
+        "Python run outside it (a rust-toolchain.toml there picks nothing); for CI on "
+        "untrusted pull requests",
+    )
+    parser.add_argument(
         "--project",
         metavar="DIR",
         default=default(None),
@@ -147,14 +155,19 @@ def build_parser() -> argparse.ArgumentParser:
 def _context(args: argparse.Namespace, probes: bool = True):  # -> Context (imported lazily)
     if args.project and not os.path.isdir(args.project):
         raise UsageError(f"--project {args.project}: no such directory")
-    if probes:
+    if probes and not getattr(args, "no_exec", False):  # early tools run in the project
         from pyo3_doctor.machine.prefetch import start_interpreter
 
         # Before the context and the model are even imported: it is the slowest tool.
         start_interpreter(args.python, os.environ, os.getcwd())
     from pyo3_doctor.context import Context
 
-    return Context.from_process(timeout=args.timeout, python=args.python, project_dir=args.project)
+    return Context.from_process(
+        timeout=args.timeout,
+        python=args.python,
+        project_dir=args.project,
+        no_exec=getattr(args, "no_exec", False),
+    )
 
 
 def cmd_check(args: argparse.Namespace) -> int:

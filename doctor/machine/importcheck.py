@@ -91,6 +91,9 @@ def known_absent(ctx: Context, argv: tuple[str, ...]) -> Evidence | None:
 
 
 def run_import(ctx: Context, argv: tuple[str, ...]) -> tuple[dict, Evidence]:
+    if ctx.no_exec:  # importing the package runs its __init__.py: the project's own code
+        note = "--no-exec: the package was not imported"
+        return {"origin": None, "no_exec": True}, Evidence(argv[:2], None, "", note)
     absent = known_absent(ctx, argv)
     if absent is not None:
         return {"origin": None}, absent

@@ -44,7 +44,7 @@ def inspect(ctx: Context) -> Interpreter:
         return Interpreter(None, source, None, (), "no python3 or python on PATH")
     if not os.path.exists(path):
         return Interpreter(path, source, None, (), f"{path} does not exist")
-    ran = run_tool(inspect_argv(path), ctx.env, cwd=str(ctx.cwd))
+    ran = run_tool(inspect_argv(path), ctx.env, cwd=ctx.tool_cwd or str(ctx.cwd))
     shown = Evidence((path, "-c", "<inspect sysconfig>"), ran.exit_code, ran.output, ran.note)
     if ran.exit_code != 0:
         reason = ran.note or f"exited with {ran.exit_code}"

@@ -46,17 +46,20 @@ def start_early(python: str | None, env: Mapping[str, str], cwd: str) -> str | N
 
 
 def prefetch(ctx: Context) -> None:
+    if ctx.no_exec:  # the probes run their tools outside the project, when they need them
+        return
     python = start_early(ctx.python, ctx.env, str(ctx.cwd))  # no-ops for the early ones
     # These need the project found and parsed (rustup reads rust-toolchain.toml there). The
     # built module's import check waits for the sysconfig dump instead: it then runs the
     # interpreter binary directly, not through a pyenv-style shim, which costs more CPU than
     # starting it early saves on two cores.
+    from pyo3_doctor.machine.toolchain import rust_env
     from pyo3_doctor.project.loader import project
 
     proj = project(ctx)
     cwd = str(proj.root) if proj.root else None
-    prestart(["rustc", "-vV"], ctx.env, cwd)
-    prestart(["cargo", "-V"], ctx.env, cwd)
+    prestart(["rustc", "-vV"], rust_env(ctx.env), cwd)
+    prestart(["cargo", "-V"], rust_env(ctx.env), cwd)
     if python:
         # The interpreter looks the module up while it runs anyway: when nothing by that name
         # is there, the import check (a second interpreter start) is not needed.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from packaging.version import Version
@@ -30,6 +31,12 @@ class Rustc:
         return self.evidence.exit_code is not None
 
 
+def rust_env(env: Mapping[str, str]) -> dict[str, str]:
+    """The environment for asking rustc and cargo: rustup must not download a toolchain that
+    a rust-toolchain.toml names (checks never download anything), unless the user said so."""
+    return {**env, "RUSTUP_AUTO_INSTALL": env.get("RUSTUP_AUTO_INSTALL", "0")}
+
+
 def parse_rustc_vv(output: str) -> tuple[str, str]:
     release = re.search(r"^release:\s*(\S+)", output, re.M)
     host = re.search(r"^host:\s*(\S+)", output, re.M)
@@ -37,8 +44,8 @@ def parse_rustc_vv(output: str) -> tuple[str, str]:
 
 
 def inspect(ctx: Context) -> Rustc:
-    cwd = project(ctx).root
-    ran = run_tool(["rustc", "-vV"], ctx.env, cwd=str(cwd) if cwd else None)
+    cwd = ctx.tool_cwd or project(ctx).root
+    ran = run_tool(["rustc", "-vV"], rust_env(ctx.env), cwd=str(cwd) if cwd else None)
     release, host = parse_rustc_vv(ran.output) if ran.exit_code == 0 else ("", "")
     version = None
     channel = ""

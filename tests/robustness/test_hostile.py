@@ -156,3 +156,25 @@ def test_sigterm_and_sighup_end_every_tool_and_exit_128_plus_n(pyo3_project, sta
     assert b"Traceback" not in err
     left = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True)
     assert left.stdout.strip() == "", "a tool outlived pyo3-doctor"
+
+
+def test_no_exec_runs_nothing_of_the_project(pyo3_project, tmp_path):
+    canary = tmp_path / "ran"
+    root = pyo3_project(
+        name="untrusted",
+        lib="_native",
+        extra={
+            "rust-toolchain.toml": '[toolchain]\nchannel = "nightly-2020-01-01"\n',
+            "python/untrusted/__init__.py": f"open({str(canary)!r}, 'w').write('x')\n",
+            "python/untrusted/_native.cpython-311-x86_64-linux-gnu.so": "",
+        },
+    )
+    with (root / "pyproject.toml").open("a") as fh:
+        fh.write('\n[tool.maturin]\npython-source = "python"\nmodule-name = "untrusted._native"\n')
+    ran = doctor("check", "--json", "--no-exec", cwd=root)
+    doc = json.loads(ran.stdout)
+    assert not canary.exists(), "--no-exec imported the project's package"
+    rust = next(p for p in doc["probes"] if p["id"] == "rust")
+    assert rust["status"] == "ok", rust["summary"]  # the pinned nightly picked nothing
+    artifact = next(p for p in doc["probes"] if p["id"] == "artifact")
+    assert artifact["status"] == "skip" and "--no-exec" in artifact["summary"]
