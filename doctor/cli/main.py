@@ -135,6 +135,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-probes", action="store_true", help="read the log only; do not examine this machine"
     )
     _common(diagnose, top=False)
+    run = sub.add_parser(
+        "run",
+        help="run a build command; when it fails, diagnose its output (pyo3-doctor run -- CMD)",
+    )
+    run.add_argument("--fix", action="store_true", help="offer the fix, then run it again")
+    run.add_argument("--yes", action="store_true", help="with --fix: apply without asking")
+    run.set_defaults(step=None, dry_run=False, undo=False)
+    _common(run, top=False)
+    run.add_argument(
+        "run_argv", metavar="COMMAND", nargs=argparse.REMAINDER, help="the command, after --"
+    )
     knowledge = sub.add_parser("knowledge", help="list the knowledge base, or show one entry")
     knowledge.add_argument("id", nargs="?", help="an entry id, e.g. linker-missing")
     _common(knowledge, top=False)
@@ -248,7 +259,14 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     return exit_code_for(result.report, args.strict)
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    from pyo3_doctor.cli.run import run_command
+
+    return run_command(args, _context(args, probes=False), UsageError)
+
+
 COMMANDS = {
+    "run": cmd_run,
     "check": cmd_check,
     "knowledge": cmd_knowledge,
     "fix": cmd_fix,

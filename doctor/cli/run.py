@@ -1,0 +1,152 @@
+"""`pyo3-doctor run -- COMMAND ...`: run a build command as usual, and when it fails, say why.
+
+The command's output passes through live and unchanged (stdout to stdout, stderr to stderr;
+on a terminal the usual variables ask cargo, maturin and pip for colour), its stdin is ours,
+and its exit code is ours. The same bytes stream into the log scanner (whole lines from each
+stream, through a bounded queue, so memory stays flat whatever the output). On failure the
+checks run, and a short diagnosis follows the output: the root cause, the lines that show it,
+the fix; on success nothing is added. `--fix` offers the fix (preview, confirmation) and then
+runs the command once more. Ctrl-C reaches the command as it would without us; SIGTERM and
+SIGHUP are passed on to it; either way we wait for it, then exit 128+n.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import queue
+import shlex
+import subprocess
+import sys
+import threading
+from collections.abc import Sequence
+from typing import BinaryIO
+
+from pyo3_doctor.context import Context
+from pyo3_doctor.exits import ExitCode
+
+CHUNK = 64 * 1024
+BACKLOG = 64  # chunks the scanner may lag behind the command before the command waits
+COLOUR = {"CARGO_TERM_COLOR": "always", "CLICOLOR_FORCE": "1", "FORCE_COLOR": "1"}
+
+
+class _Lines:
+    """The command's output as one readable stream of whole lines (queue-fed); read() gives
+    what has arrived, up to `size`, and b"" only when every stream has ended."""
+
+    def __init__(self, feed: queue.Queue[bytes | None], writers: int) -> None:
+        self._feed, self._open, self._left = feed, writers, b""
+
+    def read(self, size: int = -1) -> bytes:
+        while not self._left and self._open:
+            chunk = self._feed.get()
+            if chunk is None:
+                self._open -= 1
+            else:
+                self._left = chunk
+        size = len(self._left) if size is None or size < 0 else size
+        out, self._left = self._left[:size], self._left[size:]
+        return out
+
+
+def _pump(source: BinaryIO, sink: BinaryIO, feed: queue.Queue[bytes | None]) -> None:
+    """Copy one of the command's streams to ours as it comes, and its whole lines to the
+    scanner (a line split across reads is held until its end arrives)."""
+    carry = b""
+    try:
+        while chunk := source.read1(CHUNK) if hasattr(source, "read1") else source.read(CHUNK):
+            try:
+                sink.write(chunk)
+                sink.flush()
+            except (OSError, ValueError):  # our own output closed: the command goes on
+                pass
+            carry += chunk
+            cut = carry.rfind(b"\n") + 1
+            if cut:
+                feed.put(carry[:cut])
+                carry = carry[cut:]
+            if len(carry) > CHUNK:  # an endless line: the scanner cuts it anyway
+                feed.put(carry + b"\n")
+                carry = b""
+    finally:
+        if carry:
+            feed.put(carry + b"\n")
+        feed.put(None)
+
+
+def _start(command: Sequence[str], colour: bool) -> subprocess.Popen[bytes]:
+    env = {**os.environ, **(COLOUR if colour else {})}
+    return subprocess.Popen(list(command), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+
+
+def run_once(command: Sequence[str], as_json: bool):  # -> (exit code, matcher.Scan)
+    from pyo3_doctor.diagnosis.diagnose import matcher, scan_log
+
+    colour = not as_json and sys.stdout.isatty()
+    try:
+        proc = _start(command, colour)
+    except OSError as exc:
+        raise FileNotFoundError(f"{command[0]}: {exc.strerror or exc}") from None
+    feed: queue.Queue[bytes | None] = queue.Queue(maxsize=BACKLOG)
+    # with --json our stdout carries the report alone: the command's stdout goes to stderr
+    out_sink = sys.stderr.buffer if as_json else sys.stdout.buffer
+    pumps = [
+        threading.Thread(target=_pump, args=(proc.stdout, out_sink, feed), daemon=True),
+        threading.Thread(target=_pump, args=(proc.stderr, sys.stderr.buffer, feed), daemon=True),
+    ]
+    for pump in pumps:
+        pump.start()
+    try:
+        scan = scan_log(matcher(), _Lines(feed, len(pumps)))  # type: ignore[arg-type]
+        code = proc.wait()
+    except KeyboardInterrupt as exc:  # the terminal's Ctrl-C reached the command too
+        signum = getattr(exc, "signum", None)
+        if signum is not None:
+            proc.send_signal(signum)
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        raise
+    for pump in pumps:
+        pump.join(timeout=1)
+    return code, scan
+
+
+def run_command(args: argparse.Namespace, ctx: Context, usage_error: type[Exception]) -> int:
+    from pyo3_doctor import render
+    from pyo3_doctor.diagnosis.diagnose import build
+    from pyo3_doctor.engine import run_probes
+    from pyo3_doctor.probes import BY_ID
+
+    command = list(args.run_argv or [])
+    if command[:1] == ["--"]:
+        command = command[1:]
+    if not command:
+        raise usage_error("run needs a command: pyo3-doctor run -- maturin develop")
+    as_json = args.format == "json"
+    from pyo3_doctor.diagnosis.matcher import BinaryInput
+
+    try:
+        code, scan = run_once(command, as_json)
+    except FileNotFoundError as exc:
+        raise usage_error(str(exc)) from None
+    except BinaryInput:  # the command printed binary: passed through, nothing to read
+        return 0
+    if code == 0:
+        return 0
+    report = build(scan, list(run_probes(tuple(BY_ID.values()), ctx)), ctx)
+    sys.stderr.flush()
+    options = render.Options(kind="diagnose", error_lines=scan.error_lines)
+    if not as_json:
+        sys.stdout.write(f"\n--- pyo3-doctor: `{shlex.join(command)}` exited {code} ---\n")
+    render.write(args.format, report, options)
+    sys.stdout.flush()
+    if args.fix and report.findings and report.findings[0].fixes:
+        from pyo3_doctor.cli.fix import _fix_one
+
+        fixed = _fix_one(args, ctx, report.findings[0], usage_error)
+        if fixed == ExitCode.OK:
+            sys.stderr.write(f"pyo3-doctor: running `{shlex.join(command)}` again\n")
+            code, _scan = run_once(command, as_json)
+    return code
