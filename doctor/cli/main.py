@@ -48,8 +48,8 @@ def _common(parser: argparse.ArgumentParser, top: bool) -> None:
         "--format",
         choices=tuple(render.FORMATS),
         default=default("text"),
-        help="text (default), json (one JSON report, schema in the README) or github "
-        "(GitHub Actions annotations)",
+        help="text (default), json (one JSON report, schema in the README), github (GitHub "
+        "Actions annotations and job summary), junit (JUnit XML) or sarif (SARIF 2.1.0)",
     )
     parser.add_argument(
         "--json",
@@ -190,7 +190,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from pyo3_doctor.exits import exit_code_for
 
     report = check(ctx)
-    render.write(args.format, report, render.Options(verbose=args.verbose))
+    render.write(args.format, report, render.Options(verbose=args.verbose, strict=args.strict))
     return exit_code_for(report, args.strict)
 
 
@@ -252,6 +252,7 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     options = render.Options(
         kind="diagnose",
         verbose=args.verbose,
+        strict=args.strict,
         log_file=None if args.file == "-" else args.file,
         error_lines=result.scan.error_lines,
     )

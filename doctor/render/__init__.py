@@ -24,6 +24,8 @@ FORMATS = {
     "text": "pyo3_doctor.render.text",
     "json": "pyo3_doctor.render.json",
     "github": "pyo3_doctor.render.github",
+    "junit": "pyo3_doctor.render.junit",
+    "sarif": "pyo3_doctor.render.sarif",
 }
 
 
@@ -35,6 +37,7 @@ class Options:
     verbose: bool = False
     log_file: str | None = None  # diagnose: the log's path, for annotations on its lines
     error_lines: Sequence[tuple[int, str]] = ()  # diagnose: first error lines when none is known
+    strict: bool = False  # warnings count as failures (junit), as they do for the exit code
 
 
 def kinds(name: str) -> tuple[str, ...]:

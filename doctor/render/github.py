@@ -88,12 +88,75 @@ def annotations(
         yield f"::{kind} {joined}::{escape_data(_message(finding, shell))}"
 
 
+# What GitHub shows of one step: 10 annotations per level, 50 in all (the rest are dropped).
+PER_LEVEL, PER_STEP = 10, 50
+SUMMARY_LIMIT = 1 << 20  # $GITHUB_STEP_SUMMARY takes at most 1 MiB per step
+
+
+def capped(lines: list[str]) -> tuple[list[str], int]:
+    """The annotations GitHub will show, worst first, and how many were left out."""
+    kept, per_level = [], {"error": 0, "warning": 0}
+    for line in lines:
+        level = line[2:].split(" ", 1)[0]
+        if per_level.get(level, 0) < PER_LEVEL and len(kept) < PER_STEP:
+            per_level[level] = per_level.get(level, 0) + 1
+            kept.append(line)
+    return kept, len(lines) - len(kept)
+
+
+def summary_markdown(report: Report, shell: str = "") -> str:
+    """The job summary: the table of checks, then each finding with its fix."""
+
+    def cell(text: str) -> str:
+        return clean_line(text).replace("|", "\\|")
+
+    lines = [f"## {TOOL}", ""]
+    if report.probes:
+        lines += ["| check | status | summary |", "|---|---|---|"]
+        for r in report.probes:
+            lines.append(f"| {cell(r.shown_title)} | {r.status.value} | {cell(r.summary)} |")
+        lines.append("")
+    for f in report.findings:
+        lines.append(
+            f"### {'❌' if f.severity is Severity.FAIL else '⚠️'} `{f.id}`: {cell(f.title)}"
+        )
+        if f.why:
+            lines += ["", clean(f.why)]
+        for step in f.fixes[:2]:
+            command = fix_line(step, shell)
+            lines += ["", f"- **fix**: {cell(step.summary)}"]
+            if command and command != step.summary:
+                lines += ["", "  ```", f"  {clean_line(command)}", "  ```"]
+        lines.append("")
+    fails, warns = report.counts
+    lines.append(f"{fails} failing, {warns} warning.")
+    text = "\n".join(lines) + "\n"
+    if len(text.encode()) > SUMMARY_LIMIT:
+        text = text.encode()[: SUMMARY_LIMIT - 64].decode("utf-8", "ignore")
+        text += "\n\n(cut at GitHub's 1 MiB limit)\n"
+    return text
+
+
+def _write_summary(report: Report, env: Mapping[str, str]) -> None:
+    target = env.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    try:
+        with open(target, "a", encoding="utf-8") as fh:
+            fh.write(summary_markdown(report, env.get("SHELL", "")))
+    except OSError:  # a summary is a courtesy: the annotations and exit code still stand
+        pass
+
+
 def render(report: Report, log_file: str | None = None, out: TextIO | None = None) -> None:
     out = out or sys.stdout
-    for line in annotations(report, log_file):
+    kept, left_out = capped(list(annotations(report, log_file)))
+    for line in kept:
         out.write(line + "\n")
     fails, warns = report.counts
-    out.write(f"{TOOL}: {fails} failing, {warns} warning\n")
+    more = f" ({left_out} more not shown as annotations: see the job summary)" if left_out else ""
+    out.write(f"{TOOL}: {fails} failing, {warns} warning{more}\n")
+    _write_summary(report, os.environ)
 
 
 def write(report: Report, options: Options, out: TextIO) -> None:

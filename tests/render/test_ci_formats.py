@@ -1,0 +1,73 @@
+"""The CI formats as their platforms read them: SARIF against the published 2.1.0 schema (shipped
+in tests/data), JUnit as XML with the counts CI shows, GitHub annotations capped as GitHub caps
+them and a job summary in $GITHUB_STEP_SUMMARY."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+from test_renderers import report
+
+from pyo3_doctor import render
+from pyo3_doctor.render import github
+
+SARIF_SCHEMA = json.loads(
+    (Path(__file__).resolve().parents[1] / "data" / "sarif-schema-2.1.0.json").read_text()
+)
+
+
+def rendered(name: str, rep=None, **options) -> str:
+    out = io.StringIO()
+    render.write(name, rep or report(), render.Options(**options), out)
+    return out.getvalue()
+
+
+def test_sarif_is_valid_2_1_0_and_anchored_with_stable_fingerprints():
+    doc = json.loads(rendered("sarif"))
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(doc)
+    (result,) = doc["runs"][0]["results"]
+    location = result["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "Cargo.toml"
+    assert location["region"] == {"startLine": 3, "startColumn": 1}
+    again = json.loads(rendered("sarif"))["runs"][0]["results"][0]
+    assert again["partialFingerprints"] == result["partialFingerprints"]
+    assert doc["runs"][0]["tool"]["driver"]["rules"][0]["id"] == "linker-missing"
+
+
+def test_sarif_of_a_diagnosed_log_points_at_the_log_line():
+    rep = report()
+    finding = dataclasses.replace(rep.findings[0], source="log:42", location=None)
+    rep = dataclasses.replace(rep, findings=(finding,))
+    doc = json.loads(rendered("sarif", rep, kind="diagnose", log_file="build.log"))
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(doc)
+    location = doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "build.log"
+    assert location["region"]["startLine"] == 42
+
+
+def test_junit_has_one_case_per_check_and_the_failure_with_its_evidence():
+    root = ET.fromstring(rendered("junit"))
+    suite = root.find("testsuite")
+    assert suite is not None and suite.get("tests") == "1" and suite.get("failures") == "1"
+    failure = suite.find("testcase/failure")
+    assert failure is not None and failure.get("type") == "linker-missing"
+    assert "seen:" in (failure.text or "") and "fix: Install a C compiler" in (failure.text or "")
+
+
+def test_github_annotations_are_capped_as_github_shows_them(tmp_path, monkeypatch):
+    rep = report()
+    many = tuple(dataclasses.replace(rep.findings[0], id=f"linker-missing-{i}") for i in range(30))
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    text = rendered("github", dataclasses.replace(rep, findings=many))
+    errors = [line for line in text.splitlines() if line.startswith("::error ")]
+    assert len(errors) == github.PER_LEVEL
+    assert "20 more not shown as annotations" in text
+    written = summary.read_text()
+    assert written.startswith("## pyo3-doctor") and "| C linker | fail |" in written
+    assert "linker-missing-29" in written and "\x1b" not in written
