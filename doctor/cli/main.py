@@ -146,6 +146,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "run_argv", metavar="COMMAND", nargs=argparse.REMAINDER, help="the command, after --"
     )
+    report = sub.add_parser("report", help="an issue-ready, redacted Markdown bundle")
+    report.add_argument("log", nargs="?", help="the failing build log to include (its tail)")
+    report.add_argument(
+        "--build",
+        action="store_true",
+        help="also run PYO3_PRINT_CONFIG=1 cargo check (runs the project's build scripts)",
+    )
+    report.add_argument("-o", "--output", metavar="FILE", help="write it here, not to stdout")
+    _common(report, top=False)
     knowledge = sub.add_parser("knowledge", help="list the knowledge base, or show one entry")
     knowledge.add_argument("id", nargs="?", help="an entry id, e.g. linker-missing")
     _common(knowledge, top=False)
@@ -260,6 +269,14 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     return exit_code_for(result.report, args.strict)
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from pyo3_doctor.cli.report import run_report
+
+    if args.format != "text":
+        raise UsageError(f"report writes Markdown, not {args.format}")
+    return run_report(args, _context(args), UsageError)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from pyo3_doctor.cli.run import run_command
 
@@ -268,6 +285,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "run": cmd_run,
+    "report": cmd_report,
     "check": cmd_check,
     "knowledge": cmd_knowledge,
     "fix": cmd_fix,
