@@ -146,6 +146,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "run_argv", metavar="COMMAND", nargs=argparse.REMAINDER, help="the command, after --"
     )
+    upgrade = sub.add_parser("upgrade", help="plan a PyO3 upgrade for this crate")
+    target = upgrade.add_mutually_exclusive_group()
+    target.add_argument("--to", metavar="VERSION", help="the PyO3 release (default: newest)")
+    target.add_argument("--for-python", metavar="X.Y", help="the release that supports X.Y")
+    upgrade.add_argument("--apply", action="store_true", help="make the automatic edits")
+    upgrade.add_argument("--yes", action="store_true", help="with --apply: without asking")
+    _common(upgrade, top=False)
     report = sub.add_parser("report", help="an issue-ready, redacted Markdown bundle")
     report.add_argument("log", nargs="?", help="the failing build log to include (its tail)")
     report.add_argument(
@@ -269,6 +276,14 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     return exit_code_for(result.report, args.strict)
 
 
+def cmd_upgrade(args: argparse.Namespace) -> int:
+    from pyo3_doctor.cli.upgrade import run_upgrade
+
+    if args.format not in ("text", "json"):
+        raise UsageError(f"upgrade prints text or json, not {args.format}")
+    return run_upgrade(args, _context(args, probes=False), UsageError)
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from pyo3_doctor.cli.report import run_report
 
@@ -286,6 +301,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 COMMANDS = {
     "run": cmd_run,
     "report": cmd_report,
+    "upgrade": cmd_upgrade,
     "check": cmd_check,
     "knowledge": cmd_knowledge,
     "fix": cmd_fix,

@@ -107,7 +107,7 @@ GROUP_NAME = re.compile(r"\(\?P<([A-Za-z_]\w*)>")
 
 # Knowledge files that hold no entries: the version policy (kb.versions), the log fact rules
 # (kb.facts) and what to say of a placeholder no fact fills (kb.entries.UNKNOWN).
-NOT_ENTRIES = ("versions.toml", "facts.toml", "placeholders.toml")
+NOT_ENTRIES = ("versions.toml", "facts.toml", "placeholders.toml", "migrations.toml")
 
 
 class KnowledgeError(Exception):
