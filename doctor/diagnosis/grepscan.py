@@ -154,7 +154,7 @@ class _Grepped(Scanner):
         for batch in _batches(listing):
             texts = [text for _, anchored, text in batch if anchored]
             needles = self.m.needles_in(b"\n".join(texts))
-            for number, anchored, raw in batch:
+            for at, (number, anchored, raw) in enumerate(batch):
                 if number < 0:  # a gap between groups
                     before.clear()
                     waiting, follow = [], 0
@@ -167,8 +167,16 @@ class _Grepped(Scanner):
                 if anchored or number == follow:
                     line = raw.decode("utf-8", "replace")
                     lines_before = list(before)
+                    nxt = batch[at + 1] if at + 1 < len(batch) else (-1, False, b"")
+                    following = (
+                        nxt[2][:512].decode("utf-8", "replace") if nxt[0] == number + 1 else ""
+                    )
                     hits = self.consider(
-                        line, number, lambda lb=lines_before: lb, needles if anchored else None
+                        line,
+                        number,
+                        lambda lb=lines_before: lb,
+                        needles if anchored else None,
+                        following,
                     )
                     waiting += hits
                     follow = number + 1 if raw.rstrip(b"\r").endswith(b":") else 0

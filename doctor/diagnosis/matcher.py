@@ -146,6 +146,15 @@ class Matcher:
                     yield entry, found
 
 
+def continued(text: str, following: str) -> str | None:
+    """`text` and the next line joined, when the next one continues it: a wrapped sentence
+    (this line is long and ends mid-sentence, the next starts in lower case)."""
+    head, tail = normalise(text).rstrip(), normalise(following).strip()
+    if len(head) < 30 or not tail[:1].islower() or head[-1:] in ".:;!?)]}\"'`>":
+        return None
+    return f"{head} {tail}"
+
+
 def _first_match(entry: Rule, text: str) -> dict[str, str] | None:
     if any(x.search(text) for x in entry.exclude):
         return None
@@ -299,7 +308,10 @@ class Scanner:
     ) -> None:
         # colour codes sit around words, not inside the phrases needles name: normalise later
         text = buf[ls : min(le, ls + MAX_LINE)].decode("utf-8", "replace")
-        for hit in self.consider(text, line_no, lambda: _before(buf, ls, line_no), needles):
+        nl = buf.find(b"\n", le + 1, end) if le + 1 < end else -1
+        following = buf[le + 1 : min(nl if nl >= 0 else end, le + 1 + 512)] if le + 1 < end else b""
+        after = following.decode("utf-8", "replace")
+        for hit in self.consider(text, line_no, lambda: _before(buf, ls, line_no), needles, after):
             self._collect_after(hit, buf, le, end)
 
     def consider(
@@ -308,9 +320,13 @@ class Scanner:
         line_no: int,
         before: Callable[[], list[tuple[int, str]]],
         needles: tuple[str, ...] | None = None,
+        following: str = "",
+        quiet: bool = False,
     ) -> list[Hit]:
         """Match one candidate line; return the first hits of entries, still without `after`,
-        and keep the facts it states. `needles` narrows the needles tried (see match_line)."""
+        and keep the facts it states. `needles` narrows the needles tried (see match_line).
+        When nothing matches and the next line (`following`) continues it (a terminal or a
+        paste wrapped the message), the two are tried as one."""
         new: list[Hit] = []
         matched = False
         lines_before: list[tuple[int, str]] | None = None
@@ -335,7 +351,12 @@ class Scanner:
             hit = Hit(entry, line_no, normalise(text), groups, lines_before)
             self.best[entry.id] = hit
             new.append(hit)
-        if not matched and _errorish(text):
+        joined = continued(text, following) if not matched and following else None
+        if joined is not None:
+            more = self.consider(joined, line_no, before, None, quiet=True)
+            new += more
+            matched = bool(more)
+        if not matched and not quiet and _errorish(text):
             shown = normalise(text)
             if len(self.errors) < FIRST_ERRORS:
                 self.errors.append((line_no, shown))
