@@ -48,7 +48,7 @@ def _common(parser: argparse.ArgumentParser, top: bool) -> None:
         "--format",
         choices=tuple(render.FORMATS),
         default=default("text"),
-        help="text (default), json (one JSON report, schema in the README), github (GitHub "
+        help="text (default), json (one JSON report, docs/json.md), github (GitHub "
         "Actions annotations and job summary), junit (JUnit XML) or sarif (SARIF 2.1.0)",
     )
     parser.add_argument(

@@ -1,6 +1,6 @@
 """The knowledge base: entries loaded from knowledge/*.toml and validated up front.
 
-One TOML table per entry; the table name is the id (a public contract, see README).
+One TOML table per entry; the table name is the id (a public contract, see docs/knowledge.md).
 
     [linker-missing]
     title = "..."                 # one line

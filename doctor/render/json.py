@@ -1,4 +1,4 @@
-"""The versioned JSON report (schema in doctor/schema/report.schema.json, README "JSON").
+"""The versioned JSON report (schema in doctor/schema/report.schema.json, docs/json.md).
 
 Mapped field by field rather than with dataclasses.asdict, so renaming an internal field
 is never a schema change. `schema_version` only goes up on a breaking change.
@@ -19,7 +19,7 @@ from pyo3_doctor.render import Options
 from pyo3_doctor.textsafe import INVISIBLE
 
 SCHEMA_VERSION = 1
-SCHEMA_MINOR = 2  # additions since 1.0 (README "The JSON report")
+SCHEMA_MINOR = 2  # additions since 1.0 (docs/json.md)
 KINDS = ("check", "diagnose")
 # json.dumps with ensure_ascii=False leaves DEL, C1 and bidi controls raw, and a terminal showing
 # the report would obey them; as \u escapes they decode to the same strings.
