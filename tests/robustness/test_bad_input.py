@@ -1,4 +1,4 @@
-"""Every row of the "Bad input" table (docs/bad-input.md): what happens, and with which exit code."""
+"""Every row of the "Bad input" table (docs/bad-input.md): what happens, with which exit code."""
 
 from __future__ import annotations
 
