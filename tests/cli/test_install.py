@@ -139,3 +139,42 @@ def test_it_runs_in_a_project_with_its_own_probes_and_knowledge(installed, tmp_p
     assert ran.returncode in (0, 1), ran.stderr
     report = json.loads(ran.stdout)
     assert report["context"]["project"] == str(project)
+
+
+@pytest.mark.slow
+def test_a_wheel_and_an_sdist_build_cleanly_and_the_sdist_installs_and_runs(tmp_path):
+    import subprocess
+    import sys
+
+    dist = tmp_path / "dist"
+    built = subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(dist), str(REPO)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if built.returncode != 0 and "No module named build" in built.stderr:
+        pytest.skip("the build package is not installed")
+    assert built.returncode == 0, built.stderr[-3000:]
+    wheel, sdist = sorted(dist.glob("*.whl")), sorted(dist.glob("*.tar.gz"))
+    assert wheel and sdist
+    twine = subprocess.run(
+        [sys.executable, "-m", "twine", "check", "--strict", *map(str, wheel + sdist)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert twine.returncode == 0, twine.stdout + twine.stderr
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pip = subprocess.run(
+        [str(venv / "bin" / "pip"), "install", "-q", str(sdist[0])],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert pip.returncode == 0, pip.stderr[-3000:]
+    ran = subprocess.run(
+        [str(venv / "bin" / "pyo3-doctor"), "--version"], capture_output=True, text=True
+    )
+    assert ran.returncode == 0 and ran.stdout.startswith("pyo3-doctor ")
