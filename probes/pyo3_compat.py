@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from pyo3_doctor.context import Context
@@ -13,7 +14,16 @@ from pyo3_doctor.project.loader import project, table
 ID = "pyo3_compat"
 ORDER = 100  # where reports list it
 TITLE = "abi3 and requires-python"
-FACTS = ("abi3_feature", "abi3_min_python", "abi3_problem", "abi3_suggested", "requires_python")
+FACTS = (
+    "abi3_feature",
+    "abi3_min_python",
+    "abi3_problem",
+    "abi3_suggested",
+    "requires_python",
+    "abi3_edit_file",
+    "abi3_edit_key",
+    "abi3_edit_value",
+)
 
 _ABI3 = re.compile(r"^(?:pyo3/)?abi3-py3(\d+)$")
 
@@ -32,6 +42,38 @@ def _abi3_features(proj) -> list[str]:
             if _ABI3.match(item):
                 found.append(item)
     return list(dict.fromkeys(f.split("/")[-1] for f in found))
+
+
+def _abi3_edit(proj, feature: str, suggested: str) -> dict:
+    """The TOML edit that swaps the feature where it is written: the pyo3 dependency's
+    features in Cargo.toml, or [tool.maturin] features in pyproject.toml."""
+    new = f"abi3-{suggested}"
+    dep = proj.cargo.get("dependencies", {}).get("pyo3")
+    places = []
+    if isinstance(dep, dict) and isinstance(dep.get("features"), list) and not dep.get("workspace"):
+        places.append(
+            (proj.cargo_path, "dependencies.pyo3.features", dep["features"], feature, new)
+        )
+    maturin = table(proj.pyproject, "tool", "maturin").get("features")
+    if isinstance(maturin, list) and proj.pyproject_path is not None:
+        places.append(
+            (
+                proj.pyproject_path,
+                "tool.maturin.features",
+                maturin,
+                f"pyo3/{feature}",
+                f"pyo3/{new}",
+            )
+        )
+    for path, key, values, old, replacement in places:
+        if old in values and all(isinstance(v, str) for v in values):
+            fixed = [replacement if v == old else v for v in values]
+            return {
+                "abi3_edit_file": str(path),
+                "abi3_edit_key": key,
+                "abi3_edit_value": json.dumps(fixed),
+            }
+    return {}
 
 
 def probe(ctx: Context) -> ProbeResult:
@@ -74,6 +116,7 @@ def probe(ctx: Context) -> ProbeResult:
             if spec is not None and lowest is not None:
                 target = min(target, lowest)
             details = {"abi3_problem": " ".join(problems), "abi3_suggested": f"py3{target}"}
+            details.update(_abi3_edit(proj, feature, f"py3{target}"))
             facts.update(details)
             found.append(Detected("abi3-misuse", Severity.FAIL, details))
     if (

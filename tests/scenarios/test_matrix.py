@@ -263,6 +263,21 @@ def test_crate_type_without_cdylib(tmp_path, cargo_target_dir):
     record("crate-type-not-cdylib", 'crate-type = ["rlib"]')
 
 
+def test_abi3_feature_above_the_interpreter(tmp_path, cargo_target_dir):
+    root = crate(tmp_path, "abi-demo")
+    cargo = root / "Cargo.toml"
+    minor = sys.version_info[1]
+    too_high = f'pyo3 = {{ version = "0.27", features = ["abi3-py3{minor + 1}"] }}'
+    cargo.write_text(cargo.read_text().replace('pyo3 = "0.27"', too_high))
+    env = env_for(venv(tmp_path / "env"), cargo_target_dir)
+    fails, warns, _ = check(root, env)
+    found("abi3-misuse", fails, warns)
+    assert "is fixed" in fix(root, "abi3-misuse", env)
+    develop(root, env)
+    imports(tmp_path / "env" / "bin" / "python", "abi_demo", env)
+    record("abi3-misuse", "abi3-py3(X+1) with a Python 3.X venv")
+
+
 def test_zz_print_the_matrix():
     print("\nid                           | state" + " " * 48 + "| check | fix   | import")
     for row in MATRIX:
