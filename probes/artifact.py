@@ -41,6 +41,36 @@ FACTS = (
 )
 
 
+def _not_built(proj, facts: dict, evidence) -> ProbeResult:
+    """Nothing built under the expected name: a renamed module's old build, or not yet."""
+    layout, name = proj.layout, proj.layout.module_name
+    others = artifacts_any(layout.extension_dir) if layout.mixed else []
+    if others:  # renamed without a rebuild: the old build under its old name
+        facts.update(artifact_path=proj.rel(others[0]), newest_source=_newest(proj.crate, proj))
+        said = f"{name} is not built; {proj.rel(others[0])} is an older build of another name"
+        found = (Detected("stale-extension-build", Severity.WARN),)
+        return ProbeResult(ID, Status.WARN, said, facts, (evidence,), found)
+    return ProbeResult(ID, Status.SKIP, f"{name} is not built or installed yet", facts, (evidence,))
+
+
+def _exports(built: Path, ext: str) -> list[str]:
+    symbols = exported_symbols(built)
+    if symbols is None or f"PyInit_{ext}" in symbols:
+        return []
+    inits = sorted(s for s in symbols if s.startswith(("PyInit_", "PyModExport_")))
+    return [f"exports {', '.join(inits) or 'no PyInit_'}, not PyInit_{ext}"]
+
+
+def _stale(proj, built: Path, facts: dict) -> list[Detected]:
+    crate = proj.crate
+    sources = [*scan(crate.lib_root).files, crate.manifest]
+    newest = max(sources, key=lambda p: p.stat().st_mtime if p.exists() else 0)
+    if newest.exists() and newest.stat().st_mtime > built.stat().st_mtime + 1:
+        facts["newest_source"] = proj.rel(newest)
+        return [Detected("stale-extension-build", Severity.WARN)]
+    return []
+
+
 def _newest(crate, proj) -> str:
     sources = [*scan(crate.lib_root).files, crate.manifest]
     if proj.pyproject_path:
@@ -97,15 +127,7 @@ def probe(ctx: Context) -> ProbeResult:
     facts: dict = {"import_name": name, "expected_symbol": f"PyInit_{ext}"}
     missing = str(answer.get("error", "")).startswith("ModuleNotFoundError")
     if built is None and (missing or not answer.get("error")):
-        others = [p for p in artifacts_any(layout.extension_dir) if layout.mixed]
-        if others:  # renamed without a rebuild: the old build under its old name
-            facts.update(artifact_path=proj.rel(others[0]), newest_source=_newest(crate, proj))
-            said = f"{name} is not built; {proj.rel(others[0])} is an older build of another name"
-            found = [Detected("stale-extension-build", Severity.WARN)]
-            return ProbeResult(ID, Status.WARN, said, facts, (evidence,), tuple(found))
-        return ProbeResult(
-            ID, Status.SKIP, f"{name} is not built or installed yet", facts, (evidence,)
-        )
+        return _not_built(proj, facts, evidence)
     found: list[Detected] = []
     notes: list[str] = []
     if built is not None:
@@ -113,15 +135,8 @@ def probe(ctx: Context) -> ProbeResult:
             artifact_path=str(built),
             artifact_kind="source folder" if built in local else "installed",
         )
-        symbols = exported_symbols(built)
-        if symbols is not None and f"PyInit_{ext}" not in symbols:
-            inits = sorted(s for s in symbols if s.startswith(("PyInit_", "PyModExport_")))
-            notes.append(f"exports {', '.join(inits) or 'no PyInit_'}, not PyInit_{ext}")
-        sources = [*scan(crate.lib_root).files, crate.manifest]
-        newest = max(sources, key=lambda p: p.stat().st_mtime if p.exists() else 0)
-        if newest.exists() and newest.stat().st_mtime > built.stat().st_mtime + 1:
-            facts["newest_source"] = proj.rel(newest)
-            found.append(Detected("stale-extension-build", Severity.WARN))
+        notes += _exports(built, ext)
+        found += _stale(proj, built, facts)
     error = answer.get("error")
     if error:
         facts["import_error"] = error

@@ -71,6 +71,16 @@ def run_fix(args: argparse.Namespace, ctx: Context, usage_error: type[Exception]
         outcome = fixes.undo()
         _say(clean_line(outcome.message))
         return ExitCode.OK if outcome.ok else ExitCode.FINDINGS
+    from pyo3_doctor.fixing.lock import project_lock
+    from pyo3_doctor.project.loader import project
+
+    # one fix run at a time per project, from its first look to its re-check: a second run
+    # then starts from the files the first one left
+    with project_lock(project(ctx).root):
+        return _fix_locked(args, ctx.fresh(), usage_error)  # read after the lock is held
+
+
+def _fix_locked(args: argparse.Namespace, ctx: Context, usage_error: type[Exception]) -> int:
     if not args.id:
         return _fix_all(args, ctx, usage_error)
     from pyo3_doctor.engine import knowledge_base
@@ -172,27 +182,21 @@ def _fix_one(
         if not _ask("Apply this?"):
             _say("nothing was changed")
             return ExitCode.OK
-    from pyo3_doctor.fixing.lock import project_lock
-    from pyo3_doctor.project.loader import project
-
-    with project_lock(project(ctx).root):
-        # what was approved must still be what is applied: the finding is checked again
-        # under the lock, and its plan must read exactly as the preview did
-        again = _findings(ctx.fresh(), finding.id)  # all checks: the plan uses their facts
-        if not again:
-            _say(f"{finding.id} is no longer there (fixed meanwhile?): nothing was changed")
-            return ExitCode.OK
-        try:
-            replanned = fixes.plan(again[0].fixes[number - 1], ctx.fresh())
-        except (IndexError, fixes.FixError):
-            replanned = None
-        if replanned is None or replanned.preview != plan.preview:
-            _say("the fix changed since the preview: nothing was changed; run fix again")
-            return ExitCode.FINDINGS
-        outcome = fixes.apply(
-            replanned, ctx, on_output=lambda chunk: sys.stderr.write(clean(chunk))
-        )
-        _say(clean_line(outcome.message))
-        if not outcome.ok:
-            return ExitCode.FINDINGS
-        return _recheck(ctx, finding)
+    # what was approved must still be what is applied: the finding is checked again, and
+    # its plan must read exactly as the preview did (the files may have changed meanwhile)
+    again = _findings(ctx.fresh(), finding.id)  # all checks: the plan uses their facts
+    if not again:
+        _say(f"{finding.id} is no longer there (fixed meanwhile?): nothing was changed")
+        return ExitCode.OK
+    try:
+        replanned = fixes.plan(again[0].fixes[number - 1], ctx.fresh())
+    except (IndexError, fixes.FixError):
+        replanned = None
+    if replanned is None or replanned.preview != plan.preview:
+        _say("the fix changed since the preview: nothing was changed; run fix again")
+        return ExitCode.FINDINGS
+    outcome = fixes.apply(replanned, ctx, on_output=lambda chunk: sys.stderr.write(clean(chunk)))
+    _say(clean_line(outcome.message))
+    if not outcome.ok:
+        return ExitCode.FINDINGS
+    return _recheck(ctx, finding)

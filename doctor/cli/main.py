@@ -115,26 +115,8 @@ class _Version(argparse.Action):
         parser.exit()
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=TOOL,
-        description="Finds what stops a PyO3/maturin extension from building or importing.",
-        epilog="Exit codes: 0 no failing finding, 1 failing finding (or warning with --strict), "
-        "2 usage or input error, 3 internal error, 130 interrupted.",
-    )
-    parser.add_argument(
-        "--version", action=_Version, nargs=0, help="print the tool and knowledge-base versions"
-    )
-    _common(parser, top=True)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    check = sub.add_parser("check", help="run every check and print the report (the default)")
-    _common(check, top=False)
-    diagnose = sub.add_parser("diagnose", help="find the cause of an error text or build log")
-    diagnose.add_argument("file", nargs="?", default="-", help="the log (default or -: stdin)")
-    diagnose.add_argument(
-        "--no-probes", action="store_true", help="read the log only; do not examine this machine"
-    )
-    _common(diagnose, top=False)
+def _workflow_commands(sub) -> None:  # sub: argparse's subparsers action
+    """run, upgrade and report: the commands around a build rather than a check."""
     run = sub.add_parser(
         "run",
         help="run a build command; when it fails, diagnose its output (pyo3-doctor run -- CMD)",
@@ -162,6 +144,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("-o", "--output", metavar="FILE", help="write it here, not to stdout")
     _common(report, top=False)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=TOOL,
+        description="Finds what stops a PyO3/maturin extension from building or importing.",
+        epilog="Exit codes: 0 no failing finding, 1 failing finding (or warning with --strict), "
+        "2 usage or input error, 3 internal error, 130 interrupted.",
+    )
+    parser.add_argument(
+        "--version", action=_Version, nargs=0, help="print the tool and knowledge-base versions"
+    )
+    _common(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    check = sub.add_parser("check", help="run every check and print the report (the default)")
+    _common(check, top=False)
+    diagnose = sub.add_parser("diagnose", help="find the cause of an error text or build log")
+    diagnose.add_argument("file", nargs="?", default="-", help="the log (default or -: stdin)")
+    diagnose.add_argument(
+        "--no-probes", action="store_true", help="read the log only; do not examine this machine"
+    )
+    _common(diagnose, top=False)
+    _workflow_commands(sub)
     knowledge = sub.add_parser("knowledge", help="list the knowledge base, or show one entry")
     knowledge.add_argument("id", nargs="?", help="an entry id, e.g. linker-missing")
     _common(knowledge, top=False)

@@ -243,8 +243,8 @@ def test_four_fixes_at_once_change_the_project_once(tmp_path: Path, step: str) -
         for _ in range(4)
     ]
     for run in runs:
-        run.communicate(timeout=120)
-        assert run.returncode == 0
+        _out, err = run.communicate(timeout=120)
+        assert run.returncode == 0, err.decode()[-2000:]
     lib_rs = (root / "src" / "lib.rs").read_text()
     assert lib_rs.count("name =") <= 1, lib_rs  # never a stacked #[pyo3(name = ...)]
     home = tmp_path / "home"
