@@ -113,6 +113,18 @@ def run_once(command: Sequence[str], as_json: bool):  # -> (exit code, matcher.S
     return code, scan
 
 
+def _fails(report, at_least: str) -> bool:
+    """A cause at fail level, as sure as asked: "high" also takes one a check here confirms."""
+    from pyo3_doctor.model import Severity
+
+    confirmed = {d.id for r in report.probes for d in r.detected}
+    sure = ("high",) if at_least == "high" else ("high", "medium")
+    return any(
+        f.severity is Severity.FAIL and (f.confidence in sure or f.id in confirmed)
+        for f in report.findings
+    )
+
+
 def run_command(args: argparse.Namespace, ctx: Context, usage_error: type[Exception]) -> int:
     from pyo3_doctor import render
     from pyo3_doctor.diagnosis.diagnose import build
@@ -133,13 +145,18 @@ def run_command(args: argparse.Namespace, ctx: Context, usage_error: type[Except
         raise usage_error(str(exc)) from None
     except BinaryInput:  # the command printed binary: passed through, nothing to read
         return 0
-    if code == 0:
-        return 0
+    if code == 0 and not _fails(build(scan, [], ctx), "medium"):
+        return 0  # success, and nothing in its output that will fail later: nothing added
     report = build(scan, list(run_probes(tuple(BY_ID.values()), ctx)), ctx)
+    if code == 0 and not _fails(report, "high"):
+        return 0  # what the output hinted at, the checks here do not confirm
+    # a failure, or a success whose output names what fails next, confirmed here (maturin's
+    # "Python will fail to import this module" after a build that worked)
     sys.stderr.flush()
     options = render.Options(kind="diagnose", error_lines=scan.error_lines)
     if not as_json:
-        sys.stdout.write(f"\n--- pyo3-doctor: `{shlex.join(command)}` exited {code} ---\n")
+        said = f"exited {code}" if code else "succeeded, but its output names a problem"
+        sys.stdout.write(f"\n--- pyo3-doctor: `{shlex.join(command)}` {said} ---\n")
     render.write(args.format, report, options)
     sys.stdout.flush()
     if args.fix and report.findings and report.findings[0].fixes:

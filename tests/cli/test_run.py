@@ -68,3 +68,24 @@ def test_a_huge_output_streams_with_flat_memory(tmp_path):
     )
     assert ran.returncode == 1, ran.stderr[-500:]
     assert ran.stdout.count(b"\n") >= 400000
+
+
+def test_maturin_develop_of_a_mismatched_module_is_followed_by_the_cause(
+    pyo3_project, tmp_path, cargo_target_dir
+):
+    import os
+    import shutil
+
+    import pytest
+
+    if not (shutil.which("maturin") and shutil.which("cargo")):
+        pytest.skip("needs maturin and cargo")
+    root = pyo3_project(name="run-mm", pymodule="other")
+    venv = tmp_path / "env"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    env = clean_env(VIRTUAL_ENV=str(venv), CARGO_TARGET_DIR=str(cargo_target_dir))
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env['PATH']}"
+    ran = run_cli("run", "--", "maturin", "develop", cwd=root, env=env, timeout=900)
+    assert ran.returncode == 0, ran.stderr[-2000:]  # maturin's own code: the build worked
+    assert "Couldn't find the symbol `PyInit_run_mm`" in ran.stderr  # maturin's own output
+    assert "module-name-mismatch" in ran.stdout and "names a problem" in ran.stdout
