@@ -5,9 +5,12 @@ on a terminal the usual variables ask cargo, maturin and pip for colour), its st
 and its exit code is ours. The same bytes stream into the log scanner (whole lines from each
 stream, through a bounded queue, so memory stays flat whatever the output). On failure the
 checks run, and a short diagnosis follows the output: the root cause, the lines that show it,
-the fix; on success nothing is added. `--fix` offers the fix (preview, confirmation) and then
-runs the command once more. Ctrl-C reaches the command as it would without us; SIGTERM and
-SIGHUP are passed on to it; either way we wait for it, then exit 128+n.
+the fix. On success nothing is added, unless the output names a cause at fail level that the
+checks here confirm (maturin's "Python will fail to import this module" after a build that
+worked); the exit code is the command's either way. `--fix` offers the fix (preview,
+confirmation) and then runs the command once more. Ctrl-C reaches the command as it would
+without us; SIGTERM and SIGHUP are passed on to it; either way we wait for it, then exit
+128+n.
 """
 
 from __future__ import annotations
