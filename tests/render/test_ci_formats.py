@@ -14,6 +14,7 @@ import jsonschema
 from test_renderers import report
 
 from pyo3_doctor import render
+from pyo3_doctor.model import Severity
 from pyo3_doctor.render import github
 
 SARIF_SCHEMA = json.loads(
@@ -48,6 +49,23 @@ def test_sarif_of_a_diagnosed_log_points_at_the_log_line():
     location = doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "build.log"
     assert location["region"]["startLine"] == 42
+
+
+def test_junit_is_valid_against_the_published_schema_for_check_and_diagnose():
+    import xmlschema
+
+    schema = xmlschema.XMLSchema(str(Path(__file__).resolve().parents[1] / "data" / "junit.xsd"))
+    schema.validate(rendered("junit"))
+    schema.validate(rendered("junit", kind="diagnose", log_file="build.log"))
+    strict = rendered("junit", strict=True)
+    schema.validate(strict)
+    rep = report()
+    warned = dataclasses.replace(rep.findings[0], severity=Severity.WARN)
+    text = rendered("junit", dataclasses.replace(rep, findings=(warned,)))
+    schema.validate(text)
+    root = ET.fromstring(text)
+    assert root.find("testsuite/testcase/failure") is None  # a warning passes
+    assert "linker-missing" in (root.findtext("testsuite/system-out") or "")
 
 
 def test_junit_has_one_case_per_check_and_the_failure_with_its_evidence():
