@@ -26,11 +26,10 @@ LOG_TAIL = 120  # lines of the log kept: where the error usually is
 
 
 def _fact(report: Report, name: str) -> str:
-    for result in report.probes:
-        value = result.facts.get(name)
-        if value not in (None, ""):
-            return str(value)
-    return "not found"
+    from pyo3_doctor.engine import merged_facts
+
+    value = merged_facts(report.probes).get(name)
+    return "not found" if value in (None, "") else str(value)
 
 
 def _versions(report: Report) -> list[str]:

@@ -9,21 +9,19 @@ project's PyO3 supports (machine.pythons).
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 from packaging.version import Version
 
 from pyo3_doctor.context import Context
+from pyo3_doctor.kb.migrations import migrations
 from pyo3_doctor.kb.versions import PyO3Support, PyVersion, policy, span_of
 from pyo3_doctor.machine.pythons import installed
 from pyo3_doctor.project.loader import Project
 from pyo3_doctor.system.files import read_text_bounded, source_files
 from pyo3_doctor.system.tomlfile import TomlError, read_toml
 
-# A GIL-refs signature (`m: &PyModule`, `obj: &'py PyAny`): code of PyO3 0.20 and older
-_GIL_REF = re.compile(r"&(?:'\w+\s+)?Py(?:Any|Module|Dict|List|Tuple|String|Type|Bytes|Set)\b")
 # the series in which the `gil-refs` feature keeps that code compiling
 _GIL_REFS_FEATURE = ("0.21", "0.22")
 
@@ -82,8 +80,10 @@ def _gil_refs(proj: Project) -> bool:
     """Whether the crate's own sources use GIL-refs signatures."""
     if proj.crate is None:
         return False
+    # the GIL-refs signatures (`m: &PyModule`) knowledge/migrations.toml knows
+    gil_ref = next(m.pattern for m in migrations() if m.id == "gil-refs-signature")
     src = proj.crate.lib_root.parent
-    return any(_GIL_REF.search(read_text_bounded(f) or "") for f in source_files(src, limit=200))
+    return any(gil_ref.search(read_text_bounded(f) or "") for f in source_files(src, limit=200))
 
 
 def _inline(proj: Project, version: str, features: list[str]) -> str:

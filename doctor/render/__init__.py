@@ -11,6 +11,7 @@ step reads); never the TUI or the CLI.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from pyo3_doctor.model import Report
+    from pyo3_doctor.model import Finding, Report
 
 FORMATS = {
     "text": "pyo3_doctor.render.text",
@@ -47,3 +48,20 @@ def kinds(name: str) -> tuple[str, ...]:
 
 def write(name: str, report: Report, options: Options, out: TextIO | None = None) -> None:
     import_module(FORMATS[name]).write(report, options, out or sys.stdout)
+
+
+_LOCATION = re.compile(r"^(?P<file>.+?):(?P<line>\d+)(?::(?P<col>\d+))?$")
+_LOG_SOURCE = re.compile(r"^log:(\d+)$")
+
+
+def place(finding: Finding, log_file: str | None) -> tuple[str, int | None, int | None] | None:
+    """Where a finding sits, for the formats that point at files: (file, line, column) from
+    its log line in `diagnose`, else its location ("path:line[:col]" or a bare path)."""
+    log_line = _LOG_SOURCE.match(finding.source)
+    if log_line and log_file:
+        return log_file, int(log_line.group(1)), None
+    found = _LOCATION.match(finding.location or "")
+    if found:
+        col = int(found["col"]) if found["col"] and found["col"] != "0" else None
+        return found["file"], int(found["line"]), col
+    return (finding.location, None, None) if finding.location else None

@@ -15,7 +15,6 @@ property early (`:` and `,` are escaped in properties).
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Iterator, Mapping
 from typing import TextIO
@@ -23,12 +22,10 @@ from typing import TextIO
 from pyo3_doctor.about import TOOL
 from pyo3_doctor.fixing.shell import fix_line
 from pyo3_doctor.model import Finding, Report, Severity
-from pyo3_doctor.render import Options
+from pyo3_doctor.render import Options, place
 from pyo3_doctor.system.files import relative
 from pyo3_doctor.textsafe import clean, clean_line
 
-_LOCATION = re.compile(r"^(?P<file>.+?):(?P<line>\d+)(?::(?P<col>\d+))?$")
-_LOG_SOURCE = re.compile(r"^log:(\d+)$")
 KINDS = ("check", "diagnose")
 
 
@@ -49,18 +46,16 @@ def _relative(path: str, env: Mapping[str, str]) -> str:
 
 
 def _where(finding: Finding, log_file: str | None, env: Mapping[str, str]) -> dict[str, str]:
-    log_line = _LOG_SOURCE.match(finding.source)
-    if log_line and log_file:
-        return {"file": _relative(log_file, env), "line": log_line.group(1)}
-    found = _LOCATION.match(finding.location or "")
-    if found:
-        where = {"file": _relative(found["file"], env), "line": found["line"]}
-        if found["col"] and found["col"] != "0":
-            where["col"] = found["col"]
-        return where
-    if finding.location:
-        return {"file": _relative(finding.location, env)}
-    return {}
+    found = place(finding, log_file)
+    if found is None:
+        return {}
+    file, line, col = found
+    where = {"file": _relative(file, env)}
+    if line is not None:
+        where["line"] = str(line)
+    if col is not None:
+        where["col"] = str(col)
+    return where
 
 
 def _message(finding: Finding, shell: str) -> str:

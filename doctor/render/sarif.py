@@ -12,20 +12,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from typing import Any, TextIO
 
 from pyo3_doctor import __version__
 from pyo3_doctor.about import TOOL
 from pyo3_doctor.model import Finding, Report, Severity
-from pyo3_doctor.render import Options
+from pyo3_doctor.render import Options, place
 from pyo3_doctor.system.files import relative
 from pyo3_doctor.textsafe import clean
 
 KINDS = ("check", "diagnose")
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-_LOCATION = re.compile(r"^(?P<file>.+?):(?P<line>\d+)(?::(?P<col>\d+))?$")
-_LOG_SOURCE = re.compile(r"^log:(\d+)$")
 
 
 def _uri(path: str, root: str) -> str:
@@ -34,14 +31,11 @@ def _uri(path: str, root: str) -> str:
 
 
 def _anchor(finding: Finding, report: Report, options: Options, root: str) -> dict[str, Any]:
-    log_line = _LOG_SOURCE.match(finding.source)
-    if log_line and options.log_file:
-        return {"uri": _uri(options.log_file, root), "line": int(log_line.group(1))}
-    found = _LOCATION.match(finding.location or "")
-    if found:
-        where = {"uri": _uri(found["file"], root), "line": int(found["line"])}
-        if found["col"] and found["col"] != "0":
-            where["column"] = int(found["col"])
+    found = place(finding, options.log_file)
+    if found is not None and found[1] is not None:
+        where: dict[str, Any] = {"uri": _uri(found[0], root), "line": found[1]}
+        if found[2] is not None:
+            where["column"] = found[2]
         return where
     project = report.context.get("project")
     for name in ("pyproject.toml", "Cargo.toml"):

@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import support
 from support import clean_env, pyenv_python, run_cli, write_project
 
 pytestmark = [
@@ -30,42 +31,15 @@ pytestmark = [
 
 MATRIX: list[str] = []
 
-PYPROJECT = """
-    [build-system]
-    requires = ["maturin>=1.0,<2.0"]
-    build-backend = "maturin"
-
-    [project]
-    name = "{name}"
-    version = "0.1.0"
-
+# as `maturin new -b pyo3` writes it: support's project, with maturin enabling extension-module
+PYPROJECT = (
+    support.PYPROJECT
+    + """
     [tool.maturin]
     features = ["pyo3/extension-module"]
 """
-CARGO = """
-    [package]
-    name = "{name}"
-    version = "0.1.0"
-    edition = "2021"
-
-    [lib]
-    name = "{lib}"
-    crate-type = ["cdylib"]
-
-    [dependencies]
-    pyo3 = "{pyo3}"
-"""
-LIB_RS = """
-    use pyo3::prelude::*;
-
-    #[pyfunction]
-    fn double(x: i64) -> i64 {{ x * 2 }}
-
-    #[pymodule]
-    fn {pymodule}(m: &Bound<'_, PyModule>) -> PyResult<()> {{
-        m.add_function(wrap_pyfunction!(double, m)?)
-    }}
-"""
+)
+CARGO, LIB_RS = support.CARGO, support.LIB_RS
 OLD_LIB_RS = """
     use pyo3::prelude::*;
 
