@@ -63,11 +63,30 @@ def _on_signals() -> None:
             signal.signal(number, _terminated)
 
 
+def diagnosed_file(argv: Sequence[str]) -> str | None:
+    """The log file a `diagnose` run names, from the raw arguments (None for stdin)."""
+    words, tokens = [], iter(argv)
+    for token in tokens:
+        if token.partition("=")[0] in _VALUED and "=" not in token:
+            next(tokens, None)
+        elif token == "--":
+            words += list(tokens)
+        elif not token.startswith("-") or token == "-":
+            words.append(token)
+    return words[1] if words[:1] == ["diagnose"] and words[1:2] != ["-"] and words[1:] else None
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         _on_signals()
-        probing, python = probing_run(sys.argv[1:] if argv is None else argv)
+        args = sys.argv[1:] if argv is None else argv
+        probing, python = probing_run(args)
         try:
+            log = diagnosed_file(args)
+            if log is not None:  # grep's pass over a big log is the longest part: start it
+                from pyo3_doctor.diagnosis.early import start
+
+                start(log)
             if probing:
                 from pyo3_doctor.machine.prefetch import start_early
 

@@ -9,18 +9,29 @@ its way to grep, so that a file and standard input are read the same way, binary
 refused, UTF-16 transcoded, and every line is cut at MAX_LINE bytes before grep sees it: GNU
 grep holds a whole line in memory, and a 1 GB line would cost 1 GB. Without grep (or with
 PYO3_DOCTOR_NO_GREP set) the Python scanner reads everything.
+
+A regular file on Linux skips the trip through this process: grep reads it itself (started
+by pyo3_doctor.diagnosis.early, as early as launch when it can), in an address space capped
+at early.GREP_MEMORY, so that a long line makes it fail fast with "memory exhausted" instead
+of growing; the log is then read again the first way, which cuts lines. Only a plain UTF-8
+file goes direct: UTF-16, a byte-order mark and CR-only line ends need the transcoding the
+first way does.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 
+from pyo3_doctor.diagnosis import early
 from pyo3_doctor.diagnosis.anchors import key_ere
+from pyo3_doctor.diagnosis.early import MIN_BYTES
+from pyo3_doctor.diagnosis.filelines import FileLines
 from pyo3_doctor.diagnosis.matcher import (
     AFTER,
     BEFORE,
@@ -35,12 +46,19 @@ from pyo3_doctor.diagnosis.matcher import (
 )
 from pyo3_doctor.system.proc import finish, spawn, which
 
-MIN_BYTES = 1 << 20  # below this a grep child costs more than it saves
-BATCH = 2048  # listed lines whose needles are looked for at once
+BATCH = 2048  # listed lines read at once
+NEEDLE_GROUP = 32  # matched lines whose needles are looked for at once
 
 
 def scan(matcher: Matcher, stream: BinaryIO, min_bytes: int = MIN_BYTES) -> Scan:
     """One pass over the log (raises BinaryInput): grep's once it is big, else Python's."""
+    grep = None if os.environ.get("PYO3_DOCTOR_NO_GREP") else which("grep", os.environ)
+    fd = _plain_file(stream, min_bytes) if grep else None
+    if grep and fd is not None:
+        found = _Grepped(matcher).run_file(grep, fd)
+        if found is not None:
+            return found
+        stream.seek(0)  # grep gave up (a line too long for its memory cap): cut lines here
     blocks = _blocks(stream)
     head: list[bytes] = []
     size = 0
@@ -51,11 +69,53 @@ def scan(matcher: Matcher, stream: BinaryIO, min_bytes: int = MIN_BYTES) -> Scan
             break
     else:  # the whole log is read already: small, Python scans it
         return Scanner(matcher).run_blocks(head)
-    grep = None if os.environ.get("PYO3_DOCTOR_NO_GREP") else which("grep", os.environ)
     rest = _joined(head, blocks)
     if grep is None:
         return Scanner(matcher).run_blocks(rest)
     return _Grepped(matcher).run(grep, rest)
+
+
+def _plain_file(stream: BinaryIO, min_bytes: int) -> int | None:
+    """The descriptor of a log grep can read itself (early.direct_file), else None."""
+    try:
+        fd = stream.fileno()
+        at_start = stream.tell() == 0
+    except (OSError, AttributeError, ValueError):  # not a file (a pipe, a test's BytesIO)
+        return None
+    return fd if at_start and early.direct_file(fd, min_bytes) else None
+
+
+def _count_lines(fd: int) -> Callable[[], int]:
+    """The file's line count as the Python scanner counts it (an unended last line too), from
+    `wc -l` on a descriptor of its own (Linux's /proc/self/fd) while grep reads the file."""
+    size = os.fstat(fd).st_size
+    unended = int(size > 0 and os.pread(fd, 1, size - 1) != b"\n")
+    try:
+        own = os.open(f"/proc/self/fd/{fd}", os.O_RDONLY)
+    except OSError:
+        own = None
+    proc = spawn(["wc", "-l"], early.c_locale(), stdin_fd=own) if own is not None else None
+    if own is not None:
+        os.close(own)
+
+    def counted() -> int:
+        digits = b""
+        if proc is not None and hasattr(proc, "pid"):
+            try:
+                digits = proc.stdout.read(64).strip()  # type: ignore[union-attr]
+            finally:
+                finish(proc)  # type: ignore[arg-type]
+        return (int(digits) if digits.isdigit() else _counted_here(fd)) + unended
+
+    return counted
+
+
+def _counted_here(fd: int) -> int:
+    lines, offset = 0, 0
+    while block := os.pread(fd, BLOCK, offset):
+        lines += block.count(b"\n")
+        offset += len(block)
+    return lines
 
 
 def _joined(head: list[bytes], rest: Iterator[bytes]) -> Iterator[bytes]:
@@ -64,12 +124,14 @@ def _joined(head: list[bytes], rest: Iterator[bytes]) -> Iterator[bytes]:
 
 
 class _Feeder(threading.Thread):
-    """Writes the log to grep's stdin, each line cut at MAX_LINE bytes; counts lines."""
+    """Writes the log to grep's stdin, each line cut at MAX_LINE bytes, then `end`: a line
+    grep lists (it holds a key), whose number tells how many lines the log has, which costs
+    less than counting them here."""
 
-    def __init__(self, blocks: Iterable[bytes], sink: BinaryIO) -> None:
+    def __init__(self, blocks: Iterable[bytes], sink: BinaryIO, end: bytes) -> None:
         super().__init__(daemon=True, name="grep-feed")
-        self.blocks, self.sink = blocks, sink
-        self.lines = self.truncated = 0
+        self.blocks, self.sink, self.end = blocks, sink, end
+        self.truncated = 0
         self.error: BaseException | None = None
 
     def run(self) -> None:
@@ -107,66 +169,123 @@ class _Feeder(threading.Thread):
                 buf, start = buf[nl + 1 :], 0
             out.append(buf[:start])
             tail = buf[start:]
-            data = b"".join(out)
-            self.lines += data.count(b"\n")
-            self.sink.write(data)
-        if tail:
-            self.sink.write(tail + b"\n")
-            self.lines += 1
+            self.sink.write(b"".join(out))
+        self.sink.write((tail + b"\n" if tail else b"") + self.end + b"\n")
 
 
 class _Grepped(Scanner):
+    def args(self, context: bool = True) -> tuple[str, ...]:
+        """grep's arguments: the lines holding a key, numbered, with the lines around them
+        (one more after: the line after a "Caused by:" is a candidate with lines after it),
+        or without them but with each line's byte offset, for a file read around it later."""
+        around = (f"-B{BEFORE}", f"-A{AFTER + 1}") if context else ("-b",)
+        args = ("-n", "-a", "-i", "-E", *around, "--", key_ere(self.m.line_keys))
+        if not context:
+            early.store_args(args)  # for the next run's early start
+        return args
+
+    def run_file(self, grep: str, fd: int) -> Scan | None:
+        """grep reading the file itself (started early when it could be); None when it failed
+        (out of memory on a long line)."""
+        argv = early.capped(grep, self.args(context=False))
+        counting = _count_lines(fd)
+        proc = early.take(fd, argv)
+        if proc is None:
+            os.lseek(fd, 0, os.SEEK_SET)
+            proc = spawn(argv, early.c_locale(), stdin_fd=fd)  # type: ignore[assignment]
+        if not hasattr(proc, "pid"):
+            counting()
+            return None
+        try:
+            last = self._matched(proc.stdout, FileLines(fd))  # type: ignore[union-attr]
+        finally:
+            code = finish(proc, grace=5.0)  # type: ignore[arg-type]
+            lines = counting()
+        return self.result(max(last, lines)) if code in (0, 1) else None
+
+    def _matched(self, listing: BinaryIO, file: FileLines) -> int:
+        """Read grep's `N:offset:line` listing of a file, reading what a hit needs around
+        it from the file; returns the number of the last line considered."""
+        last = 0
+        for batch in _batches(listing, offsets=True):
+            # every listed line holds a key, and a batch of them most needles: narrowing in
+            # small groups keeps the needles each line is searched for few
+            for group in (
+                batch[at : at + NEEDLE_GROUP] for at in range(0, len(batch), NEEDLE_GROUP)
+            ):
+                needles = self.m.needles_in(b"\n".join(raw for _, _, raw, _ in group))
+                for number, offset, raw, whole in group:
+                    if number > last:  # not the line after a "Caused by:", considered already
+                        last = self._from_file(file, number, offset, raw, whole, needles)
+        return last
+
+    def _from_file(
+        self, file: FileLines, number: int, offset: int, raw: bytes, whole: bool, needles
+    ) -> int:
+        """Consider a listed line, and the line after each that ends in ":" ("Caused by:")."""
+        while True:
+            end = offset + len(raw) + 1 if whole else file.line_at(offset)[1]
+            following = file.line_at(end, 512)[0] if end < file.size else b""
+            hits = self.consider(
+                raw[:MAX_LINE].decode("utf-8", "replace"),
+                number,
+                lambda n=number, o=offset: _before(file, n, o),
+                needles,
+                following.decode("utf-8", "replace"),
+            )
+            if hits:
+                after = _numbered(number + 1, file.lines_after(end, AFTER))
+                for hit in hits:
+                    hit.after = list(after)
+            if not raw.rstrip(b"\r").endswith(b":") or end >= file.size:
+                return number
+            raw, _ = file.line_at(end)
+            number, offset, whole, needles = number + 1, end, False, None
+
     def run(self, grep: str, blocks: Iterable[bytes]) -> Scan:  # type: ignore[override]
-        env = {**os.environ, "LC_ALL": "C"}  # bytes, not characters: faster, never "invalid"
-        # one line more after: the line after a "Caused by:" is a candidate with lines after it too
-        argv = [
-            grep,
-            "-n",
-            "-a",
-            "-i",
-            "-E",
-            f"-B{BEFORE}",
-            f"-A{AFTER + 1}",
-            "--",
-            key_ere(self.m.line_keys),
-        ]
-        proc = spawn(argv, env, stdin_pipe=True)
+        proc = spawn((grep, *self.args()), early.c_locale(), stdin_pipe=True)  # lines are cut
         if not hasattr(proc, "pid"):  # grep could not start: Python reads it all
             return Scanner(self.m).run_blocks(blocks)
-        feeder = _Feeder(blocks, proc.stdin)  # type: ignore[union-attr]
+        # unguessable, so that no log can end itself early; "error" makes grep list it
+        end = f"pyo3-doctor {os.urandom(16).hex()} end of the log, no error".encode()
+        feeder = _Feeder(blocks, proc.stdin, end)  # type: ignore[union-attr]
         feeder.start()
         try:
-            self._listing(proc.stdout)  # type: ignore[union-attr]
+            lines = self._listing(proc.stdout, end)  # type: ignore[union-attr]
         finally:
             finish(proc, grace=5.0)
             feeder.join()
         if feeder.error is not None and not isinstance(feeder.error, BrokenPipeError):
             raise feeder.error
         self.truncated += feeder.truncated
-        return self.result(feeder.lines)
+        return self.result(lines)
 
-    def _listing(self, listing: BinaryIO) -> None:
+    def _listing(self, listing: BinaryIO, end: bytes) -> int:
         """Read grep's output: `N:line` for an anchored line, `N-line` around it, `--`
-        between groups; keep the lines before each, fill in the lines after each hit."""
-        before: deque[tuple[int, str]] = deque(maxlen=BEFORE)
+        between groups; keep the lines before each, fill in the lines after each hit.
+        Returns the log's number of lines: the number before the `end` line's. Lines around
+        hits are decoded only when a hit takes them: most listed lines are context."""
+        last = 0
+        before: deque[tuple[int, bytes]] = deque(maxlen=BEFORE)
         waiting: list[Hit] = []  # hits still short of their lines after
         follow = 0  # the line after one ending in ":" ("Caused by:") is a candidate too
         for batch in _batches(listing):
             texts = [text for _, anchored, text in batch if anchored]
-            needles = self.m.needles_in(b"\n".join(texts))
+            needles = self.m.needles_in(b"\n".join(texts)) if texts else ()
             for at, (number, anchored, raw) in enumerate(batch):
                 if number < 0:  # a gap between groups
                     before.clear()
                     waiting, follow = [], 0
                     continue
-                text = _decode(raw)
+                if raw == end:
+                    return number - 1
                 if waiting:
+                    text = _decode(raw)
                     for hit in waiting:
                         hit.after.append((number, text))
                     waiting = [h for h in waiting if len(h.after) < AFTER]
                 if anchored or number == follow:
-                    line = raw.decode("utf-8", "replace")
-                    lines_before = list(before)
+                    line = raw[:MAX_LINE].decode("utf-8", "replace")
                     nxt = batch[at + 1] if at + 1 < len(batch) else (-1, False, b"")
                     following = (
                         nxt[2][:512].decode("utf-8", "replace") if nxt[0] == number + 1 else ""
@@ -174,33 +293,59 @@ class _Grepped(Scanner):
                     hits = self.consider(
                         line,
                         number,
-                        lambda lb=lines_before: lb,
+                        lambda lb=tuple(before): [(n, _decode(r)) for n, r in lb],
                         needles if anchored else None,
                         following,
                     )
                     waiting += hits
                     follow = number + 1 if raw.rstrip(b"\r").endswith(b":") else 0
-                before.append((number, text))
+                before.append((number, raw))
+                last = number
+        return last
 
 
-def _batches(listing: BinaryIO) -> Iterator[list[tuple[int, bool, bytes]]]:
-    """grep's output in batches of (line number, anchored, text); a gap is number -1."""
-    batch: list[tuple[int, bool, bytes]] = []
+_LISTED = re.compile(rb"(\d+)([:-])")  # grep's "N:" (a line it matched) or "N-" (around one)
+_AT = re.compile(rb"(\d+):(\d+):")  # grep -n -b: line number and byte offset
+
+
+def _batches(
+    listing: BinaryIO, offsets: bool = False
+) -> Iterator[list[tuple[int, bool, bytes]]] | Iterator[list[tuple[int, int, bytes, bool]]]:
+    """grep's output in batches: (line number, anchored, text), a gap as number -1; with
+    `offsets` (grep -b, no context) (line number, byte offset, text, whether whole). A line
+    longer than MAX_LINE is cut, its rest skipped (grep reading a file lists it whole)."""
+    batch: list = []
+    rest_of_line = False
     for raw in iter(lambda: listing.readline(MAX_LINE + 64), b""):
+        whole = raw.endswith(b"\n")
+        if rest_of_line:
+            rest_of_line = not whole
+            continue
+        rest_of_line = not whole
         raw = raw.rstrip(b"\n")
-        if raw == b"--":
+        if offsets:
+            if (listed := _AT.match(raw)) is not None:
+                batch.append((int(listed[1]), int(listed[2]), raw[listed.end() :], whole))
+        elif raw == b"--":
             batch.append((-1, False, b""))
-        else:
-            cut = 0
-            while cut < len(raw) and 48 <= raw[cut] <= 57:
-                cut += 1
-            if 0 < cut < len(raw) and raw[cut] in (58, 45):  # ":" anchored, "-" context
-                batch.append((int(raw[:cut]), raw[cut] == 58, raw[cut + 1 :]))
+        elif (listed := _LISTED.match(raw)) is not None:
+            batch.append((int(listed[1]), listed[2] == b":", raw[listed.end() :]))
         if len(batch) >= BATCH:
             yield batch
             batch = []
     if batch:
         yield batch
+
+
+def _before(file: FileLines, number: int, offset: int) -> list[tuple[int, str]]:
+    lines = file.lines_before(offset, BEFORE)
+    return _numbered(number - len(lines), lines)
+
+
+def _numbered(first: int, lines: list[bytes]) -> list[tuple[int, str]]:
+    """Lines numbered from `first`, decoded as the scanners show them; none before line 1."""
+    start = first if first >= 1 else 1
+    return [(first + i, _decode(raw)) for i, raw in enumerate(lines) if first + i >= start]
 
 
 __all__ = ["BLOCK", "MIN_BYTES", "scan"]

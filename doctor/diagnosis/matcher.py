@@ -124,6 +124,10 @@ class Matcher:
         folded = lines.lower()
         return tuple(n for n, raw in self._needle_bytes if raw in folded)
 
+    def holds_needle(self, text: str, needles: tuple[str, ...] | None = None) -> bool:
+        folded = text.lower()
+        return any(n in folded for n in (self.needles if needles is None else needles))
+
     def match_line(
         self, text: str, needles: tuple[str, ...] | None = None
     ) -> Iterator[tuple[Rule, dict[str, str]]]:
@@ -171,11 +175,11 @@ def _decode(raw: bytes) -> str:
 
 def refuse_binary(first: bytes) -> None:
     """Raise BinaryInput unless the first block of a (non-UTF-16) input reads as a text log."""
-    if b"\x00" in first:
-        raise BinaryInput("the input is binary (it contains NUL bytes), not a text log")
-    sample = first[:65536]
-    if sample and sample.decode("utf-8", "replace").count("\ufffd") * 4 > len(sample):
-        raise BinaryInput("the input does not decode as text (UTF-8)")
+    from pyo3_doctor.diagnosis.early import binary_reason
+
+    reason = binary_reason(first)
+    if reason is not None:
+        raise BinaryInput(reason)
 
 
 def _blocks(stream: BinaryIO) -> Iterator[bytes]:
@@ -351,7 +355,9 @@ class Scanner:
             hit = Hit(entry, line_no, normalise(text), groups, lines_before)
             self.best[entry.id] = hit
             new.append(hit)
-        joined = continued(text, following) if not matched and following else None
+        # a message wrapped onto the next line starts here, so a needle of it is on this line
+        wrapped = not matched and following and self.m.holds_needle(text, needles)
+        joined = continued(text, following) if wrapped else None
         if joined is not None:
             more = self.consider(joined, line_no, before, None, quiet=True)
             new += more

@@ -126,6 +126,7 @@ def _start(
     cwd: str | None,
     stdin_pipe: bool = False,
     pipe_bytes: int = 0,
+    stdin_fd: int | None = None,
 ) -> Process | Evidence:
     """Start argv in its own session, or say why it could not start."""
     exe = argv[0] if os.sep in argv[0] else which(argv[0], env)
@@ -134,7 +135,7 @@ def _start(
     try:
         proc: Process | None = None
         if cwd is None or _is_cwd(cwd):
-            proc = posix.start((exe, *argv[1:]), dict(env), stdin_pipe)
+            proc = posix.start((exe, *argv[1:]), dict(env), stdin_pipe, stdin_fd)
         if proc is None:
             import subprocess
 
@@ -142,7 +143,9 @@ def _start(
                 (exe, *argv[1:]),
                 env=dict(env),
                 cwd=cwd,
-                stdin=subprocess.PIPE if stdin_pipe else subprocess.DEVNULL,
+                stdin=subprocess.PIPE
+                if stdin_pipe
+                else (subprocess.DEVNULL if stdin_fd is None else stdin_fd),
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
@@ -174,16 +177,25 @@ def _widen(proc: Process, size: int) -> None:
 
 
 def spawn(
-    argv: Sequence[str], env: Mapping[str, str], cwd: str | None = None, stdin_pipe: bool = False
+    argv: Sequence[str],
+    env: Mapping[str, str],
+    cwd: str | None = None,
+    stdin_pipe: bool = False,
+    stdin_fd: int | None = None,
+    pipe_bytes: int = 0,
 ) -> Process | Evidence:
     """Start a tool whose output the caller reads itself (stdout and stderr together), or take
     the one prestarted with the same argv; the caller must end with finish(). With
-    `stdin_pipe` the caller writes its input (proc.stdin) and closes it. Evidence instead
-    when it could not start."""
+    `stdin_pipe` the caller writes its input (proc.stdin) and closes it; with `stdin_fd` the
+    tool reads that open file; `pipe_bytes` lets it write that far ahead of its reader.
+    Evidence instead when it could not start."""
     argv = tuple(argv)
+    own_stdin = stdin_pipe or stdin_fd is not None
     with _live_lock:
-        started = None if stdin_pipe else _prestarted.pop(_key(argv, env, cwd), None)
-    return started if started is not None else _start(argv, env, cwd, stdin_pipe=stdin_pipe)
+        started = None if own_stdin else _prestarted.pop(_key(argv, env, cwd), None)
+    if started is not None:
+        return started
+    return _start(argv, env, cwd, stdin_pipe=stdin_pipe, stdin_fd=stdin_fd, pipe_bytes=pipe_bytes)
 
 
 def finish(proc: Process, grace: float = 0.0) -> int:

@@ -88,9 +88,15 @@ class Spawned:
             os.kill(self.pid, _signal.SIGKILL)
 
 
-def start(argv: tuple[str, ...], env: dict[str, str], stdin_pipe: bool = False) -> Spawned | None:
+def start(
+    argv: tuple[str, ...],
+    env: dict[str, str],
+    stdin_pipe: bool = False,
+    stdin_fd: int | None = None,
+) -> Spawned | None:
     """Start argv (argv[0] a path) in a new session, stdout and stderr into one pipe, in this
-    process's working directory. None where posix_spawn cannot do what Popen would."""
+    process's working directory; its stdin a pipe, the descriptor `stdin_fd`, or /dev/null.
+    None where posix_spawn cannot do what Popen would."""
     if not hasattr(os, "posix_spawn"):
         return None
     opened: list[int] = []  # closed again if anything below fails
@@ -100,6 +106,8 @@ def start(argv: tuple[str, ...], env: dict[str, str], stdin_pipe: bool = False) 
         if stdin_pipe:
             opened += os.pipe()
         in_r, in_w = opened[2:] if stdin_pipe else (None, None)
+        if in_r is None:
+            in_r = stdin_fd
         actions = [
             (os.POSIX_SPAWN_DUP2, in_r, 0)
             if in_r is not None
@@ -124,7 +132,7 @@ def start(argv: tuple[str, ...], env: dict[str, str], stdin_pipe: bool = False) 
             return None
         raise
     os.close(out_w)
-    if in_r is not None:
+    if stdin_pipe:
         os.close(in_r)
     return Spawned(argv, pid, in_w, out_r)
 
