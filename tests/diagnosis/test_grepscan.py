@@ -186,7 +186,7 @@ def test_early_grep_is_taken_only_for_the_same_file_and_arguments(tmp_path):
         early._started[(info.st_dev, info.st_ino)] = (argv, proc)
         with open(other, "rb") as fh:
             assert early.take(fh.fileno(), argv) is None  # another file
-        assert early.take(fd, argv[:-1] + ("cc",)) is None  # other arguments: ended
+        assert early.take(fd, (*argv[:-1], "cc")) is None  # other arguments: ended
         assert proc.poll() is not None
     finally:
         os.close(fd)
