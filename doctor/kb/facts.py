@@ -51,15 +51,18 @@ LOG_FACTS = {
     "error_in_crate": "a dependency in whose own source a compile error sits (its crate name)",
     "toml_error_key": "the key a TOML error points at (as the error echoes the line)",
     "virtual_manifest": "a Cargo.toml read as a package that is a workspace root",
-    "python_tool": "a tool of the Python side the log shows at work (maturin, pip, uv, ...)",
-    "foreign_tool": "a tool of another ecosystem the log shows at work (npm, napi, ...)",
-    "python_version": "the interpreter version the log shows",
+    "python_tool": "a tool of the Python side at work (maturin, pip, uv, ...)",
+    "foreign_tool": "a tool of another ecosystem at work (npm, napi, ...)",
+    "python_version": "an interpreter version",
     "unresolved_name": "an item (type, trait, function, method) a Rust compile error did not find",
     "pyo3_api_named": "a PyO3 API item whose name or form changed between releases, anywhere",
-    "stale_build": "the text says a rebuilt extension did not replace the old one",
+    "stale_build": "a rebuilt extension that did not replace the old one",
     "link_failed": "a link step failed (the linker that failed, where the log names it)",
     "workspace_error": "cargo could not place a package in its workspace (a file left out)",
-    "sdist_build": "the build runs from an unpacked sdist (pip's or uv's temporary folder)",
+    "sdist_build": "a build from an unpacked sdist (pip's or uv's temporary folder)",
+    "build_script_uncompiled": "a crate whose build script did not compile (cargo names it)",
+    "cargo_ran": "cargo at work, compiling or finishing a build (so it was installed)",
+    "startup_program": "the program whose Python start-up failed (CPython's `program name`)",
 }
 CONFIDENCES = ("high", "medium", "low")
 RULE_KEYS = {
