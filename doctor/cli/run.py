@@ -89,7 +89,7 @@ def run_once(command: Sequence[str], as_json: bool):  # -> (exit code, matcher.S
     try:
         proc = _start(command, colour)
     except OSError as exc:
-        raise FileNotFoundError(f"{command[0]}: {exc.strerror or exc}") from None
+        return _not_started(command, exc)
     feed: queue.Queue[bytes | None] = queue.Queue(maxsize=BACKLOG)
     # with --json our stdout carries the report alone: the command's stdout goes to stderr
     out_sink = sys.stderr.buffer if as_json else sys.stdout.buffer
@@ -114,6 +114,21 @@ def run_once(command: Sequence[str], as_json: bool):  # -> (exit code, matcher.S
     for pump in pumps:
         pump.join(timeout=1)
     return code, scan
+
+
+def _not_started(command: Sequence[str], exc: OSError):  # -> (exit code, matcher.Scan)
+    """A command that could not start is diagnosed as a shell would report it, with the
+    shell's exit code: 127 for a program not found, 126 for one that cannot be run."""
+    import io
+
+    from pyo3_doctor.diagnosis.diagnose import matcher, scan_log
+    from pyo3_doctor.textsafe import clean
+
+    name = clean(command[0])
+    missing = isinstance(exc, FileNotFoundError)
+    said = f"{name}: command not found" if missing else f"{name}: {exc.strerror or exc}"
+    sys.stderr.write(f"pyo3-doctor: {said}\n")
+    return (127 if missing else 126), scan_log(matcher(), io.BytesIO(f"{said}\n".encode()))
 
 
 def _fails(report, at_least: str) -> bool:
@@ -144,13 +159,11 @@ def run_command(args: argparse.Namespace, ctx: Context, usage_error: type[Except
 
     try:
         code, scan = run_once(command, as_json)
-    except FileNotFoundError as exc:
-        raise usage_error(str(exc)) from None
     except BinaryInput:  # the command printed binary: passed through, nothing to read
         return 0
     if code == 0 and not _fails(build(scan, [], ctx), "medium"):
         return 0  # success, and nothing in its output that will fail later: nothing added
-    report = build(scan, list(run_probes(tuple(BY_ID.values()), ctx)), ctx)
+    report = build(scan, list(run_probes(tuple(BY_ID.values()), ctx)), ctx, live=True)
     if code == 0 and not _fails(report, "high"):
         return 0  # what the output hinted at, the checks here do not confirm
     # a failure, or a success whose output names what fails next, confirmed here (maturin's

@@ -73,13 +73,15 @@ def diagnose(stream: BinaryIO, ctx: Context, with_probes: bool = True) -> Diagno
     return Diagnosis(build(scan, results, ctx), scan)
 
 
-def build(scan: Scan, results: Sequence[ProbeResult], ctx: Context) -> Report:
+def build(scan: Scan, results: Sequence[ProbeResult], ctx: Context, live: bool = False) -> Report:
+    """The report of a scanned log. `live`: the log is the output of a command that ran here
+    just now (`run`), so it cannot come from another machine or an earlier state."""
     from pyo3_doctor.engine import context_summary, in_registry_order, knowledge_base, merged_facts
 
     probes = in_registry_order(results)
     facts = merged_facts(probes)
     found = causes(scan, knowledge_base().values())
-    findings = [_finding(cause, probes, facts, ctx) for cause in found]
+    findings = [_finding(cause, probes, facts, ctx, live) for cause in found]
     first = scan.first_error
     log = LogSummary(
         scan.lines,
@@ -91,7 +93,11 @@ def build(scan: Scan, results: Sequence[ProbeResult], ctx: Context) -> Report:
 
 
 def _finding(
-    cause: Cause, probes: Sequence[ProbeResult], facts: Mapping[str, Any], ctx: Context
+    cause: Cause,
+    probes: Sequence[ProbeResult],
+    facts: Mapping[str, Any],
+    ctx: Context,
+    live: bool = False,
 ) -> Finding:
     from pyo3_doctor.engine import finding_for, knowledge_base
 
@@ -123,7 +129,7 @@ def _finding(
         evidence.append(f"also in the log, and follows from it: {other} (line {line})")
     if note:
         evidence.append(note)
-    evidence.extend(_confirmation(chosen, knowledge_base()[chosen].probes, probes))
+    evidence.extend(_confirmation(chosen, knowledge_base()[chosen].probes, probes, live))
     if cause.before or cause.after:
         evidence.append("context:")
         for number, text in (*cause.before, (cause.line_no, cause.line), *cause.after):
@@ -143,7 +149,7 @@ def _finding(
 
 
 def _confirmation(
-    entry_id: str, probe_ids: Sequence[str], results: Sequence[ProbeResult]
+    entry_id: str, probe_ids: Sequence[str], results: Sequence[ProbeResult], live: bool = False
 ) -> list[str]:
     """What the machine says now about the cause the log shows."""
     lines = []
@@ -152,6 +158,11 @@ def _confirmation(
             continue
         if any(d.id == entry_id for d in result.detected):
             lines.append(f"confirmed on this machine by the {result.probe} check: {result.summary}")
+        elif result.status is Status.OK and live:
+            lines.append(
+                f"the {result.probe} check does not see it ({result.summary}); "
+                "the command's output just now shows it"
+            )
         elif result.status is Status.OK:
             lines.append(
                 f"not seen on this machine now ({result.probe} check: {result.summary}); "

@@ -147,17 +147,36 @@ def fill_why(entry: Entry, values: Mapping[str, Any], from_machine: Collection[s
     """The entry's explanation; a sentence whose placeholder is unknown here is left out.
 
     When the values mix what a log said with what this machine says (`from_machine` names
-    the latter), the machine's are marked as such, so a reader can tell them apart."""
+    the latter), the machine's are marked as such where they first appear, so a reader can
+    tell them apart; a mark never goes inside a `code span`, whose text must stay as written."""
     used = set(PLACEHOLDER.findall(entry.why))
     known = {n for n in used if values.get(n) not in (None, "")}
     mixed = bool(known & set(from_machine)) and bool(known - set(from_machine))
-    shown = dict(values)
-    if mixed:
-        for name in known & set(from_machine):
-            shown[name] = f"{values[name]} (on this machine)"
+    to_mark = set(known & set(from_machine)) if mixed else set()
     kept = []
     for sentence in re.split(r"(?<=[.!?])\s+", entry.why):
         names = PLACEHOLDER.findall(sentence)
-        if all(shown.get(n) not in (None, "") for n in names):
-            kept.append(PLACEHOLDER.sub(lambda m: str(shown[m.group(1)]), sentence))
+        if all(values.get(n) not in (None, "") for n in names):
+            kept.append(_filled_marking(sentence, values, to_mark))
     return " ".join(kept)
+
+
+def _filled_marking(sentence: str, values: Mapping[str, Any], to_mark: set[str]) -> str:
+    """`sentence` filled in; the values of names in `to_mark` (taken out as they are used)
+    are named once at its end, "(on this machine: 0.29.3, 3.8)", so that no mark lands inside
+    a value, a code span or a quoted error."""
+    marked: list[str] = []
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        text = str(values[name])
+        if name in to_mark:
+            to_mark.discard(name)
+            marked.append(text)
+        return text
+
+    filled = PLACEHOLDER.sub(value, sentence)
+    if not marked:
+        return filled
+    body, end = (filled[:-1], filled[-1]) if filled[-1:] in ".!?" else (filled, "")
+    return f"{body} (on this machine: {', '.join(dict.fromkeys(marked))}){end}"

@@ -44,9 +44,15 @@ def test_json_keeps_stdout_for_the_report(tmp_path):
     assert "building..." in ran.stderr
 
 
-def test_a_missing_command_is_a_usage_error(tmp_path):
+def test_a_missing_command_exits_as_a_shell_would_with_its_diagnosis(tmp_path, staged_path):
+    # maturin not on PATH: the shell's "command not found" and 127, then the cause
+    path = staged_path(without=("maturin",))
+    ran = run_cli("run", "--", "maturin", "develop", cwd=tmp_path, env=clean_env(PATH=path))
+    assert ran.returncode == 127
+    assert "maturin: command not found" in ran.stderr
+    assert "maturin-not-installed" in ran.stdout and "Traceback" not in ran.stderr
     ran = run_cli("run", "--", "no-such-command-here", cwd=tmp_path)
-    assert ran.returncode == 2 and "no-such-command-here" in ran.stderr
+    assert ran.returncode == 127 and "no-such-command-here" in ran.stderr
 
 
 def test_a_huge_output_streams_with_flat_memory(tmp_path):

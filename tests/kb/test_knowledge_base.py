@@ -170,3 +170,22 @@ def test_regex_groups_fill_fixes_and_unfilled_steps_turn_manual():
     step = render_fix(entries["a-b"].fixes[0], {"lib": "ssl"}, is_root=True)
     assert step.argv[:3] == ("apt-get", "install", "ssl-dev")
     assert step.missing == ("python",) and step.applicability.value == "manual"
+
+
+def test_machine_values_beside_log_values_are_named_once_and_never_inside_code():
+    from dataclasses import replace
+
+    from pyo3_doctor.kb.templates import fill_why
+
+    entry = replace(
+        knowledge_base()["python-version-too-old"],
+        why="`PyInit_{module}` is missing. PyO3 {pyo3_version} takes {lo} to {hi}; "
+        "this is {found}, PyO3 {pyo3_version} again.",
+    )
+    values = {"module": "s08", "pyo3_version": "0.29.3", "lo": "3.8", "hi": "3.15", "found": "3.7"}
+    why = fill_why(entry, values, from_machine={"module", "pyo3_version"})
+    assert "`PyInit_s08`" in why  # the code span as written
+    assert why.count("on this machine") == 2
+    assert "(on this machine: 0.29.3)." in why
+    # nothing from a log: nothing to tell apart, no marks
+    assert "on this machine" not in fill_why(entry, values, from_machine=set(values))
