@@ -203,15 +203,20 @@ def build_report(results: Sequence[ProbeResult], ctx: Context) -> Report:
 
 def taken_in(findings: list[Finding]) -> list[Finding]:
     """A finding whose cause explains another one found too takes it in (module-name-mismatch
-    explains the import failure it causes), as diagnose does for a log: one cause, not two."""
-    present = {f.id for f in findings}
+    explains the import failure it causes), as diagnose does for a log: one cause, not two.
+    Never one more severe than itself: a warning that took in a failure would let a broken
+    project pass a gate (a maturin range that does not fit beside a Cargo.toml that does
+    not parse)."""
+    severity = {f.id: 1 if f.severity is Severity.FAIL else 0 for f in findings}
     explained: dict[str, list[str]] = {}
     for f in findings:
         try:
             others = knowledge_entry(f.id).explains
         except KeyError:
             continue
-        explained[f.id] = [o for o in others if o in present and o != f.id]
+        explained[f.id] = [
+            o for o in others if o in severity and o != f.id and severity[o] <= severity[f.id]
+        ]
     gone = {
         other
         for f in findings

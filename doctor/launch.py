@@ -38,7 +38,8 @@ def probing_run(argv: Sequence[str]) -> tuple[bool, str | None]:
             return False, None
         elif not token.startswith("-") or token == "-":
             words.append(token)
-    return (words[:1] or ["check"])[0] in ("check", "diagnose"), python
+    # not `diagnose`: it runs nothing of the project (cli.main), so nothing starts in it
+    return (words[:1] or ["check"])[0] == "check", python
 
 
 class Terminated(KeyboardInterrupt):

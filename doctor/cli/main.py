@@ -184,10 +184,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _context(args: argparse.Namespace, probes: bool = True):  # -> Context (imported lazily)
+def _context(
+    args: argparse.Namespace, probes: bool = True, no_exec: bool = False
+):  # -> Context (imported lazily)
+    no_exec = no_exec or getattr(args, "no_exec", False)
     if args.project and not os.path.isdir(args.project):
         raise UsageError(f"--project {args.project}: no such directory")
-    if probes and not getattr(args, "no_exec", False):  # early tools run in the project
+    if probes and not no_exec:  # early tools run in the project
         from pyo3_doctor.machine.prefetch import start_interpreter
 
         # Before the context and the model are even imported: it is the slowest tool.
@@ -198,7 +201,7 @@ def _context(args: argparse.Namespace, probes: bool = True):  # -> Context (impo
         timeout=args.timeout,
         python=args.python,
         project_dir=args.project,
-        no_exec=getattr(args, "no_exec", False),
+        no_exec=no_exec,
     )
 
 
@@ -243,7 +246,9 @@ def cmd_fix(args: argparse.Namespace) -> int:
 
 
 def cmd_diagnose(args: argparse.Namespace) -> int:
-    ctx = _context(args, probes=not args.no_probes)
+    # a log is diagnosed without running any of the project's code: the checks beside it
+    # run as under --no-exec (no import of its package, tools outside it, no .venv of it)
+    ctx = _context(args, probes=not args.no_probes, no_exec=True)
     if not args.no_probes:
         from pyo3_doctor.machine.prefetch import prefetch
 

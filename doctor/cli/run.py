@@ -45,8 +45,8 @@ class _Lines:
             chunk = self._feed.get()
             if chunk is None:
                 self._open -= 1
-            else:
-                self._left = chunk
+            else:  # a test printing bytes is no reason to stop reading the build's output
+                self._left = chunk.replace(b"\x00", b"")
         size = len(self._left) if size is None or size < 0 else size
         out, self._left = self._left[:size], self._left[size:]
         return out
@@ -99,8 +99,16 @@ def run_once(command: Sequence[str], as_json: bool):  # -> (exit code, matcher.S
     ]
     for pump in pumps:
         pump.start()
+    from pyo3_doctor.diagnosis.matcher import BinaryInput
+
+    lines = _Lines(feed, len(pumps))
     try:
-        scan = scan_log(matcher(), _Lines(feed, len(pumps)))  # type: ignore[arg-type]
+        try:
+            scan = scan_log(matcher(), lines)  # type: ignore[arg-type]
+        except BinaryInput:  # nothing to read in it, but it still passes through to its end
+            while lines.read(CHUNK):
+                pass
+            scan = None
         code = proc.wait()
     except KeyboardInterrupt as exc:  # the terminal's Ctrl-C reached the command too
         signum = getattr(exc, "signum", None)
@@ -155,12 +163,10 @@ def run_command(args: argparse.Namespace, ctx: Context, usage_error: type[Except
     if not command:
         raise usage_error("run needs a command: pyo3-doctor run -- maturin develop")
     as_json = args.format == "json"
-    from pyo3_doctor.diagnosis.matcher import BinaryInput
-
-    try:
-        code, scan = run_once(command, as_json)
-    except BinaryInput:  # the command printed binary: passed through, nothing to read
-        return 0
+    code, scan = run_once(command, as_json)
+    if scan is None:  # the command printed binary: passed through, nothing to read
+        sys.stderr.write("pyo3-doctor: the command's output is not text; nothing to diagnose\n")
+        return code
     if code == 0 and not _fails(build(scan, [], ctx), "medium"):
         return 0  # success, and nothing in its output that will fail later: nothing added
     report = build(scan, list(run_probes(tuple(BY_ID.values()), ctx)), ctx, live=True)

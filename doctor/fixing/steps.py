@@ -190,9 +190,16 @@ def _apply_file(p: Plan, ctx: Context, on_output: OnOutput) -> Outcome:
 
 
 def _apply_command(p: Plan, ctx: Context, on_output: OnOutput) -> Outcome:
-    cwd = project(ctx).root or ctx.cwd
     safewrite.record_command(p.preview)
-    ran = stream_tool(p.step.argv, ctx.env, on_output, cwd=str(cwd))
+    if p.step.argv[1:2] == ("-m",):
+        # `python -m venv` / `-m pip` puts its working directory first on sys.path: run from
+        # the project, a checkout's own venv/ or pip/ folder would run instead of Python's
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="pyo3-doctor-") as neutral:
+            ran = stream_tool(p.step.argv, ctx.env, on_output, cwd=neutral)
+    else:
+        ran = stream_tool(p.step.argv, ctx.env, on_output, cwd=str(project(ctx).root or ctx.cwd))
     if ran.exit_code is None:
         return Outcome(False, ran.note or "the command did not run")
     ok = ran.exit_code == 0

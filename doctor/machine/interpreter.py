@@ -35,7 +35,7 @@ class Interpreter:
 def choose(ctx: Context) -> tuple[str | None, str]:
     windows = ctx.platform.system == "windows"
     project = str(ctx.project_dir or "")  # maturin develop runs in the project
-    return choose_python(ctx.python, ctx.env, str(ctx.cwd), windows, project)
+    return choose_python(ctx.python, ctx.env, str(ctx.cwd), windows, project, not ctx.no_exec)
 
 
 def inspect(ctx: Context) -> Interpreter:

@@ -22,21 +22,25 @@ if TYPE_CHECKING:
     from pyo3_doctor.context import Context
 
 
-def start_interpreter(python: str | None, env: Mapping[str, str], cwd: str) -> str | None:
+def start_interpreter(
+    python: str | None, env: Mapping[str, str], cwd: str, trust_project: bool = True
+) -> str | None:
     """Start the target interpreter's inspect script: the slowest tool, and first on the
     critical path, so it starts before anything else is imported (pyo3_doctor.launch, or the
     CLI when the launch could not tell the run would probe)."""
-    path, _ = choose_python(python, env, cwd, sys.platform == "win32")
+    path, _ = choose_python(python, env, cwd, sys.platform == "win32", "", trust_project)
     if path and os.path.exists(path):
         prestart(inspect_argv(path), env, cwd, feed=True)
         return path
     return None
 
 
-def start_early(python: str | None, env: Mapping[str, str], cwd: str) -> str | None:
+def start_early(
+    python: str | None, env: Mapping[str, str], cwd: str, trust_project: bool = True
+) -> str | None:
     """Start every tool that does not depend on the project: the interpreter first (the
     slowest), then the C compiler and maturin. A no-op for any already started."""
-    path = start_interpreter(python, env, cwd)
+    path = start_interpreter(python, env, cwd, trust_project)
     if not any(k.startswith("CARGO_TARGET_") and k.endswith("_LINKER") for k in env):
         prestart(["cc", "--version"], env)
     maturin = which("maturin", env)

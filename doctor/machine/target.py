@@ -92,9 +92,16 @@ def _env_python(prefix: str, windows: bool) -> str:
 
 
 def choose_python(
-    python: str | None, env: Mapping[str, str], cwd: str, windows: bool, project: str = ""
+    python: str | None,
+    env: Mapping[str, str],
+    cwd: str,
+    windows: bool,
+    project: str = "",
+    trust_project: bool = True,
 ) -> tuple[str | None, str]:
-    """The interpreter path (None: nothing found) and how it was chosen."""
+    """The interpreter path (None: nothing found) and how it was chosen. Without
+    `trust_project` (--no-exec, diagnose) a `.venv` found in the project is not taken: it came
+    with the checkout, and running it runs the checkout's code (its .pth files, or itself)."""
     if python:
         return _resolve(python, env, cwd), "--python"
     if env.get("PYO3_PYTHON"):
@@ -106,7 +113,7 @@ def choose_python(
         if conda:
             return _env_python(conda, windows), "CONDA_PREFIX"
         # maturin develop's own next choice: a .venv in this folder or a parent, unactivated
-        dot_venv = _dot_venv(Path(project or cwd))
+        dot_venv = _dot_venv(Path(project or cwd)) if trust_project else None
         if dot_venv is not None:
             return _env_python(str(dot_venv), windows), ".venv"
     for name in ("python3", "python"):

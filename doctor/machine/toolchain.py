@@ -94,6 +94,10 @@ def pointer_bits(triple: str) -> int | None:
     return None
 
 
+# stable, 1.80, 1.80.1, nightly-2024-05-01, stable-x86_64-unknown-linux-gnu, a custom name
+TOOLCHAIN_NAME = re.compile(r"[A-Za-z0-9][\w.+-]{0,79}")
+
+
 def toolchain_override(ctx: Context) -> tuple[str, str]:
     """The toolchain rustup is told to use here, and by what ("" when its default applies).
 
@@ -106,7 +110,8 @@ def toolchain_override(ctx: Context) -> tuple[str, str]:
     for folder in (start, *start.parents):
         for name in ("rust-toolchain", "rust-toolchain.toml"):
             path = folder / name
-            if not path.is_file():
+            # a link may point anywhere (/proc/self/environ): only a file of the folder is read
+            if path.is_symlink() or not path.is_file():
                 continue
             text = read_text_bounded(path, 4096)
             if text is None:
@@ -115,5 +120,6 @@ def toolchain_override(ctx: Context) -> tuple[str, str]:
             channel = (
                 found.group(1) if found else text.strip().splitlines()[0] if text.strip() else ""
             )
-            return channel, str(path)
+            # rustup takes only a toolchain name; anything else is not repeated in a report
+            return (channel if TOOLCHAIN_NAME.fullmatch(channel) else ""), str(path)
     return "", ""

@@ -21,8 +21,8 @@ from pyo3_doctor.kb.version_spec import version_or_none
 from pyo3_doctor.project.cargo import Crate, read_crate, table
 from pyo3_doctor.project.layout import Layout, resolve
 from pyo3_doctor.project.pathdeps import PathCrate, read_path_crates
-from pyo3_doctor.system.files import relative
-from pyo3_doctor.system.tomlfile import TomlError, read_toml
+from pyo3_doctor.system.files import read_bytes_bounded, relative
+from pyo3_doctor.system.tomlfile import MAX_BYTES, TomlError, read_toml
 
 __all__ = ["Project", "find_root", "load", "project", "table"]
 
@@ -144,14 +144,22 @@ def _load(path: Path, errors: list) -> dict[str, Any]:
         return {}
 
 
-def _locked(lock: Mapping[str, Any], name: str) -> Version | None:
-    versions = []
-    packages = lock.get("package", [])
-    for pkg in packages if isinstance(packages, list) else []:
-        if isinstance(pkg, dict) and pkg.get("name") == name:
-            version = version_or_none(str(pkg.get("version")))
-            if version is not None:
-                versions.append(version)
+# cargo writes each locked package as `[[package]]`, `name = "..."`, `version = "..."`: read
+# that way, a big lock costs one regex pass, where parsing it as TOML (pure Python before
+# 3.11's tomllib, and slow there too) took seconds for a few MB
+_LOCKED = re.compile(r'^name = "(pyo3(?:-ffi)?)"\r?\nversion = "([^"\r\n]+)"', re.M)
+
+
+def _locked(path: Path) -> Version | None:
+    """The highest PyO3 version in a Cargo.lock (pyo3's, else pyo3-ffi's)."""
+    raw = read_bytes_bounded(path, MAX_BYTES)
+    text = raw.decode("utf-8", "replace") if raw else ""
+    found: dict[str, list[Version]] = {}
+    for name, text_version in _LOCKED.findall(text):
+        version = version_or_none(text_version)
+        if version is not None:
+            found.setdefault(name, []).append(version)
+    versions = found.get("pyo3") or found.get("pyo3-ffi")
     return max(versions) if versions else None
 
 
@@ -221,11 +229,8 @@ def load(ctx: Context) -> Project:
             pyproject_file = pyproject_path if pyproject else None
             layout = resolve(root, pyproject_file, pyproject, crate, path_crates)
         config = cargo_config(cargo_path.parent, ctx.env)
-    lock = _load(lock_path, errors) if lock_path else {}
     dep = crate.pyo3 if crate else None
-    locked = None
-    if lock:
-        locked = _locked(lock, "pyo3") or _locked(lock, "pyo3-ffi")
+    locked = _locked(lock_path) if lock_path else None
     return Project(
         root=root,
         pyproject_path=pyproject_path if _present(pyproject_path) else None,

@@ -15,7 +15,14 @@ from typing import Any
 
 from pyo3_doctor.system.files import read_bytes_bounded
 
-MAX_BYTES = 8 * 1024 * 1024  # no real project file is this big; refuse rather than stall
+MAX_BYTES = 8 * 1024 * 1024  # no real Cargo.lock is this big; refuse rather than stall
+MANIFEST_BYTES = 1024 * 1024  # nor a pyproject.toml, Cargo.toml or cargo config this big
+# tomllib's time and memory grow with the square of a dotted key's depth (`a.a.a...= 1`:
+# 50,000 levels in 100 KB took 10 GB): a key or header of more parts than this is refused
+# before parsing, as are arrays or inline tables opened this deep in a row
+MAX_DEPTH = 64
+_DEEP_KEY = re.compile(r"(?:[\w\-\"']+\.){" + str(MAX_DEPTH) + "}")  # not prose: "Foo. Bar."
+_DEEP_NEST = re.compile(r"(?:[\[{][ \t\r\n]*){" + str(MAX_DEPTH) + "}")
 
 try:  # Python 3.11+
     import tomllib as _toml  # type: ignore[import-not-found]
@@ -50,6 +57,7 @@ _TOMLKIT_AT = re.compile(r"\s*at line (\d+) col (\d+)")
 
 
 def parse_toml(text: str, path: str = "<string>") -> dict[str, Any]:
+    _refuse_deep(text, path)
     try:
         if _toml is not None:
             return _toml.loads(text)
@@ -60,6 +68,18 @@ def parse_toml(text: str, path: str = "<string>") -> dict[str, Any]:
         raise TomlError(path, *_position(str(exc))) from None
     except RecursionError:  # arrays or tables nested thousands deep: the parser recurses
         raise TomlError(path, 0, 0, "nested too deeply to read") from None
+
+
+def _refuse_deep(text: str, path: str) -> None:
+    """Raise TomlError for a key, header or nest deeper than MAX_DEPTH. Only lines holding
+    that many dots or brackets can be, so the regexes see only those (one count per line)."""
+    for number, line in enumerate(text.split("\n"), 1):
+        dots, opens = line.count("."), line.count("[") + line.count("{")
+        if dots >= MAX_DEPTH or opens >= MAX_DEPTH:
+            deep = _DEEP_KEY.search(line) or _DEEP_NEST.search(line)
+            if deep is not None:
+                message = f"nested more than {MAX_DEPTH} levels deep: not read"
+                raise TomlError(path, number, deep.start() + 1, message)
 
 
 def _position(message: str) -> tuple[int, int, str]:
@@ -86,11 +106,12 @@ def _unreadable(path: Path) -> str:
 
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file; any problem (missing, unreadable, not UTF-8, huge) is a TomlError."""
-    raw = read_bytes_bounded(path, MAX_BYTES + 1)  # None: not a regular file, or unreadable
+    cap = MAX_BYTES if path.name == "Cargo.lock" else MANIFEST_BYTES
+    raw = read_bytes_bounded(path, cap + 1)  # None: not a regular file, or unreadable
     if raw is None:
         raise TomlError(str(path), 0, 0, _unreadable(path))
-    if len(raw) > MAX_BYTES:
-        raise TomlError(str(path), 0, 0, f"larger than {MAX_BYTES // (1024 * 1024)} MiB")
+    if len(raw) > cap:
+        raise TomlError(str(path), 0, 0, f"larger than {cap // (1024 * 1024)} MiB")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -19,8 +19,9 @@ CASES = [
     (["check", "--strict", "-v"], True, None),
     (["check", "--python", "/opt/py/bin/python3"], True, "/opt/py/bin/python3"),
     (["--python=py3", "--format", "json"], True, "py3"),
-    (["diagnose", "build.log", "--json"], True, None),
-    (["diagnose", "-", "--python", "python3.12"], True, "python3.12"),
+    # diagnose runs its checks as under --no-exec: nothing starts early in the project
+    (["diagnose", "build.log", "--json"], False, None),
+    (["diagnose", "-", "--python", "python3.12"], False, "python3.12"),
     (["--project", "knowledge", "--timeout", "5"], True, None),  # a value, not the command
     (["diagnose", "--no-probes", "build.log"], False, None),
     (["knowledge", "linker-missing"], False, None),

@@ -67,7 +67,7 @@ def test_enormous_project_file_is_refused_quickly(pyo3_project, tmp_path):
     proc = run_cli("--json", cwd=root, home=tmp_path)
     assert time.monotonic() - started < 20
     found = project_finding(report_of(proc))
-    assert "8 MiB" in found["why"] and found["location"] == str(root / "pyproject.toml")
+    assert "1 MiB" in found["why"] and found["location"] == str(root / "pyproject.toml")
 
 
 def test_pyproject_that_is_a_symlink_loop_is_reported(pyo3_project, tmp_path):

@@ -178,3 +178,83 @@ def test_no_exec_runs_nothing_of_the_project(pyo3_project, tmp_path):
     assert rust["status"] == "ok", rust["summary"]  # the pinned nightly picked nothing
     artifact = next(p for p in doc["probes"] if p["id"] == "artifact")
     assert artifact["status"] == "skip" and "--no-exec" in artifact["summary"]
+
+
+def _canary_script(path: Path, canary: Path, then: str = "") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"#!/bin/sh\necho ran >> {canary}\n{then}\n")
+    path.chmod(0o755)
+
+
+def test_no_exec_and_diagnose_run_no_venv_or_linker_the_checkout_brings(pyo3_project, tmp_path):
+    # a committed .venv (maturin would take it) and a cargo config naming a linker script
+    canary = tmp_path / "ran"
+    root = pyo3_project(name="brings", extra={".venv/pyvenv.cfg": "home = /usr/bin\n"})
+    _canary_script(root / ".venv" / "bin" / "python", canary, f'exec {sys.executable} "$@"')
+    _canary_script(root / "ci" / "cc.sh", canary, 'echo "cc 1.0"')
+    (root / ".cargo").mkdir()
+    (root / ".cargo" / "config.toml").write_text(
+        '[target.x86_64-unknown-linux-gnu]\nlinker = "ci/cc.sh"\n'
+        '[target.aarch64-unknown-linux-gnu]\nlinker = "ci/cc.sh"\n'
+    )
+    env = {k: v for k, v in clean_env().items() if k not in ("VIRTUAL_ENV", "CONDA_PREFIX")}
+    doctor("check", "--json", "--no-exec", cwd=root, env=env)
+    log = tmp_path / "build.log"
+    log.write_text("error: linker `cc` not found\n")
+    doctor("diagnose", "--json", str(log), cwd=root, env=env)
+    assert not canary.exists(), canary.read_text()
+
+
+def test_a_rust_toolchain_link_is_not_followed_into_the_report(pyo3_project, tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("ghp_NOT_FOR_REPORTS\n")
+    root = pyo3_project(name="leak")
+    (root / "rust-toolchain").symlink_to(secret)
+    ran = doctor("check", "--json", "--no-exec", cwd=root)
+    assert b"ghp_NOT_FOR_REPORTS" not in ran.stdout + ran.stderr
+
+
+def test_a_python_m_fix_does_not_run_the_checkouts_own_module(pyo3_project, tmp_path):
+    # `python -m venv` from the project would run its venv/__main__.py instead of Python's
+    canary = tmp_path / "ran"
+    root = pyo3_project(name="shadow")
+    (root / "venv").mkdir()
+    (root / "venv" / "__init__.py").write_text("")
+    (root / "venv" / "__main__.py").write_text(f"open({str(canary)!r}, 'w').write('x')\n")
+    env = {k: v for k, v in clean_env().items() if k not in ("VIRTUAL_ENV", "CONDA_PREFIX")}
+    doctor("fix", "virtualenv-missing", "--yes", cwd=root, env=env)
+    assert not canary.exists()
+    assert (root / ".venv" / "pyvenv.cfg").is_file()
+
+
+def test_a_warning_never_takes_in_a_failure(pyo3_project):
+    # maturin-version "explains" project-file-invalid in a log; in a check it must not hide it
+    root = pyo3_project(name="swallow")
+    with (root / "Cargo.toml").open("a") as fh:
+        fh.write("this is = = broken\n")
+    text = (root / "pyproject.toml").read_text()
+    (root / "pyproject.toml").write_text(
+        text.replace('requires = ["maturin', 'requires = ["maturin>=1.0,<1.1", "x')
+    )
+    ran = doctor("check", "--json", cwd=root)
+    doc = json.loads(ran.stdout)
+    assert ran.returncode == 1
+    assert "project-file-invalid" in [f["id"] for f in doc["findings"] if f["severity"] == "fail"]
+
+
+def test_run_keeps_reading_and_the_exit_code_when_the_output_holds_nul(tmp_path):
+    script = (
+        "printf 'a\\0b\\n'; sleep 0.2; echo 'error: linker `cc` not found' >&2; echo end; exit 3"
+    )
+    ran = doctor("run", "--", "sh", "-c", script, cwd=tmp_path)
+    assert ran.returncode == 3
+    assert b"end" in ran.stdout and b"linker-missing" in ran.stdout
+
+
+def test_dotted_keys_50000_deep_are_refused_at_once(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.x]\n" + "a." * 50000 + "b = 1\n")
+    started = time.monotonic()
+    ran = doctor("check", "--json", "--timeout", "3", cwd=tmp_path)
+    assert time.monotonic() - started < 30
+    found = [f for f in json.loads(ran.stdout)["findings"] if f["id"] == "project-file-invalid"]
+    assert found and "deep" in found[0]["why"]
