@@ -68,7 +68,9 @@ def run_fix(args: argparse.Namespace, ctx: Context, usage_error: type[Exception]
     from pyo3_doctor.fixing import steps as fixes
 
     if args.undo:
-        outcome = fixes.undo()
+        from pyo3_doctor.project.loader import project
+
+        outcome = fixes.undo(project(ctx).root)
         _say(clean_line(outcome.message))
         return ExitCode.OK if outcome.ok else ExitCode.FINDINGS
     from pyo3_doctor.fixing.lock import project_lock

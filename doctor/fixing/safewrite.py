@@ -117,11 +117,26 @@ def record_command(command: str) -> None:
         _write_record({"kind": "command", "command": command, "previous": previous})
 
 
-def undo() -> Written:
-    """Restore the file the last fix edited, if the last fix was an edit nobody changed since."""
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        return os.path.realpath(path).startswith(os.path.realpath(root).rstrip(os.sep) + os.sep)
+    except (OSError, ValueError):
+        return False
+
+
+def undo(within: Path | None = None) -> Written:
+    """Restore the file the last fix edited, if the last fix was an edit nobody changed since,
+    and (given `within`, the project asked for) if that file is in that project."""
     record = _read_record()
     if record is None:
         return Written(False, "there is no fix to undo")
+    edited = record.get("file")
+    if within is not None and isinstance(edited, str) and not _inside(Path(edited), within):
+        return Written(
+            False,
+            f"the last fix edited {edited}, which is not in {within}; nothing was restored "
+            f"(undo it with --project pointing at that file's project)",
+        )
     if record.get("kind") == "command":
         before = (record.get("previous") or {}).get("backup")
         hint = f"; the edit before it can be restored from {before}" if before else ""

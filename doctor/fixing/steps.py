@@ -166,6 +166,10 @@ def _plan_file(step: FixStep, ctx: Context) -> Plan:
     if kind == "patch" and not step.can_apply:  # unfilled placeholders: no file to check
         return Plan(step, kind, fix_line(step), False)
     path = edit_target(spec["file"], ctx)
+    root = project(ctx).root or ctx.cwd
+    if not _in_project(path, root):  # a `#[path = "/elsewhere"]`, a link out of the checkout
+        shown = f"(not applied: {_shown(path, ctx)} is outside the project {root})"
+        return Plan(step, kind, shown, False)
     raw, original = _read_text(path)
     after = _new_text(kind, spec, path, original)
     diff = unified_diff(
@@ -173,6 +177,16 @@ def _plan_file(step: FixStep, ctx: Context) -> Plan:
     )
     runnable = step.can_apply and bool(diff)
     return Plan(step, kind, diff or "(no change)", runnable, path, safewrite.sha(raw), after)
+
+
+def _in_project(path: Path, root: Path) -> bool:
+    """Whether `path`, links resolved, is a file of the project at `root`: a fix writes there
+    and nowhere else."""
+    try:
+        real, base = os.path.realpath(path), os.path.realpath(root)
+    except (OSError, ValueError):
+        return False
+    return real.startswith(base.rstrip(os.sep) + os.sep)
 
 
 def _plan_command(step: FixStep, ctx: Context) -> Plan:
@@ -241,7 +255,7 @@ def apply(p: Plan, ctx: Context, on_output: OnOutput | None = None) -> Outcome:
     return carry_out(p, ctx, on_output or (lambda _chunk: None))
 
 
-def undo() -> Outcome:
-    """Restore the file the last fix edited, if nobody changed it since."""
-    done = safewrite.undo()
+def undo(within: Path | None = None) -> Outcome:
+    """Restore the file the last fix edited, if nobody changed it since (and it is `within`)."""
+    done = safewrite.undo(within)
     return Outcome(done.ok, done.message, backup=done.backup)

@@ -20,7 +20,10 @@ def relative(path: str | os.PathLike[str], base: str | os.PathLike[str]) -> str 
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` so that a crash leaves the old or the new file, never half."""
+    """Replace `path` with `data` so that a crash leaves the old or the new file, never half.
+    A symbolic link stays one: the file it points to is replaced."""
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     try:
         st: os.stat_result | None = path.stat()
     except FileNotFoundError:

@@ -258,3 +258,44 @@ def test_dotted_keys_50000_deep_are_refused_at_once(tmp_path):
     assert time.monotonic() - started < 30
     found = [f for f in json.loads(ran.stdout)["findings"] if f["id"] == "project-file-invalid"]
     assert found and "deep" in found[0]["why"]
+
+
+def _mismatched(pyo3_project, name: str) -> Path:
+    root = pyo3_project(name=name)
+    with (root / "pyproject.toml").open("a") as fh:
+        fh.write('\n[tool.maturin]\nmodule-name = "wrong_name"\n')
+    return root
+
+
+def test_undo_in_another_project_restores_nothing(pyo3_project, tmp_path):
+    a, b = _mismatched(pyo3_project, "proja"), _mismatched(pyo3_project, "projb")
+    state = {"XDG_STATE_HOME": str(tmp_path / "state")}
+    doctor(
+        "fix", "module-name-mismatch", "--yes", "--project", str(a), cwd=a, env=clean_env(**state)
+    )
+    edited = (a / "pyproject.toml").read_bytes()
+    ran = doctor("fix", "--undo", "--project", str(b), cwd=b, env=clean_env(**state))
+    assert ran.returncode != 0 and b"not in" in ran.stdout + ran.stderr
+    assert (a / "pyproject.toml").read_bytes() == edited
+    ran = doctor("fix", "--undo", "--project", str(a), cwd=a, env=clean_env(**state))
+    assert ran.returncode == 0 and b"wrong_name" in (a / "pyproject.toml").read_bytes()
+
+
+def test_a_linked_pyproject_stays_a_link_and_nothing_outside_is_edited(pyo3_project, tmp_path):
+    root = _mismatched(pyo3_project, "linked")
+    real = root / "conf" / "real-pyproject.toml"
+    real.parent.mkdir()
+    (root / "pyproject.toml").rename(real)
+    (root / "pyproject.toml").symlink_to("conf/real-pyproject.toml")
+    mismatched = real.read_bytes()
+    env = clean_env(XDG_STATE_HOME=str(tmp_path / "state"))
+    doctor("fix", "module-name-mismatch", "--yes", cwd=root, env=env)
+    assert (root / "pyproject.toml").is_symlink()
+    # a link that leads out of the project is not written through
+    outside = tmp_path / "outside.toml"
+    outside.write_bytes(mismatched)  # the mismatch again, in a file outside the project
+    (root / "pyproject.toml").unlink()
+    (root / "pyproject.toml").symlink_to(outside)
+    before = outside.read_bytes()
+    doctor("fix", "module-name-mismatch", "--yes", cwd=root, env=env)
+    assert outside.read_bytes() == before
