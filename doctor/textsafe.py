@@ -13,7 +13,9 @@ import re
 # appears to say (CVE-2021-42574): a regex class body, also used by the JSON renderer.
 INVISIBLE = "\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
 # ... and the C0 controls but tab and newline.
-_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f{INVISIBLE}]")
+# ... and lone surrogates: a file name that is not UTF-8 reaches Python as \udcXX
+# (surrogateescape), which no UTF-8 output can write
+_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f{INVISIBLE}\ud800-\udfff]")
 # A whole ANSI sequence (CSI ... final byte, OSC ... BEL/ST, or a two-byte ESC Fe) reads better
 # removed than escaped; the log matcher removes the same ones before matching.
 ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")

@@ -24,7 +24,7 @@ def project_lock(root: Path | None) -> Iterator[None]:
         return
     folder = state_dir() / "locks"
     folder.mkdir(parents=True, exist_ok=True)
-    name = hashlib.sha256(str((root or Path.cwd()).resolve()).encode()).hexdigest()[:16]
+    name = hashlib.sha256(os.fsencode((root or Path.cwd()).resolve())).hexdigest()[:16]
     fd = os.open(folder / f"{name}.lock", os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)

@@ -126,8 +126,8 @@ def summary_markdown(report: Report, shell: str = "") -> str:
     fails, warns = report.counts
     lines.append(f"{fails} failing, {warns} warning.")
     text = "\n".join(lines) + "\n"
-    if len(text.encode()) > SUMMARY_LIMIT:
-        text = text.encode()[: SUMMARY_LIMIT - 64].decode("utf-8", "ignore")
+    if len(text.encode("utf-8", "replace")) > SUMMARY_LIMIT:
+        text = text.encode("utf-8", "replace")[: SUMMARY_LIMIT - 64].decode("utf-8", "ignore")
         text += "\n\n(cut at GitHub's 1 MiB limit)\n"
     return text
 

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from pyo3_doctor import __version__
 from pyo3_doctor.about import TOOL
@@ -26,8 +27,12 @@ SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def _uri(path: str, root: str) -> str:
+    """A URI reference, as SARIF wants it: relative to the checkout where it can be, with
+    anything but unreserved characters percent-encoded (spaces, and the bytes of a file name
+    that is not UTF-8, which a URI can carry and a JSON string cannot)."""
     rel = relative(path, root) if os.path.isabs(path) else path
-    return (rel if rel is not None and not rel.startswith("..") else path).replace(os.sep, "/")
+    chosen = (rel if rel is not None and not rel.startswith("..") else path).replace(os.sep, "/")
+    return quote(os.fsencode(chosen), safe="/:")
 
 
 def _anchor(finding: Finding, report: Report, options: Options, root: str) -> dict[str, Any]:
@@ -53,7 +58,8 @@ def _result(finding: Finding, report: Report, options: Options, root: str) -> di
     text = (
         finding.title + (f" {finding.why}" if finding.why else "") + (f" Fix: {fix}" if fix else "")
     )
-    stable = hashlib.sha256(f"{finding.id}\0{where['uri']}".encode()).hexdigest()
+    key = f"{finding.id}\0{where['uri']}".encode("utf-8", "surrogateescape")
+    stable = hashlib.sha256(key).hexdigest()
     return {
         "ruleId": finding.id,
         "level": "error" if finding.severity is Severity.FAIL else "warning",

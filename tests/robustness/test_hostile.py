@@ -299,3 +299,22 @@ def test_a_linked_pyproject_stays_a_link_and_nothing_outside_is_edited(pyo3_proj
     before = outside.read_bytes()
     doctor("fix", "module-name-mismatch", "--yes", cwd=root, env=env)
     assert outside.read_bytes() == before
+
+
+def test_file_names_that_are_not_utf8_reach_no_output_raw(pyo3_project, tmp_path):
+    root = pyo3_project(name="notutf8")
+    (root / "tests").mkdir()
+    (root / "tests" / os.fsdecode(b"bad\xff\xfe.rs")).write_text("use pyo3::prelude::*;\n")
+    summary = tmp_path / "summary.md"
+    env = clean_env(GITHUB_STEP_SUMMARY=str(summary))
+    ran = doctor("check", "--format", "github", cwd=root, env=env)
+    assert ran.returncode in (0, 1), ran.stderr[-2000:]
+    log = tmp_path / os.fsdecode(b"build\xff.log")
+    log.write_text("error: linker `cc` not found\n")
+    ran = doctor("diagnose", "--no-probes", "--format", "sarif", str(log), cwd=tmp_path)
+    assert ran.returncode == 1, ran.stderr[-2000:]
+    uris = [
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in json.loads(ran.stdout)["runs"][0]["results"]
+    ]
+    assert uris == ["build%FF.log"]
