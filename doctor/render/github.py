@@ -15,6 +15,7 @@ property early (`:` and `,` are escaped in properties).
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Iterator, Mapping
 from typing import TextIO
@@ -99,11 +100,29 @@ def capped(lines: list[str]) -> tuple[list[str], int]:
     return kept, len(lines) - len(kept)
 
 
+# Markdown's and HTML's own characters: escaped in text a project or a log put there, so that
+# a name or a message cannot add a heading ("## All checks passed"), a link or an <img>
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+def _text(text: str) -> str:
+    """One line of untrusted text as literal Markdown: HTML entities, specials escaped."""
+    line = clean_line(text).replace("&", "&amp;").replace("<", "&lt;")
+    return _MARKDOWN.sub(r"\\\1", line)
+
+
+def _fenced(command: str) -> list[str]:
+    """A command as a code block whose fence no backtick run inside it can close."""
+    line = clean_line(command)
+    fence = "`" * max(3, 1 + max((len(r) for r in re.findall(r"`+", line)), default=0))
+    return ["", f"  {fence}", f"  {line}", f"  {fence}"]
+
+
 def summary_markdown(report: Report, shell: str = "") -> str:
     """The job summary: the table of checks, then each finding with its fix."""
 
     def cell(text: str) -> str:
-        return clean_line(text).replace("|", "\\|")
+        return _text(text)
 
     lines = [f"## {TOOL}", ""]
     if report.probes:
@@ -116,12 +135,12 @@ def summary_markdown(report: Report, shell: str = "") -> str:
             f"### {'❌' if f.severity is Severity.FAIL else '⚠️'} `{f.id}`: {cell(f.title)}"
         )
         if f.why:
-            lines += ["", clean(f.why)]
+            lines += ["", _text(clean(f.why))]
         for step in f.fixes[:2]:
             command = fix_line(step, shell)
             lines += ["", f"- **fix**: {cell(step.summary)}"]
             if command and command != step.summary:
-                lines += ["", "  ```", f"  {clean_line(command)}", "  ```"]
+                lines += _fenced(command)
         lines.append("")
     fails, warns = report.counts
     lines.append(f"{fails} failing, {warns} warning.")

@@ -89,3 +89,16 @@ def test_github_annotations_are_capped_as_github_shows_them(tmp_path, monkeypatc
     written = summary.read_text()
     assert written.startswith("## pyo3-doctor") and "| C linker | fail |" in written
     assert "linker-missing-29" in written and "\x1b" not in written
+
+
+def test_the_job_summary_keeps_a_projects_text_literal(tmp_path, monkeypatch):
+    # a module name or a message cannot add a heading, a link, an image or close a code block
+    rep = report()
+    hostile = 'x\n\n## ✅ All checks passed\n\n<img src="https://attacker.example/x.png">[a](b)'
+    finding = dataclasses.replace(rep.findings[0], title=hostile, why=hostile)
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    rendered("github", dataclasses.replace(rep, findings=(finding,)))
+    written = summary.read_text()
+    assert "\n## ✅" not in written and "<img" not in written and "](b)" not in written
+    assert "&lt;img" in written
