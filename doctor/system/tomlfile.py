@@ -112,6 +112,7 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise TomlError(str(path), 0, 0, _unreadable(path))
     if len(raw) > cap:
         raise TomlError(str(path), 0, 0, f"larger than {cap // (1024 * 1024)} MiB")
+    raw = raw.removeprefix(b"\xef\xbb\xbf")  # cargo and maturin read past a byte-order mark
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

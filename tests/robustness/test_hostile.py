@@ -318,3 +318,17 @@ def test_file_names_that_are_not_utf8_reach_no_output_raw(pyo3_project, tmp_path
         for r in json.loads(ran.stdout)["runs"][0]["results"]
     ]
     assert uris == ["build%FF.log"]
+
+
+def test_a_deep_mod_nest_and_a_byte_order_mark_hide_no_mismatch(pyo3_project):
+    # 400 inline modules (valid Rust) under the entry point, BOMs that cargo and rustc accept
+    root = pyo3_project(name="deepmod")
+    nest = "".join(f"mod m{i} {{\n" for i in range(400)) + "}\n" * 400
+    lib = "use pyo3::prelude::*;\n#[pymodule]\nmod wrongname {}\n" + nest
+    (root / "src" / "lib.rs").write_text("\ufeff" + lib, encoding="utf-8")
+    for name in ("Cargo.toml", "pyproject.toml"):
+        (root / name).write_bytes(b"\xef\xbb\xbf" + (root / name).read_bytes())
+    doc = json.loads(doctor("check", "--json", "--no-exec", cwd=root).stdout)
+    ids = {f["id"]: f["severity"] for f in doc["findings"]}
+    assert ids.get("module-name-mismatch") == "fail", doc["findings"]
+    assert "project-file-invalid" not in ids

@@ -28,6 +28,7 @@ from pyo3_doctor.system.files import read_text_bounded
 
 MAX_FILES = 400  # a big crate is fine; a symlink loop or a vendored tree is not
 MAX_BYTES = 4 * 1024 * 1024
+MAX_NESTING = 64  # modules in modules followed; deeper ones are not read (no real crate nests so)
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ class _Walker:
         self.macro_words: set[str] = set()
         self.entry_macros: list[str] = []
         self.wrapped: set[str] = set()
+        self.depth = 0  # modules inside modules, inline or in files, on the way here
 
     def file(self, path: Path, mod_dir: Path, in_pymodule: bool) -> None:
         try:
@@ -118,7 +120,7 @@ class _Walker:
             text = read_text_bounded(path, MAX_BYTES + 1)  # None: a FIFO, a device, ...
             if text is None or len(text) > MAX_BYTES:
                 return
-            src = text
+            src = text.removeprefix("\ufeff")  # rustc skips a byte-order mark
         except (OSError, RuntimeError):  # RuntimeError: a symlink loop, on Python < 3.13
             return
         self.files.append(resolved)
@@ -191,13 +193,19 @@ class _Walker:
             self._entry("mod", name, name_tok, pymod, pyo3, path, in_pymodule)
         inside = in_pymodule or pymod is not None
         after = toks[j + 2].text if j + 2 < end else ";"
-        if after == ";":
-            self._follow(name, explicit, path, mod_dir, inside)
-        elif after == "{":
-            close = matching(toks, j + 2)
-            self.block(toks, j + 3, close, path, lines, mod_dir / name, inside)
-            return close + 1
-        return stop
+        if self.depth >= MAX_NESTING:  # each level is a frame: real crates nest a few deep
+            return matching(toks, j + 2) + 1 if after == "{" else stop
+        self.depth += 1
+        try:
+            if after == ";":
+                self._follow(name, explicit, path, mod_dir, inside)
+            elif after == "{":
+                close = matching(toks, j + 2)
+                self.block(toks, j + 3, close, path, lines, mod_dir / name, inside)
+                return close + 1
+            return stop
+        finally:
+            self.depth -= 1
 
     def _function(self, head, name_tok, path, in_pymodule, attrs) -> None:
         """A `#[pymodule] fn`, or a hand-written `extern fn PyInit_x`."""
