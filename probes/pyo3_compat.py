@@ -125,9 +125,9 @@ def probe(ctx: Context) -> ProbeResult:
         and not spec.contains(interp.info["version"], prereleases=True)
     ):
         found.append(Detected("requires-python-excludes-interpreter", Severity.WARN))
-    shown = interp.info["version"] if interp.info else "unknown interpreter"
+    shown = f"Python {interp.info['version']}" if interp.info else "no interpreter to read"
     abi3 = ", ".join(features) or "off"
-    summary = f"Python {shown}; requires-python {requires or 'not set'}; abi3 {abi3}"
+    summary = f"{shown}; requires-python {requires or 'not set'}; abi3 {abi3}"
     if notes:
         summary += f" ({'; '.join(notes)})"
     status = status_of(found)

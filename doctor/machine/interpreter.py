@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,11 +52,35 @@ def inspect(ctx: Context) -> Interpreter:
         return Interpreter(path, source, None, (shown,), f"{path} could not run: {reason}")
     try:
         info = ast.literal_eval(ran.output.strip().splitlines()[-1])
-        if not isinstance(info, dict) or not isinstance(info.get("version"), str):
-            raise ValueError("not a dict with a version")
     except (ValueError, TypeError, SyntaxError, IndexError, MemoryError, RecursionError):
-        return Interpreter(path, source, None, (shown,), "its answer was not understood")
+        info = None
+    problem = _not_an_answer(info)
+    if problem:
+        note = f"its answer was not understood: {problem}"
+        return Interpreter(path, source, None, (shown,), note)
     return Interpreter(path, source, info, (shown,))
+
+
+# What the inspect script (machine.target.INSPECT) answers, and of which types: a program
+# that only looks like Python (a shim, a wrapper, a fake) may answer less, or otherwise
+_ANSWER = {
+    "implementation": str, "version": str, "executable": str, "prefix": str,
+    "base_prefix": str, "pointer_bits": int, "machine": str, "platform": str,
+    "gil_disabled": bool, "abiflags": str, "shared": bool, "ldversion": str, "libdir": str,
+    "ldlibrary": str, "libpython_exists": bool, "include_dir": str, "python_h": bool,
+    "ext_suffix": str, "soabi": str,
+}  # fmt: skip
+_VERSION = re.compile(r"\d+\.\d+\.\d+")
+
+
+def _not_an_answer(info: object) -> str:
+    """What is wrong with an inspect answer, or "" when it has every field, rightly typed."""
+    if not isinstance(info, dict):
+        return "not the expected dictionary"
+    for key, kind in _ANSWER.items():
+        if not isinstance(info.get(key), kind):
+            return f"no {key}"
+    return "" if _VERSION.fullmatch(info["version"]) else "no version X.Y.Z"
 
 
 def interpreter(ctx: Context) -> Interpreter:

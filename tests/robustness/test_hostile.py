@@ -332,3 +332,16 @@ def test_a_deep_mod_nest_and_a_byte_order_mark_hide_no_mismatch(pyo3_project):
     ids = {f["id"]: f["severity"] for f in doc["findings"]}
     assert ids.get("module-name-mismatch") == "fail", doc["findings"]
     assert "project-file-invalid" not in ids
+
+
+@pytest.mark.parametrize("answer", ["{'version': '3'}", "{'version': '3.12.1'}", "[1, 2]"])
+def test_a_fake_interpreters_short_answer_is_a_finding_not_a_crash(pyo3_project, tmp_path, answer):
+    fake = tmp_path / "python3"
+    fake.write_text(f'#!/bin/sh\necho "{answer}"\n')
+    fake.chmod(0o755)
+    root = pyo3_project(name="fakepy")
+    ran = doctor("check", "--json", "--python", str(fake), cwd=root)
+    doc = json.loads(ran.stdout)
+    crashed = [p["id"] for p in doc["probes"] if p["status"] == "crash"]
+    assert not crashed, crashed
+    assert "interpreter-not-found" in [f["id"] for f in doc["findings"]]
