@@ -322,7 +322,16 @@ COMMANDS = {
 def _interactive(args: argparse.Namespace) -> bool:
     # --redact means a report to paste somewhere: the plain report, which the redaction covers
     plain = args.format == "text" and not args.redact
-    return args.command is None and plain and _terminal(sys.stdin) and _terminal(sys.stdout)
+    # Textual draws on stderr's terminal, and a dumb terminal cannot show it: the plain
+    # report then, as for a pipe
+    drawable = os.environ.get("TERM", "") != "dumb" and _terminal(sys.stderr)
+    return (
+        args.command is None
+        and plain
+        and drawable
+        and _terminal(sys.stdin)
+        and _terminal(sys.stdout)
+    )
 
 
 def _terminal(stream: object) -> bool:

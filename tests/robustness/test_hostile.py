@@ -345,3 +345,35 @@ def test_a_fake_interpreters_short_answer_is_a_finding_not_a_crash(pyo3_project,
     crashed = [p["id"] for p in doc["probes"] if p["status"] == "crash"]
     assert not crashed, crashed
     assert "interpreter-not-found" in [f["id"] for f in doc["findings"]]
+
+
+@pytest.mark.parametrize("case", ["dumb", "stderr-redirected"])
+def test_the_tui_does_not_open_where_it_cannot_be_seen(pyo3_project, tmp_path, case):
+    import pty
+
+    root = pyo3_project(name="plainterm")
+    master, slave = pty.openpty()
+    env = clean_env(TERM="dumb" if case == "dumb" else "xterm-256color", PYTHONPATH=str(REPO))
+    err = open(tmp_path / "err", "wb") if case == "stderr-redirected" else slave
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pyo3_doctor", "--no-exec"],
+        cwd=root,
+        env=env,
+        stdin=slave,
+        stdout=slave,
+        stderr=err,
+    )
+    os.close(slave)
+    out = b""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    proc.wait(timeout=30)
+    assert b"\x1b[?1049h" not in out  # no alternate screen: the plain report instead
+    assert b" checks." in out or b"problems found" in out.lower(), out[-500:]
