@@ -1,16 +1,17 @@
 """`pyo3-doctor run -- COMMAND ...`: run a build command as usual, and when it fails, say why.
 
 The command's output passes through live and unchanged (stdout to stdout, stderr to stderr;
-on a terminal the usual variables ask cargo, maturin and pip for colour), its stdin is ours,
-and its exit code is ours. The same bytes stream into the log scanner (whole lines from each
-stream, through a bounded queue, so memory stays flat whatever the output). On failure the
-checks run, and a short diagnosis follows the output: the root cause, the lines that show it,
-the fix. On success nothing is added, unless the output names a cause at fail level that the
-checks here confirm (maturin's "Python will fail to import this module" after a build that
-worked); the exit code is the command's either way. `--fix` offers the fix (preview,
-confirmation) and then runs the command once more. Ctrl-C reaches the command as it would
-without us; SIGTERM and SIGHUP are passed on to it; either way we wait for it, then exit
-128+n.
+on a terminal the usual variables ask cargo, maturin and pip for colour; with `--json` or
+another machine-read `--format` its stdout goes to stderr, so ours carries the report
+alone), its stdin is ours, and its exit code is ours. The same bytes stream into the log
+scanner (whole lines from each stream, through a bounded queue, so memory stays flat
+whatever the output). On failure the checks run, and a short diagnosis follows the output:
+the root cause, the lines that show it, the fix. On success nothing is added, unless the
+output names a cause at fail level that the checks here confirm (maturin's "Python will
+fail to import this module" after a build that worked); the exit code is the command's
+either way. `--fix` offers the fix (preview, confirmation) and then runs the command once
+more. Ctrl-C reaches the command as it would without us; SIGTERM and SIGHUP are passed on
+to it; either way we wait for it, then exit 128+n.
 """
 
 from __future__ import annotations
@@ -162,7 +163,9 @@ def run_command(args: argparse.Namespace, ctx: Context, usage_error: type[Except
         command = command[1:]
     if not command:
         raise usage_error("run needs a command: pyo3-doctor run -- maturin develop")
-    as_json = args.format == "json"
+    # a machine-read format (json, github, junit, sarif) has stdout to itself: the command's
+    # stdout goes to stderr, and no banner is written
+    as_json = args.format != "text"
     code, scan = run_once(command, as_json)
     if scan is None:  # the command printed binary: passed through, nothing to read
         sys.stderr.write("pyo3-doctor: the command's output is not text; nothing to diagnose\n")

@@ -95,3 +95,15 @@ def test_maturin_develop_of_a_mismatched_module_is_followed_by_the_cause(
     assert ran.returncode == 0, ran.stderr[-2000:]  # maturin's own code: the build worked
     assert "Couldn't find the symbol `PyInit_run_mm`" in ran.stderr  # maturin's own output
     assert "module-name-mismatch" in ran.stdout and "names a problem" in ran.stdout
+
+
+def test_machine_formats_keep_stdout_for_the_document(tmp_path):
+    for fmt in ("sarif", "junit", "github"):
+        ran = run_cli("run", "--format", fmt, "--", sys.executable, "-c", FAIL, cwd=tmp_path)
+        assert ran.returncode == 3
+        assert not ran.stdout.startswith("building") and "building..." in ran.stderr
+        assert "--- pyo3-doctor:" not in ran.stdout  # no banner in a document
+        if fmt == "sarif":
+            assert json.loads(ran.stdout)["version"] == "2.1.0"
+        if fmt == "junit":
+            assert ran.stdout.startswith("<?xml")
