@@ -27,7 +27,8 @@ from pyo3_doctor.project.rust.lex import Token, item_end, matching, tokenize
 from pyo3_doctor.system.files import read_text_bounded
 
 MAX_FILES = 400  # a big crate is fine; a symlink loop or a vendored tree is not
-MAX_BYTES = 4 * 1024 * 1024
+MAX_BYTES = 1024 * 1024  # per file: the tokenizer is Python, and a generated file is no entry
+TOTAL_BYTES = 8 * 1024 * 1024  # over every file read: a crate of thousands stays seconds
 MAX_NESTING = 64  # modules in modules followed; deeper ones are not read (no real crate nests so)
 
 
@@ -111,6 +112,7 @@ class _Walker:
         self.entry_macros: list[str] = []
         self.wrapped: set[str] = set()
         self.depth = 0  # modules inside modules, inline or in files, on the way here
+        self.read = 0  # bytes of source read so far
 
     def file(self, path: Path, mod_dir: Path, in_pymodule: bool) -> None:
         try:
@@ -118,8 +120,9 @@ class _Walker:
             if resolved in self.files or len(self.files) >= MAX_FILES:
                 return
             text = read_text_bounded(path, MAX_BYTES + 1)  # None: a FIFO, a device, ...
-            if text is None or len(text) > MAX_BYTES:
+            if text is None or len(text) > MAX_BYTES or self.read + len(text) > TOTAL_BYTES:
                 return
+            self.read += len(text)
             src = text.removeprefix("\ufeff")  # rustc skips a byte-order mark
         except (OSError, RuntimeError):  # RuntimeError: a symlink loop, on Python < 3.13
             return
