@@ -11,12 +11,16 @@ step reads); never the TUI or the CLI.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import import_module
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+from urllib.parse import quote
+
+from pyo3_doctor.system.files import relative
 
 if TYPE_CHECKING:
     from pyo3_doctor.model import Finding, Report
@@ -27,6 +31,7 @@ FORMATS = {
     "github": "pyo3_doctor.render.github",
     "junit": "pyo3_doctor.render.junit",
     "sarif": "pyo3_doctor.render.sarif",
+    "gitlab": "pyo3_doctor.render.gitlab",
 }
 
 
@@ -65,3 +70,45 @@ def place(finding: Finding, log_file: str | None) -> tuple[str, int | None, int 
         col = int(found["col"]) if found["col"] and found["col"] != "0" else None
         return found["file"], int(found["line"]), col
     return (finding.location, None, None) if finding.location else None
+
+
+def uri(path: str, root: str) -> str:
+    """A URI reference, as SARIF wants it: relative to the checkout where it can be, with
+    anything but unreserved characters percent-encoded (spaces, and the bytes of a file name
+    that is not UTF-8, which a URI can carry and a JSON string cannot)."""
+    rel = relative(path, root) if os.path.isabs(path) else path
+    chosen = (rel if rel is not None and not rel.startswith("..") else path).replace(os.sep, "/")
+    return quote(os.fsencode(chosen), safe="/:")
+
+
+def anchor(finding: Finding, report: Report, options: Options, root: str) -> dict[str, Any]:
+    """{"uri", "line"[, "column"]} for the formats whose results need a file line (SARIF,
+    GitLab): the finding's own place, the log line for `diagnose`, else the project file the
+    cause concerns (pyproject.toml, else Cargo.toml, line 1)."""
+    found = place(finding, options.log_file)
+    if found is not None and found[1] is not None:
+        where: dict[str, Any] = {"uri": uri(found[0], root), "line": found[1]}
+        if found[2] is not None:
+            where["column"] = found[2]
+        return where
+    project = report.context.get("project")
+    for name in ("pyproject.toml", "Cargo.toml"):
+        if project and os.path.isfile(os.path.join(project, name)):
+            return {"uri": uri(os.path.join(project, name), root), "line": 1}
+    return {"uri": "pyproject.toml", "line": 1}
+
+
+def one_message(finding: Finding) -> str:
+    """A finding as the one message a code-scanning result carries: title, why, first fix."""
+    fix = finding.fixes[0].summary if finding.fixes else ""
+    why = f" {finding.why}" if finding.why else ""
+    return finding.title + why + (f" Fix: {fix}" if fix else "")
+
+
+def fingerprint(finding: Finding, uri: str) -> str:
+    """Stable across runs (the id and the file, not the line): a finding that stays is one
+    issue, not a new one each run."""
+    import hashlib
+
+    key = f"{finding.id}\0{uri}".encode("utf-8", "surrogateescape")
+    return hashlib.sha256(key).hexdigest()[:32]

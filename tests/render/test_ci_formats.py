@@ -102,3 +102,19 @@ def test_the_job_summary_keeps_a_projects_text_literal(tmp_path, monkeypatch):
     written = summary.read_text()
     assert "\n## ✅" not in written and "<img" not in written and "](b)" not in written
     assert "&lt;img" in written
+
+
+GITLAB_SCHEMA = json.loads(
+    (Path(__file__).resolve().parents[1] / "data" / "gitlab-code-quality.schema.json").read_text()
+)
+
+
+def test_gitlab_code_quality_has_the_fields_gitlab_reads_anchored_as_sarif_is():
+    doc = json.loads(rendered("gitlab"))
+    jsonschema.Draft7Validator(GITLAB_SCHEMA).validate(doc)
+    (issue,) = doc
+    assert issue["check_name"] == "linker-missing" and issue["severity"] == "critical"
+    assert issue["location"] == {"path": "Cargo.toml", "lines": {"begin": 3}}
+    sarif = json.loads(rendered("sarif"))["runs"][0]["results"][0]
+    assert issue["fingerprint"] == sarif["partialFingerprints"]["pyo3DoctorFinding/v1"]
+    assert json.loads(rendered("gitlab")) == doc  # stable across runs
