@@ -354,7 +354,11 @@ def test_the_tui_does_not_open_where_it_cannot_be_seen(pyo3_project, tmp_path, c
     root = pyo3_project(name="plainterm")
     master, slave = pty.openpty()
     env = clean_env(TERM="dumb" if case == "dumb" else "xterm-256color", PYTHONPATH=str(REPO))
-    err = open(tmp_path / "err", "wb") if case == "stderr-redirected" else slave
+    err = (
+        os.open(tmp_path / "err", os.O_WRONLY | os.O_CREAT)
+        if case == "stderr-redirected"
+        else slave
+    )
     proc = subprocess.Popen(
         [sys.executable, "-m", "pyo3_doctor", "--no-exec"],
         cwd=root,
