@@ -47,7 +47,7 @@ def exe_for(ctx: Context) -> str:
 
 def _inspect(ctx: Context) -> Maturin:
     exe = exe_for(ctx)
-    ran = run_tool([exe, "--version"], ctx.env)
+    ran = run_tool([exe, "--version"], ctx.env, cwd=ctx.tool_cwd)  # --no-exec: not in the project
     env_version = (interpreter(ctx).info or {}).get("maturin")
     found = re.search(r"maturin (\S+)", ran.output) if ran.exit_code == 0 else None
     version = version_or_none(found.group(1)) if found else None
