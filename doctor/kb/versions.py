@@ -39,6 +39,17 @@ class PyO3Support:
 
 
 @dataclass(frozen=True)
+class CPythonRelease:
+    """One CPython feature release on the calendar: its first beta and its final release,
+    each a date ("2026-05-07") or a month ("2027-05") where only the month is planned."""
+
+    version: PyVersion
+    beta1: str
+    final: str
+    schedule: str  # the PEP (or rule) the dates come from
+
+
+@dataclass(frozen=True)
 class Policy:
     """The version policy (knowledge/versions.toml): PyO3 series and maturin milestones."""
 
@@ -48,6 +59,13 @@ class Policy:
     maturin_recommended_requires: str
     pyo3_extension_module_env_since: Version
     maturin_false_extension_warning_fixed: Version
+    cpython_releases: tuple[CPythonRelease, ...] = ()  # oldest first
+    calendar_as_of: str = ""
+
+    def next_cpython(self, today: str) -> CPythonRelease | None:
+        """The first CPython release on the calendar whose final release is after `today`
+        (an ISO date; a month-only date counts as its first day)."""
+        return next((r for r in self.cpython_releases if r.final > today[: len(r.final)]), None)
 
     @property
     def newest(self) -> PyO3Support:
@@ -108,6 +126,15 @@ def policy() -> Policy:
                 changes=row.get("changes", ""),
             )
         )
+    calendar = data.get("cpython", {})
+    releases = sorted(
+        (
+            CPythonRelease(_pv(name), row["beta1"], row["final"], row.get("schedule", ""))
+            for name, row in calendar.items()
+            if isinstance(row, dict)
+        ),
+        key=lambda r: r.version,
+    )
     rows.sort(key=lambda r: Version(r.series))
     maturin = data["maturin"]
     return Policy(
@@ -116,6 +143,8 @@ def policy() -> Policy:
         maturin_project_version_required_since=Version(maturin["project_version_required_since"]),
         maturin_recommended_requires=maturin["recommended_requires"],
         pyo3_extension_module_env_since=Version(data["extension_module"]["pyo3_env_since"]),
+        cpython_releases=tuple(releases),
+        calendar_as_of=str(calendar.get("as_of", "")),
         maturin_false_extension_warning_fixed=Version(
             data["extension_module"]["maturin_false_warning_fixed"]
         ),
