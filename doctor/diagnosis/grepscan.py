@@ -1,21 +1,20 @@
 """Big logs, from a file or a pipe: grep finds the candidate lines, Python matches them.
 
 In pure Python the cost of a big log is finding the anchor fragments (one memchr pass per
-anchor). grep finds all of them in one pass in C, so once a log has passed MIN_BYTES, the log
-is fed to `grep -n -B3 -A2` through a pipe and grep's listing (each anchored line with its
-number and the lines around it) goes to the same Scanner.consider as the Python scanner's
-lines do; both give the same Scan (tests compare them). The log goes through this process on
-its way to grep, so that a file and standard input are read the same way, binary input is
-refused, UTF-16 transcoded, and every line is cut at MAX_LINE bytes before grep sees it: GNU
-grep holds a whole line in memory, and a 1 GB line would cost 1 GB. Without grep (or with
-PYO3_DOCTOR_NO_GREP set) the Python scanner reads everything.
+anchor). grep finds all of them in one pass in C, so once a log has passed MIN_BYTES, grep
+lists the lines that hold a key (`grep -n -b`: each with its number and byte offset), they go
+to the same Scanner.consider as the Python scanner's lines do, and the few lines a hit needs
+around it are read from the log by offset (filelines); both give the same Scan (tests
+compare them). Without grep (or with PYO3_DOCTOR_NO_GREP set) the Python scanner reads all.
 
-A regular file on Linux skips the trip through this process: grep reads it itself (started
-by pyo3_doctor.diagnosis.early, as early as launch when it can), in an address space capped
-at early.GREP_MEMORY, so that a long line makes it fail fast with "memory exhausted" instead
-of growing; the log is then read again the first way, which cuts lines. Only a plain UTF-8
-file goes direct: UTF-16, a byte-order mark and CR-only line ends need the transcoding the
-first way does.
+A pipe goes through this process on its way to grep, so that binary input is refused, UTF-16
+transcoded, and every line cut at MAX_LINE bytes before grep sees it (GNU grep holds a whole
+line in memory, and a 1 GB line would cost 1 GB); what was fed is kept in a ring for the
+context. A regular file on Linux skips the trip: grep reads it itself (started by
+pyo3_doctor.diagnosis.early, as early as launch when it can), in an address space capped at
+early.GREP_MEMORY, so that a long line makes it fail fast with "memory exhausted" instead of
+growing; the log is then read again the first way, which cuts lines. Only a plain UTF-8 file
+goes direct: UTF-16, a byte-order mark and CR-only line ends need the first way's work.
 """
 
 from __future__ import annotations
@@ -24,20 +23,18 @@ import contextlib
 import os
 import re
 import threading
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 
 from pyo3_doctor.diagnosis import early
 from pyo3_doctor.diagnosis.anchors import key_ere
 from pyo3_doctor.diagnosis.early import MIN_BYTES
-from pyo3_doctor.diagnosis.filelines import FileLines
+from pyo3_doctor.diagnosis.filelines import FedSource, FileLines, FileSource
 from pyo3_doctor.diagnosis.matcher import (
     AFTER,
     BEFORE,
     BLOCK,
     MAX_LINE,
-    Hit,
     Matcher,
     Scan,
     Scanner,
@@ -128,9 +125,11 @@ class _Feeder(threading.Thread):
     grep lists (it holds a key), whose number tells how many lines the log has, which costs
     less than counting them here."""
 
-    def __init__(self, blocks: Iterable[bytes], sink: BinaryIO, end: bytes) -> None:
+    def __init__(
+        self, blocks: Iterable[bytes], sink: BinaryIO, end: bytes, kept: FedSource
+    ) -> None:
         super().__init__(daemon=True, name="grep-feed")
-        self.blocks, self.sink, self.end = blocks, sink, end
+        self.blocks, self.sink, self.end, self.kept = blocks, sink, end, kept
         self.truncated = 0
         self.error: BaseException | None = None
 
@@ -140,6 +139,7 @@ class _Feeder(threading.Thread):
         except BaseException as exc:  # BinaryInput midway, a read error, grep gone
             self.error = exc
         finally:
+            self.kept.close()
             with contextlib.suppress(OSError):
                 self.sink.close()
 
@@ -169,25 +169,29 @@ class _Feeder(threading.Thread):
                 buf, start = buf[nl + 1 :], 0
             out.append(buf[:start])
             tail = buf[start:]
-            self.sink.write(b"".join(out))
-        self.sink.write((tail + b"\n" if tail else b"") + self.end + b"\n")
+            self._write(b"".join(out))
+        if tail:
+            self._write(tail + b"\n")
+        self.kept.close()  # the log ends here; the end line is grep's alone
+        self.sink.write(self.end + b"\n")
+
+    def _write(self, data: bytes) -> None:
+        self.kept.append(data)  # first: what grep lists, the reader finds kept
+        self.sink.write(data)
 
 
 class _Grepped(Scanner):
-    def args(self, context: bool = True) -> tuple[str, ...]:
-        """grep's arguments: the lines holding a key, numbered, with the lines around them
-        (one more after: the line after a "Caused by:" is a candidate with lines after it),
-        or without them but with each line's byte offset, for a file read around it later."""
-        around = (f"-B{BEFORE}", f"-A{AFTER + 1}") if context else ("-b",)
-        args = ("-n", "-a", "-i", "-E", *around, "--", key_ere(self.m.line_keys))
-        if not context:
-            early.store_args(args)  # for the next run's early start
+    def args(self) -> tuple[str, ...]:
+        """grep's arguments: the lines holding a key, each with its number and byte offset
+        (what a hit needs around it is read from the log, filelines)."""
+        args = ("-n", "-b", "-a", "-i", "-E", "--", key_ere(self.m.line_keys))
+        early.store_args(args)  # for the next run's early start
         return args
 
     def run_file(self, grep: str, fd: int) -> Scan | None:
         """grep reading the file itself (started early when it could be); None when it failed
         (out of memory on a long line)."""
-        argv = early.capped(grep, self.args(context=False))
+        argv = early.capped(grep, self.args())
         counting = _count_lines(fd)
         proc = early.take(fd, argv)
         if proc is None:
@@ -197,17 +201,18 @@ class _Grepped(Scanner):
             counting()
             return None
         try:
-            last = self._matched(proc.stdout, FileLines(fd))  # type: ignore[union-attr]
+            last = self._matched(proc.stdout, FileLines(FileSource(fd)))  # type: ignore[union-attr]
         finally:
             code = finish(proc, grace=5.0)  # type: ignore[arg-type]
             lines = counting()
         return self.result(max(last, lines)) if code in (0, 1) else None
 
-    def _matched(self, listing: BinaryIO, file: FileLines) -> int:
-        """Read grep's `N:offset:line` listing of a file, reading what a hit needs around
-        it from the file; returns the number of the last line considered."""
+    def _matched(self, listing: BinaryIO, file: FileLines, end: bytes | None = None) -> int:
+        """Read grep's `N:offset:line` listing of the log, reading what a hit needs around
+        it from the log; returns the number of the last line considered, or the log's line
+        count: the number before the `end` line's, where the log was given one."""
         last = 0
-        for batch in _batches(listing, offsets=True):
+        for batch in _batches(listing):
             # every listed line holds a key, and a batch of them most needles: narrowing in
             # small groups keeps the needles each line is searched for few
             for group in (
@@ -215,6 +220,8 @@ class _Grepped(Scanner):
             ):
                 needles = self.m.needles_in(b"\n".join(raw for _, _, raw, _ in group))
                 for number, offset, raw, whole in group:
+                    if raw == end:
+                        return number - 1
                     if number > last:  # not the line after a "Caused by:", considered already
                         last = self._from_file(file, number, offset, raw, whole, needles)
         return last
@@ -225,7 +232,7 @@ class _Grepped(Scanner):
         """Consider a listed line, and the line after each that ends in ":" ("Caused by:")."""
         while True:
             end = offset + len(raw) + 1 if whole else file.line_at(offset)[1]
-            following = file.line_at(end, 512)[0] if end < file.size else b""
+            following = file.line_at(end, 512)[0] if file.has(end) else b""
             hits = self.consider(
                 raw[:MAX_LINE].decode("utf-8", "replace"),
                 number,
@@ -237,7 +244,7 @@ class _Grepped(Scanner):
                 after = _numbered(number + 1, file.lines_after(end, AFTER))
                 for hit in hits:
                     hit.after = list(after)
-            if not raw.rstrip(b"\r").endswith(b":") or end >= file.size:
+            if not raw.rstrip(b"\r").endswith(b":") or not file.has(end):
                 return number
             raw, _ = file.line_at(end)
             number, offset, whole, needles = number + 1, end, False, None
@@ -248,10 +255,11 @@ class _Grepped(Scanner):
             return Scanner(self.m).run_blocks(blocks)
         # unguessable, so that no log can end itself early; "error" makes grep list it
         end = f"pyo3-doctor {os.urandom(16).hex()} end of the log, no error".encode()
-        feeder = _Feeder(blocks, proc.stdin, end)  # type: ignore[union-attr]
+        kept = FedSource()
+        feeder = _Feeder(blocks, proc.stdin, end, kept)  # type: ignore[union-attr]
         feeder.start()
         try:
-            lines = self._listing(proc.stdout, end)  # type: ignore[union-attr]
+            lines = self._matched(proc.stdout, FileLines(kept), end)  # type: ignore[union-attr]
         finally:
             finish(proc, grace=5.0)
             feeder.join()
@@ -260,61 +268,15 @@ class _Grepped(Scanner):
         self.truncated += feeder.truncated
         return self.result(lines)
 
-    def _listing(self, listing: BinaryIO, end: bytes) -> int:
-        """Read grep's output: `N:line` for an anchored line, `N-line` around it, `--`
-        between groups; keep the lines before each, fill in the lines after each hit.
-        Returns the log's number of lines: the number before the `end` line's. Lines around
-        hits are decoded only when a hit takes them: most listed lines are context."""
-        last = 0
-        before: deque[tuple[int, bytes]] = deque(maxlen=BEFORE)
-        waiting: list[Hit] = []  # hits still short of their lines after
-        follow = 0  # the line after one ending in ":" ("Caused by:") is a candidate too
-        for batch in _batches(listing):
-            texts = [text for _, anchored, text in batch if anchored]
-            needles = self.m.needles_in(b"\n".join(texts)) if texts else ()
-            for at, (number, anchored, raw) in enumerate(batch):
-                if number < 0:  # a gap between groups
-                    before.clear()
-                    waiting, follow = [], 0
-                    continue
-                if raw == end:
-                    return number - 1
-                if waiting:
-                    text = _decode(raw)
-                    for hit in waiting:
-                        hit.after.append((number, text))
-                    waiting = [h for h in waiting if len(h.after) < AFTER]
-                if anchored or number == follow:
-                    line = raw[:MAX_LINE].decode("utf-8", "replace")
-                    nxt = batch[at + 1] if at + 1 < len(batch) else (-1, False, b"")
-                    following = (
-                        nxt[2][:512].decode("utf-8", "replace") if nxt[0] == number + 1 else ""
-                    )
-                    hits = self.consider(
-                        line,
-                        number,
-                        lambda lb=tuple(before): [(n, _decode(r)) for n, r in lb],
-                        needles if anchored else None,
-                        following,
-                    )
-                    waiting += hits
-                    follow = number + 1 if raw.rstrip(b"\r").endswith(b":") else 0
-                before.append((number, raw))
-                last = number
-        return last
 
-
-_LISTED = re.compile(rb"(\d+)([:-])")  # grep's "N:" (a line it matched) or "N-" (around one)
 _AT = re.compile(rb"(\d+):(\d+):")  # grep -n -b: line number and byte offset
 
 
-def _batches(
-    listing: BinaryIO, offsets: bool = False
-) -> Iterator[list[tuple[int, bool, bytes]]] | Iterator[list[tuple[int, int, bytes, bool]]]:
-    """grep's output in batches: (line number, anchored, text), a gap as number -1; with
-    `offsets` (grep -b, no context) (line number, byte offset, text, whether whole). A line
-    longer than MAX_LINE is cut, its rest skipped (grep reading a file lists it whole)."""
-    batch: list = []
+def _batches(listing: BinaryIO) -> Iterator[list[tuple[int, int, bytes, bool]]]:
+    """grep's `-n -b` output in batches of (line number, byte offset, text, whether whole).
+    A line longer than MAX_LINE is cut, its rest skipped (grep reading a file lists it
+    whole)."""
+    batch: list[tuple[int, int, bytes, bool]] = []
     rest_of_line = False
     for raw in iter(lambda: listing.readline(MAX_LINE + 64), b""):
         whole = raw.endswith(b"\n")
@@ -322,14 +284,9 @@ def _batches(
             rest_of_line = not whole
             continue
         rest_of_line = not whole
-        raw = raw.rstrip(b"\n")
-        if offsets:
-            if (listed := _AT.match(raw)) is not None:
-                batch.append((int(listed[1]), int(listed[2]), raw[listed.end() :], whole))
-        elif raw == b"--":
-            batch.append((-1, False, b""))
-        elif (listed := _LISTED.match(raw)) is not None:
-            batch.append((int(listed[1]), listed[2] == b":", raw[listed.end() :]))
+        listed = _AT.match(raw)
+        if listed is not None:
+            batch.append((int(listed[1]), int(listed[2]), raw[listed.end() :].rstrip(b"\n"), whole))
         if len(batch) >= BATCH:
             yield batch
             batch = []
