@@ -19,7 +19,6 @@ from pyo3_doctor.context import Context
 from pyo3_doctor.exits import ExitCode
 from pyo3_doctor.model import Report
 from pyo3_doctor.render.redact import Redactor
-from pyo3_doctor.system.files import read_bytes_bounded
 from pyo3_doctor.textsafe import clean, clean_line
 
 LOG_TAIL = 120  # lines of the log kept: where the error usually is
@@ -66,12 +65,28 @@ def _findings(report: Report) -> list[str]:
     return lines
 
 
+TAIL_BYTES = 1 << 20  # read from the end of the log: its last lines are in there
+
+
 def _tail(path: str) -> list[str]:
-    raw = read_bytes_bounded(Path(path), 16 << 20)
-    if raw is None:
-        return [f"(the log {path} could not be read)"]
-    lines = raw.decode("utf-8", "replace").splitlines()[-LOG_TAIL:]
-    return ["```", *(clean(line) for line in lines), "```"]
+    """The log's last LOG_TAIL lines, read from its end (a regular file; a pipe or a device
+    is not read)."""
+    import os
+    import stat
+
+    try:
+        with open(path, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                return [f"(the log {clean(path)} is not a regular file; not read)"]
+            fh.seek(max(0, info.st_size - TAIL_BYTES))
+            raw = fh.read(TAIL_BYTES)
+    except OSError:
+        return [f"(the log {clean(path)} could not be read)"]
+    lines = raw.decode("utf-8", "replace").splitlines()
+    if len(raw) == TAIL_BYTES and info.st_size > TAIL_BYTES:
+        lines = lines[1:]  # the first may be a line's end only
+    return ["```", *(clean(line) for line in lines[-LOG_TAIL:]), "```"]
 
 
 def _build_config(ctx: Context, report: Report) -> list[str]:

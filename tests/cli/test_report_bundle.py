@@ -25,3 +25,15 @@ def test_the_bundle_has_the_versions_the_findings_and_the_log_redacted(pyo3_proj
 def test_report_refuses_other_formats(tmp_path):
     ran = run_cli("report", "--json", cwd=tmp_path)
     assert ran.returncode == 2 and "Markdown" in ran.stderr
+
+
+def test_the_tail_of_a_big_log_is_its_end(pyo3_project, tmp_path):
+    root = pyo3_project(name="report-big")
+    log = tmp_path / "big.log"
+    with log.open("w") as fh:
+        for i in range(400_000):  # about 25 MB
+            fh.write(f"   Compiling filler-crate-number-{i:06d} v0.1.0 (padding padding)\n")
+        fh.write("error: linker `cc` not found\nTHE-REAL-LAST-LINE\n")
+    ran = run_cli("report", str(log), cwd=root)
+    assert ran.returncode == 0, ran.stderr
+    assert "THE-REAL-LAST-LINE" in ran.stdout and "number-399999" in ran.stdout
