@@ -491,6 +491,8 @@ def test_crate_type_under_package(tmp_path: Path) -> None:
     assert [d.id for d in result.detected] == ["crate-type-not-cdylib"]
     assert "[package]" in result.detected[0].details["crate_type_problem"]
     assert result.detected[0].details["crate_type_value"] == '["cdylib"]'
+    # the fix moves the key: the one Cargo ignores goes in the same edit
+    assert result.detected[0].details["crate_type_remove"] == "package.crate-type"
 
 
 def test_plain_library_using_pyo3_is_no_extension(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 import support
+import tomlkit
 from support import clean_env, pyenv_python, run_cli, write_project
 
 pytestmark = [
@@ -235,6 +236,25 @@ def test_crate_type_without_cdylib(tmp_path, cargo_target_dir):
     develop(root, env)
     imports(tmp_path / "env" / "bin" / "python", "rlib_demo", env)
     record("crate-type-not-cdylib", 'crate-type = ["rlib"]')
+
+
+def test_crate_type_under_package(tmp_path, cargo_target_dir):
+    root = crate(tmp_path, "pkgtype-demo")
+    cargo = root / "Cargo.toml"
+    text = cargo.read_text().replace('crate-type = ["cdylib"]\n', "")
+    cargo.write_text(
+        text.replace('edition = "2021"\n', 'edition = "2021"\ncrate-type = ["cdylib"]\n')
+    )
+    env = env_for(venv(tmp_path / "env"), cargo_target_dir)
+    fails, warns, _ = check(root, env)
+    found("crate-type-not-cdylib", fails, warns)
+    assert "is fixed" in fix(root, "crate-type-not-cdylib", env)
+    assert "crate-type" not in tomlkit.parse(cargo.read_text())["package"]
+    again = run_cli("fix", "crate-type-not-cdylib", "--yes", cwd=root, env=env, timeout=180)
+    assert again.returncode == 0 and "nothing to fix" in again.stderr, again.stderr
+    develop(root, env)
+    imports(tmp_path / "env" / "bin" / "python", "pkgtype_demo", env)
+    record("crate-type-not-cdylib", "crate-type under [package], no [lib]")
 
 
 def test_abi3_feature_above_the_interpreter(tmp_path, cargo_target_dir):
