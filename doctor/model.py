@@ -110,6 +110,9 @@ class FixStep:
     text: str = ""  # prose for a manual step
     applicability: Applicability = Applicability.CONFIRM
     platform: str = "any"
+    # it fixes the finding on its own, as the steps ranked above it do (a way out of its own,
+    # not a step for another case): `fix` may take it when those are for the user to do
+    alternative: bool = False
     missing: tuple[str, ...] = ()  # placeholders no fact could fill (the step is then manual)
     unknown: tuple[str, ...] = ()  # for each, in words: what is unknown and how to find it
 

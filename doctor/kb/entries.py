@@ -24,6 +24,9 @@ One TOML table per entry; the table name is the id (a public contract, see docs/
     requires = ["forward_env"]    # optional: dropped unless these facts are known (a step
                                   # that only fits some machines, not one to complete by hand)
     when_unknown = ["libdir"]     # optional: a fallback, dropped once these facts are known
+    alternative = true            # optional: it fixes the cause on its own, as the steps above
+                                  # do; `fix` takes it when those are for the user to carry out
+                                  # (a step for another case, or half a cure, never has it)
 
 Log matching (diagnosis.matcher) tries an entry's patterns, one line at a time, only on lines
 that contain one of its needles, so every entry with patterns needs needles, and each pattern
@@ -98,6 +101,7 @@ FIX_KEYS = {
     "maturin",
     "requires",
     "when_unknown",
+    "alternative",
 }
 # A TOML edit: set `key` to `value` in `file`; `remove` (optional) names a key that the same
 # write deletes, so a key moves from where Cargo ignores it in one step (and one undo).
@@ -137,6 +141,7 @@ class FixTemplate:
     guards: Mapping[str, VersionSpec] = field(default_factory=dict)  # tool -> versions
     requires: tuple[str, ...] = ()  # facts without which the step does not apply
     when_unknown: tuple[str, ...] = ()  # a fallback: shown only while these are all unknown
+    alternative: bool = False  # fixes the cause on its own, as the steps above it do
 
     def placeholders(self) -> set[str]:
         parts = [self.summary, self.text, *self.argv, *self.unset]
@@ -243,13 +248,14 @@ def _fix(raw: Any, where: str) -> FixTemplate:
         raise KnowledgeError(f"{where}: a patch has exactly file, line, old and new, as strings")
     shown_only = kinds[0] in ("env", "unset", "text")  # the user's shell or hands carry them out
     if "unset" in raw and (
-        not raw["unset"]
-        or not all(isinstance(n, str) and VARIABLE.match(n) for n in raw["unset"])
+        not raw["unset"] or not all(isinstance(n, str) and VARIABLE.match(n) for n in raw["unset"])
     ):
         raise KnowledgeError(f"{where}: unset lists variable names (or a placeholder)")
     applicability = raw.get("applicability", "manual" if shown_only else "confirm")
     if applicability not in ("confirm", "manual"):
         raise KnowledgeError(f"{where}: applicability is confirm or manual")
+    if not isinstance(raw.get("alternative", False), bool):
+        raise KnowledgeError(f"{where}: alternative is true or false")
     guards = {}
     for tool in GUARD_FACTS:
         if tool in raw:
@@ -270,6 +276,7 @@ def _fix(raw: Any, where: str) -> FixTemplate:
         guards=guards,
         requires=_strings(raw.get("requires", []), where),
         when_unknown=_strings(raw.get("when_unknown", []), where),
+        alternative=raw.get("alternative", False),
     )
 
 

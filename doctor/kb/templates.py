@@ -131,6 +131,7 @@ def render_fix(template: FixTemplate, values: Mapping[str, Any], is_root: bool) 
         text=fill(template.text, values, missing),
         applicability=template.applicability,
         platform=template.platform,
+        alternative=template.alternative,
     )
     if missing:
         table = unknowns()

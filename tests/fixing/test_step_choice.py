@@ -1,0 +1,66 @@
+"""Which step `fix --yes` carries out, on staged real machines: the best one for the facts
+here; below a step only the user can carry out, only one that fixes the finding on its own,
+never a command for another case. A package manager the test must not run is a recorder
+(support.recorder) on the staged PATH: present, as on the machines these cases are about."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from support import clean_env, pyenv_python, recorder, run_cli
+
+from pyo3_doctor.context import detect_platform
+
+
+@pytest.fixture
+def package_manager(tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """(extra tools for staged_path: this platform's package manager and sudo, recording),
+    the file they record their command lines in."""
+    manager = detect_platform().package_manager
+    tool = {"apt": "apt-get"}.get(manager, manager)
+    if not tool:
+        pytest.skip("no known package manager here")
+    calls = tmp_path / "calls"
+    return {tool: recorder(calls), "sudo": recorder(calls)}, calls
+
+
+def fix(root: Path, home: Path, finding: str, **env: str):
+    return run_cli(
+        "fix", finding, "--yes", "--project", str(root), env=clean_env(**env), home=home, cwd=root
+    )
+
+
+def test_a_command_for_another_case_is_not_run_in_place_of_the_users_step(
+    pyo3_project, staged_path, package_manager, tmp_path
+):
+    # no Rust anywhere: rustup's installer (by hand) is the step; the distribution's rustc is
+    # often too old for PyO3, so its install is no cure on its own and must not run instead
+    extra, calls = package_manager
+    path = staged_path(without=("rustc", "cargo", "rustup"), extra=extra)
+    (tmp_path / "cargo-home").mkdir()
+    root = pyo3_project()
+    ran = fix(
+        root,
+        tmp_path / "home",
+        "rust-not-installed",
+        PATH=path,
+        CARGO_HOME=str(tmp_path / "cargo-home"),
+    )
+    assert ran.returncode == 2, ran.stderr
+    assert "only you can carry out" in ran.stderr and "https://rustup.rs" in ran.stdout
+    assert "--step" in ran.stderr  # the command is still there to pick
+    assert not calls.exists(), calls.read_text()
+
+
+def test_a_way_out_of_its_own_below_the_users_step_is_applied(pyo3_project, staged_path, tmp_path):
+    # Python 3.7 with PyO3 0.29: pointing PyO3 at another Python comes first, and is the
+    # user's to do; moving to PyO3 0.28 fixes it too, so `--yes` makes that edit
+    old = pyenv_python("3.7")
+    root = pyo3_project(pyo3="0.29")
+    ran = fix(
+        root, tmp_path / "home", "python-version-too-old", PATH=staged_path(), PYO3_PYTHON=old
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert "Plan (step 2 of" in ran.stderr and "is fixed" in ran.stderr
+    assert 'pyo3 = "0.28"' in (root / "Cargo.toml").read_text()
