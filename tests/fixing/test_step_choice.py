@@ -5,6 +5,7 @@ never a command for another case. A package manager the test must not run is a r
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,18 @@ def test_a_way_out_of_its_own_below_the_users_step_is_applied(pyo3_project, stag
     assert ran.returncode == 0, ran.stderr
     assert "Plan (step 2 of" in ran.stderr and "is fixed" in ran.stderr
     assert 'pyo3 = "0.28"' in (root / "Cargo.toml").read_text()
+
+
+def test_a_compiler_off_path_is_not_installed_again(
+    pyo3_project, staged_path, package_manager, tmp_path
+):
+    standard = [d for d in ("/usr/bin", "/usr/local/bin") if os.path.isfile(f"{d}/cc")]
+    if not standard:
+        pytest.skip("no cc in /usr/bin or /usr/local/bin on this machine")
+    extra, calls = package_manager
+    path = staged_path(without=("cc", "gcc", "ld", "collect2"), extra=extra)
+    ran = fix(pyo3_project(), tmp_path / "home", "linker-missing", PATH=path)
+    assert ran.returncode == 2, ran.stderr
+    assert f"export PATH={standard[0]}:" in ran.stdout
+    assert "--step" not in ran.stderr  # no install step at all: cc is installed
+    assert not calls.exists(), calls.read_text()

@@ -204,8 +204,11 @@ def test_cc_installed_but_off_path(tmp_path, cargo_target_dir, staged_path):
     env = env_for(env_dir, cargo_target_dir, PATH=path)
     fails, warns, doc = check(root, env)
     found("linker-missing", fails, warns)
-    step = next(f for f in doc["findings"] if f["id"] == "linker-missing")["fixes"][0]
+    # cc is installed: the PATH line is the one step, and `fix --yes` says it and stops
+    (step,) = next(f for f in doc["findings"] if f["id"] == "linker-missing")["fixes"]
     assert step["env"] == {"PATH": "/usr/bin:$PATH"}, step
+    ran = run_cli("fix", "linker-missing", "--yes", cwd=root, env=env, timeout=180)
+    assert ran.returncode == 2 and "export PATH=/usr/bin:" in ran.stdout, ran.stderr
     env["PATH"] = "/usr/bin" + os.pathsep + env["PATH"]  # the printed line, carried out
     fails, warns, _ = check(root, env)
     assert "linker-missing" not in fails + warns
