@@ -6,6 +6,8 @@ never a command for another case. A package manager the test must not run is a r
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -79,4 +81,40 @@ def test_a_compiler_off_path_is_not_installed_again(
     assert ran.returncode == 2, ran.stderr
     assert f"export PATH={standard[0]}:" in ran.stdout
     assert "--step" not in ran.stderr  # no install step at all: cc is installed
+    assert not calls.exists(), calls.read_text()
+
+
+@pytest.fixture
+def venv_and_conda(tmp_path: Path) -> dict[str, str]:
+    """An active virtualenv, and CONDA_PREFIX naming a conda environment folder."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    conda = tmp_path / "conda-env"
+    (conda / "conda-meta").mkdir(parents=True)
+    return {"VIRTUAL_ENV": str(venv), "CONDA_PREFIX": str(conda)}
+
+
+def test_a_left_over_conda_prefix_is_unset_not_configured(
+    pyo3_project, staged_path, venv_and_conda, tmp_path
+):
+    # no conda installed: conda's own commands cannot run, the variable is what to drop
+    root = pyo3_project()
+    ran = fix(root, tmp_path / "home", "venv-conda-conflict", PATH=staged_path(), **venv_and_conda)
+    assert ran.returncode == 2, ran.stderr
+    assert ran.stdout.splitlines() == ["unset CONDA_PREFIX"], ran.stdout
+    assert "conda deactivate" not in ran.stdout + ran.stderr
+    assert "conda config" not in ran.stdout + ran.stderr and "--step" not in ran.stderr
+
+
+def test_conda_config_does_not_run_in_place_of_leaving_the_environment(
+    pyo3_project, staged_path, venv_and_conda, tmp_path
+):
+    # with conda installed, leaving its environment is the user's step; turning off
+    # auto-activation only helps new shells, so it is not run in its place
+    calls = tmp_path / "calls"
+    path = staged_path(extra={"conda": recorder(calls)})
+    ran = fix(pyo3_project(), tmp_path / "home", "venv-conda-conflict", PATH=path, **venv_and_conda)
+    assert ran.returncode == 2, ran.stderr
+    assert "conda deactivate" in ran.stdout and "unset" not in ran.stdout
+    assert "--step 2: stop conda activating base" in ran.stderr
     assert not calls.exists(), calls.read_text()

@@ -217,6 +217,24 @@ def test_cc_installed_but_off_path(tmp_path, cargo_target_dir, staged_path):
     record("linker-missing", "cc in /usr/bin, /usr/bin not on PATH")
 
 
+def test_conda_prefix_left_over_in_a_virtualenv(tmp_path, cargo_target_dir):
+    root = crate(tmp_path, "conda-demo")
+    (tmp_path / "gone-conda" / "conda-meta").mkdir(parents=True)  # conda itself is not here
+    env = env_for(
+        venv(tmp_path / "env"), cargo_target_dir, CONDA_PREFIX=str(tmp_path / "gone-conda")
+    )
+    fails, warns, _ = check(root, env)
+    found("venv-conda-conflict", fails, warns)
+    ran = run_cli("fix", "venv-conda-conflict", "--yes", cwd=root, env=env, timeout=180)
+    assert ran.returncode == 2 and ran.stdout.strip() == "unset CONDA_PREFIX", ran.stderr
+    del env["CONDA_PREFIX"]  # the printed line, carried out
+    fails, warns, _ = check(root, env)
+    assert "venv-conda-conflict" not in fails + warns
+    develop(root, env)
+    imports(tmp_path / "env" / "bin" / "python", "conda_demo", env)
+    record("venv-conda-conflict", "a virtualenv and CONDA_PREFIX, conda not installed")
+
+
 def test_no_virtualenv_for_maturin_develop(tmp_path, cargo_target_dir):
     root = crate(tmp_path, "novenv-demo")
     env = env_for(None, cargo_target_dir)
