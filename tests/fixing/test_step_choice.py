@@ -118,3 +118,22 @@ def test_conda_config_does_not_run_in_place_of_leaving_the_environment(
     assert "conda deactivate" in ran.stdout and "unset" not in ran.stdout
     assert "--step 2: stop conda activating base" in ran.stderr
     assert not calls.exists(), calls.read_text()
+
+
+def test_pyo3_python_naming_nothing_is_unset_not_a_python_install(
+    pyo3_project, staged_path, package_manager, tmp_path
+):
+    # a virtualenv is active and Python is installed: the stale variable is what to drop
+    extra, calls = package_manager
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    env = {"PATH": staged_path(extra=extra), "VIRTUAL_ENV": str(venv)}
+    env["PYO3_PYTHON"] = str(tmp_path / "opt" / "python3.12")
+    ran = fix(pyo3_project(), tmp_path / "home", "interpreter-not-found", **env)
+    assert ran.returncode == 2, ran.stderr
+    assert ran.stdout.splitlines()[0] == "unset PYO3_PYTHON", ran.stdout
+    assert f"without it the build uses {venv}/bin/python" in ran.stderr
+    # the other way names the venv's interpreter, never a made-up path
+    assert f"export PYO3_PYTHON={venv}/bin/python" in ran.stdout
+    assert "/path/to" not in ran.stdout + ran.stderr and "--step" not in ran.stderr
+    assert not calls.exists(), calls.read_text()

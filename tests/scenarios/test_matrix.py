@@ -235,6 +235,22 @@ def test_conda_prefix_left_over_in_a_virtualenv(tmp_path, cargo_target_dir):
     record("venv-conda-conflict", "a virtualenv and CONDA_PREFIX, conda not installed")
 
 
+def test_pyo3_python_naming_a_missing_interpreter(tmp_path, cargo_target_dir):
+    root = crate(tmp_path, "nopy-demo")
+    missing = str(tmp_path / "opt" / "python3.12" / "bin" / "python3.12")
+    env = env_for(venv(tmp_path / "env"), cargo_target_dir, PYO3_PYTHON=missing)
+    fails, warns, _ = check(root, env)
+    found("interpreter-not-found", fails, warns)
+    ran = run_cli("fix", "interpreter-not-found", "--yes", cwd=root, env=env, timeout=180)
+    assert ran.returncode == 2 and ran.stdout.startswith("unset PYO3_PYTHON\n"), ran.stderr
+    del env["PYO3_PYTHON"]  # the printed line, carried out
+    fails, warns, _ = check(root, env)
+    assert "interpreter-not-found" not in fails + warns
+    develop(root, env)
+    imports(tmp_path / "env" / "bin" / "python", "nopy_demo", env)
+    record("interpreter-not-found", "PYO3_PYTHON names a missing file, a virtualenv active")
+
+
 def test_no_virtualenv_for_maturin_develop(tmp_path, cargo_target_dir):
     root = crate(tmp_path, "novenv-demo")
     env = env_for(None, cargo_target_dir)
