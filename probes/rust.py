@@ -25,6 +25,10 @@ FACTS = (
     "rust_toolchain",
     "rust_toolchain_source",
     "cargo_bin",
+    "rust_hidden_in",
+    "rust_present",
+    "rustup_no_default",
+    "rust_toolchain_missing",
 )
 
 
@@ -41,9 +45,22 @@ def _missing(rust: Rustc, cargo: Evidence, cargo_bin: str, facts: dict) -> Probe
     )
     hidden = os.path.exists(os.path.join(cargo_bin, "rustc"))
     where = f" (but {cargo_bin} has them: it is not on PATH)" if hidden else ""
-    found = fail("rust-not-installed", **({"cargo_bin": cargo_bin} if hidden else {}))
+    if hidden:  # installed: the fix is PATH, never a second install
+        facts.update(rust_hidden_in=cargo_bin, rust_present=f"in {cargo_bin}, not on PATH")
     evidence = (rust.evidence, cargo)
+    found = fail("rust-not-installed")
     return judged(ID, f"{missing} not found on PATH{where}", facts, evidence, [found])
+
+
+def _not_running(output: str) -> dict:
+    """Facts for a rustup that runs but gives no rustc: which of its cases this is."""
+    missing = re.search(r"toolchain '([^'\s]+)' is not installed", output)
+    if missing:  # a pin (rust-toolchain.toml, RUSTUP_TOOLCHAIN) rustup has not downloaded
+        name = missing.group(1)
+        return {"rust_toolchain_missing": name, "rust_present": f"rustup, without {name}"}
+    if re.search(r"no default (?:toolchain )?is configured", output):
+        return {"rustup_no_default": "yes", "rust_present": "rustup, with no default toolchain"}
+    return {}
 
 
 def probe(ctx: Context) -> ProbeResult:
@@ -64,6 +81,7 @@ def probe(ctx: Context) -> ProbeResult:
     if rust.evidence.exit_code != 0:
         problem = _toolchain_problem(rust.evidence.output) or f"exited {rust.evidence.exit_code}"
         summary = f"rustc does not run: {problem}"
+        facts.update(_not_running(rust.evidence.output))
         return judged(ID, summary, facts, evidence, [fail("rust-not-installed")])
     if rust.version is None:
         summary = "rustc -vV printed no version it could read"

@@ -137,3 +137,19 @@ def test_pyo3_python_naming_nothing_is_unset_not_a_python_install(
     assert f"export PYO3_PYTHON={venv}/bin/python" in ran.stdout
     assert "/path/to" not in ran.stdout + ran.stderr and "--step" not in ran.stderr
     assert not calls.exists(), calls.read_text()
+
+
+def test_rust_off_path_is_a_path_line_not_rustup_or_an_install(
+    pyo3_project, staged_path, package_manager, tmp_path
+):
+    # rustc, cargo and rustup all live in ~/.cargo/bin, which PATH does not list
+    cargo_bin = Path(os.environ.get("CARGO_HOME", Path.home() / ".cargo")) / "bin"
+    if not (cargo_bin / "rustc").exists():
+        pytest.skip(f"no rustup-installed Rust in {cargo_bin}")
+    extra, calls = package_manager
+    path = staged_path(without=("rustc", "cargo", "rustup"), extra=extra)
+    ran = fix(pyo3_project(), tmp_path / "home", "rust-not-installed", PATH=path)
+    assert ran.returncode == 2, ran.stderr
+    assert ran.stdout.splitlines() == [f'export PATH={cargo_bin}:"${{PATH}}"'], ran.stdout
+    assert "rustup" not in ran.stdout and "--step" not in ran.stderr
+    assert not calls.exists(), calls.read_text()

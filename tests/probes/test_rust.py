@@ -35,6 +35,12 @@ def test_missing_rustc_and_cargo(pyo3_project, staged_path, tmp_path):
     )
     assert result(report, "rust").status is Status.FAIL
     assert ids(report) == ["rust-not-installed"]
+    # not installed at all: no PATH line for a folder without Rust, no rustup default
+    kinds = [f.kind for f in report.findings[0].fixes]
+    assert "env" not in kinds and not any(
+        f.argv[:1] == ("rustup",) for f in report.findings[0].fixes
+    )
+    assert any("https://rustup.rs" in f.text for f in report.findings[0].fixes)
 
 
 def test_rust_installed_but_not_on_path_is_said(pyo3_project, staged_path, tmp_path):
@@ -48,7 +54,8 @@ def test_rust_installed_but_not_on_path_is_said(pyo3_project, staged_path, tmp_p
         CARGO_HOME=str(home),
     )
     assert "it is not on PATH" in result(report, "rust").summary
-    fix = report.findings[0].fixes[0]
+    # installed: the PATH line is the one step, no install and no rustup default
+    (fix,) = report.findings[0].fixes
     assert fix.env == {"PATH": f"{home / 'bin'}:$PATH"}
 
 
@@ -98,3 +105,20 @@ def test_toolchain_that_is_not_installed(pyo3_project, staged_path):
     assert rust.status is Status.FAIL
     assert rust.facts["rust_toolchain"] == "1.2.3-not-installed"
     assert ids(report) == ["rust-not-installed"]
+    # rustup is there without the toolchain asked for: installing that one is the step
+    (step,) = report.findings[0].fixes
+    assert step.argv[:3] == ("rustup", "toolchain", "install"), step
+    assert step.argv[3].startswith("1.2.3-not-installed"), step
+
+
+def test_rustup_without_a_default_toolchain(pyo3_project, staged_path, tmp_path):
+    (tmp_path / "rustup-home").mkdir()
+    report = run(
+        pyo3_project(),
+        ("project", "rust"),
+        PATH=staged_path(),
+        RUSTUP_HOME=str(tmp_path / "rustup-home"),
+    )
+    assert ids(report) == ["rust-not-installed"]
+    (step,) = report.findings[0].fixes
+    assert step.argv == ("rustup", "default", "stable"), step

@@ -251,6 +251,26 @@ def test_pyo3_python_naming_a_missing_interpreter(tmp_path, cargo_target_dir):
     record("interpreter-not-found", "PYO3_PYTHON names a missing file, a virtualenv active")
 
 
+def test_cargo_and_rustc_off_path(tmp_path, cargo_target_dir, staged_path):
+    cargo_bin = Path(os.environ.get("CARGO_HOME", Path.home() / ".cargo")) / "bin"
+    if not (cargo_bin / "cargo").exists():
+        pytest.skip(f"no rustup-installed Rust in {cargo_bin}")
+    root = crate(tmp_path, "norust-demo")
+    env_dir = venv(tmp_path / "env")
+    path = staged_path(without=("rustc", "cargo", "rustup"))
+    env = env_for(env_dir, cargo_target_dir, PATH=path)
+    fails, warns, _ = check(root, env)
+    found("rust-not-installed", fails, warns)
+    ran = run_cli("fix", "rust-not-installed", "--yes", cwd=root, env=env, timeout=180)
+    assert ran.returncode == 2 and ran.stdout.startswith(f"export PATH={cargo_bin}:"), ran.stderr
+    env["PATH"] = f"{cargo_bin}{os.pathsep}{env['PATH']}"  # the printed line, carried out
+    fails, warns, _ = check(root, env)
+    assert "rust-not-installed" not in fails + warns
+    develop(root, env)
+    imports(env_dir / "bin" / "python", "norust_demo", env)
+    record("rust-not-installed", "cargo, rustc and rustup in ~/.cargo/bin, not on PATH")
+
+
 def test_no_virtualenv_for_maturin_develop(tmp_path, cargo_target_dir):
     root = crate(tmp_path, "novenv-demo")
     env = env_for(None, cargo_target_dir)
