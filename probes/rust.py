@@ -5,11 +5,20 @@ from __future__ import annotations
 import os
 import re
 
+from packaging.version import Version
+
 from pyo3_doctor.context import Context, cargo_home
 from pyo3_doctor.kb.versions import policy
-from pyo3_doctor.machine.toolchain import Rustc, rust_env, rustc, toolchain_override
+from pyo3_doctor.machine.toolchain import (
+    Rustc,
+    installed_fit,
+    rust_env,
+    rustc,
+    toolchain_override,
+)
 from pyo3_doctor.model import Evidence, ProbeResult, fail, judged, warn
 from pyo3_doctor.project.loader import project
+from pyo3_doctor.system.files import read_text_bounded
 from pyo3_doctor.system.proc import run_tool
 
 ID = "rust"
@@ -29,6 +38,10 @@ FACTS = (
     "rust_present",
     "rustup_no_default",
     "rust_toolchain_missing",
+    "rust_toolchain_pin",
+    "rust_toolchain_file",
+    "rust_toolchain_env",
+    "rust_toolchain_fit",
 )
 
 
@@ -103,5 +116,22 @@ def probe(ctx: Context) -> ProbeResult:
         summary += f", toolchain {toolchain} from {chosen_by}"
     if rust.version < support.msrv:
         summary += f": PyO3 {facts['msrv_pyo3']} needs rustc {support.msrv}"
+        if toolchain:
+            facts.update(_pinned(ctx, toolchain, chosen_by, support.msrv, rust.host))
         return judged(ID, summary, facts, evidence, [fail("rustc-too-old")])
     return judged(ID, summary, facts, evidence)
+
+
+def _pinned(ctx: Context, toolchain: str, chosen_by: str, needed: Version, host: str) -> dict:
+    """Facts for a too-old rustc that a pin chose: where the pin is written (a TOML file to
+    edit, or RUSTUP_TOOLCHAIN), and an installed toolchain new enough to pin instead.
+    `rustup update stable` cannot move a pin to a release or a dated channel."""
+    facts: dict = {}
+    if toolchain not in ("stable", "beta", "nightly"):
+        facts["rust_toolchain_pin"] = toolchain
+    if chosen_by == "RUSTUP_TOOLCHAIN":
+        facts["rust_toolchain_env"] = chosen_by
+    elif chosen_by.endswith(".toml") or "[toolchain]" in (read_text_bounded(chosen_by, 4096) or ""):
+        facts["rust_toolchain_file"] = chosen_by
+    facts["rust_toolchain_fit"] = installed_fit(ctx, needed, host) or None
+    return facts

@@ -271,6 +271,24 @@ def test_cargo_and_rustc_off_path(tmp_path, cargo_target_dir, staged_path):
     record("rust-not-installed", "cargo, rustc and rustup in ~/.cargo/bin, not on PATH")
 
 
+def test_toolchain_pinned_below_the_pyo3_msrv(tmp_path, cargo_target_dir):
+    listed = subprocess.run(["rustup", "toolchain", "list"], capture_output=True, text=True)
+    if not any(line.startswith("1.80-") for line in listed.stdout.splitlines()):
+        pytest.skip("needs the rustup toolchain 1.80 (rustup toolchain install 1.80)")
+    pin = '[toolchain]\nchannel = "1.80"\n'
+    root = crate(tmp_path, "pin-demo", pyo3="0.29", **{"rust-toolchain.toml": pin})
+    env = env_for(venv(tmp_path / "env"), cargo_target_dir)
+    fails, warns, doc = check(root, env)
+    found("rustc-too-old", fails, warns)
+    if not next(p for p in doc["probes"] if p["id"] == "rust")["facts"]["rust_toolchain_fit"]:
+        pytest.skip("no installed toolchain is new enough to pin (nothing is downloaded)")
+    assert "is fixed" in fix(root, "rustc-too-old", env)
+    assert 'channel = "1.80"' not in (root / "rust-toolchain.toml").read_text()
+    develop(root, env)
+    imports(tmp_path / "env" / "bin" / "python", "pin_demo", env)
+    record("rustc-too-old", "rust-toolchain.toml pins 1.80, PyO3 0.29 needs 1.83")
+
+
 def test_no_virtualenv_for_maturin_develop(tmp_path, cargo_target_dir):
     root = crate(tmp_path, "novenv-demo")
     env = env_for(None, cargo_target_dir)
