@@ -131,18 +131,23 @@ def test_module_name_mismatch(tmp_path, cargo_target_dir):
     record("module-name-mismatch", "#[pymodule] fn other_name, [lib] name mm_demo")
 
 
-def test_maturin_requirement_no_release_meets(tmp_path, cargo_target_dir):
+@pytest.mark.parametrize("wanted", ["maturin>=99", "maturin>=2.0"])
+def test_maturin_requirement_no_release_meets(tmp_path, cargo_target_dir, wanted):
+    # no maturin 2 exists (the version policy's releases_below): pip cannot install one, so
+    # the requirement is what to fix, never `pip install 'maturin>=2.0'`
     root = crate(tmp_path, "m99-demo")
     pyproject = root / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace("maturin>=1.0,<2.0", "maturin>=99"))
+    pyproject.write_text(pyproject.read_text().replace("maturin>=1.0,<2.0", wanted))
     env = env_for(venv(tmp_path / "env"), cargo_target_dir)
     fails, warns, _ = check(root, env)
     found("maturin-version", fails, warns)
     assert fails == []  # no false extension-module-missing
-    assert "is fixed" in fix(root, "maturin-version", env)
+    out = fix(root, "maturin-version", env)
+    assert "is fixed" in out and "pip install" not in out, out
+    assert '"maturin>=1.0,<2.0"' in pyproject.read_text()
     develop(root, env)
     imports(tmp_path / "env" / "bin" / "python", "m99_demo", env)
-    record("maturin-version", 'requires = ["maturin>=99"]')
+    record("maturin-version", f'requires = ["{wanted}"]')
 
 
 def test_python_newer_than_the_pyo3_in_use(tmp_path, cargo_target_dir):
