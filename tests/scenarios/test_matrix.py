@@ -150,16 +150,42 @@ def test_maturin_requirement_no_release_meets(tmp_path, cargo_target_dir, wanted
     record("maturin-version", f'requires = ["{wanted}"]')
 
 
+def lock(root: Path) -> None:
+    """Cargo.lock as an earlier build left it (cargo resolves it, from its cache if it can)."""
+    for offline in (["--offline"], []):
+        made = subprocess.run(
+            ["cargo", "generate-lockfile", *offline], cwd=root, capture_output=True, timeout=300
+        )
+        if made.returncode == 0:
+            return
+    raise AssertionError(made.stderr.decode()[-2000:])
+
+
 def test_python_newer_than_the_pyo3_in_use(tmp_path, cargo_target_dir):
     new = pyenv_python("3.13")
     root = crate(tmp_path, "old-pyo3", pyo3="0.20")
+    lock(root)  # the re-check must not read the lock the edit left behind
     env = env_for(venv(tmp_path / "env", new), cargo_target_dir)
     fails, warns, _ = check(root, env)
     found("python-version-unsupported", fails, warns)
     assert "is fixed" in fix(root, "python-version-unsupported", env)
     develop(root, env)
     imports(tmp_path / "env" / "bin" / "python", "old_pyo3", env)
-    record("python-version-unsupported", 'pyo3 = "0.20" (GIL-refs code), a Python 3.13 venv')
+    record("python-version-unsupported", 'pyo3 = "0.20" (GIL-refs code) locked, a 3.13 venv')
+
+
+def test_python_older_than_the_pyo3_in_use(tmp_path, cargo_target_dir):
+    old = pyenv_python("3.7")
+    root = crate(tmp_path, "new-pyo3", pyo3="0.29")
+    lock(root)
+    env = env_for(venv(tmp_path / "env", old), cargo_target_dir)
+    fails, warns, _ = check(root, env)
+    found("python-version-too-old", fails, warns)
+    # step 1 (PYO3_PYTHON) is the user's; moving to PyO3 0.28 fixes it on its own
+    assert "is fixed" in fix(root, "python-version-too-old", env)
+    develop(root, env)
+    imports(tmp_path / "env" / "bin" / "python", "new_pyo3", env)
+    record("python-version-too-old", 'pyo3 = "0.29" locked, a Python 3.7 venv')
 
 
 def test_package_init_imports_a_module_the_build_does_not_make(tmp_path, cargo_target_dir):
