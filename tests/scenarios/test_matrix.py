@@ -320,6 +320,57 @@ def test_toolchain_pinned_below_the_pyo3_msrv(tmp_path, cargo_target_dir):
     record("rustc-too-old", "rust-toolchain.toml pins 1.80, PyO3 0.29 needs 1.83")
 
 
+RUST_TEST = """
+#[cfg(test)]
+mod tests {
+    use pyo3::prelude::*;
+
+    #[test]
+    fn python_adds() {
+        Python::initialize();
+        Python::attach(|py| {
+            let two: i64 = py.eval(c"1 + 1", None, None).unwrap().extract().unwrap();
+            assert_eq!(two, 2);
+        });
+    }
+}
+"""
+
+
+def cargo_test(root: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["cargo", "test", "--lib"], cwd=root, env=env, capture_output=True, text=True, timeout=900
+    )
+
+
+def test_extension_module_always_on_with_a_rust_test(tmp_path, cargo_target_dir):
+    # as `maturin new` writes it today (no [tool.maturin] features), with the feature put on
+    # the pyo3 dependency and a Rust test that runs Python
+    dep = 'pyo3 = { version = "0.27", features = ["extension-module"] }'
+    root = crate(
+        tmp_path, "emtest-demo", **{"pyproject.toml": support.PYPROJECT.format(name="emtest-demo")}
+    )
+    cargo = root / "Cargo.toml"
+    cargo.write_text(cargo.read_text().replace('pyo3 = "0.27"', dep))
+    with (root / "src" / "lib.rs").open("a") as fh:
+        fh.write(RUST_TEST)
+    state = str(tmp_path / "state")  # the backup `--undo` restores stays in the test
+    env = env_for(venv(tmp_path / "env"), cargo_target_dir, XDG_STATE_HOME=state)
+    assert cargo_test(root, env).returncode != 0  # the fault, for real: the test cannot link
+    fails, warns, _ = check(root, env)
+    found("extension-module-cargo-test", fails, warns)
+    assert "is fixed" in fix(root, "extension-module-cargo-test", env)
+    tested = cargo_test(root, env)
+    assert tested.returncode == 0, tested.stderr[-3000:]
+    fails, warns, _ = check(root, env)
+    assert fails == [], fails  # and the wheel still does not link libpython
+    develop(root, env)
+    imports(tmp_path / "env" / "bin" / "python", "emtest_demo", env)
+    undo = run_cli("fix", "--undo", cwd=root, env=env)
+    assert undo.returncode == 0 and dep in cargo.read_text(), undo.stderr
+    record("extension-module-cargo-test", "extension-module on pyo3, a #[test] using Python")
+
+
 def test_no_virtualenv_for_maturin_develop(tmp_path, cargo_target_dir):
     root = crate(tmp_path, "novenv-demo")
     env = env_for(None, cargo_target_dir)
