@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -254,6 +254,16 @@ KINDS: dict[str, Kind] = {
     "unset": Kind(_plan_shown, None, undoable=False),
     "text": Kind(_plan_shown, None, undoable=False),
 }
+
+
+def step_to_take(steps: Sequence[FixStep]) -> int | None:
+    """Which of a finding's steps `fix` takes unasked: the first, the best for the facts
+    here, when it can be applied; below one only the user can carry out, the first that
+    fixes the finding on its own as well (`alternative`), never a step for another case.
+    None: the user's own step is the one to take."""
+    if steps and steps[0].can_apply:
+        return 0
+    return next((i for i, s in enumerate(steps) if s.can_apply and s.alternative), None)
 
 
 def plan(step: FixStep, ctx: Context) -> Plan:
