@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from pyo3_doctor.context import Context
 from pyo3_doctor.exits import ExitCode
-from pyo3_doctor.model import Finding
+from pyo3_doctor.model import Finding, FixStep
 from pyo3_doctor.textsafe import clean, clean_line
 
 if TYPE_CHECKING:
@@ -53,17 +53,17 @@ def _findings(ctx: Context, finding_id: str, probe_ids: Sequence[str] = ()) -> l
     return [f for f in check(ctx, probes).findings if f.id == finding_id]
 
 
-def _chosen(plans: Sequence[tuple[int, Plan]], best: int, picked: bool) -> tuple[int, Plan] | None:
-    """The step to carry out: step `best` when it can be applied (the one --step picked, or
-    the best ranked); below one only the user can carry out (or one that could not be
-    planned), the first that fixes the finding on its own as well. None: the user's step is
-    the one to take."""
-    first = plans[0] if plans and plans[0][0] == best else None
-    if first is not None and first[1].runnable:
-        return first
-    if picked:
-        return None
-    return next(((n, p) for n, p in plans if p.runnable and p.step.alternative), None)
+def _chosen(
+    numbered: Sequence[tuple[int, FixStep]], plans: Sequence[tuple[int, Plan]]
+) -> tuple[int, Plan] | None:
+    """The step to carry out, by the rule fixing.steps.step_to_take applies to the plans
+    (a step that could not be planned does not run). None: the user's step is the one."""
+    from pyo3_doctor.fixing.steps import step_to_take
+
+    planned = dict(plans)
+    runnable = [n in planned and planned[n].runnable for n, _ in numbered]
+    index = step_to_take([step for _, step in numbered], runnable)
+    return None if index is None else (numbered[index][0], planned[numbered[index][0]])
 
 
 def _manual(finding: Finding, plans: Sequence[tuple[int, Plan]]) -> int:
@@ -195,7 +195,7 @@ def _fix_one(
         for url in finding.docs:
             _say(f"  docs: {clean_line(url)}")
         return ExitCode.FINDINGS
-    chosen = _chosen(plans, numbered[0][0], picked=args.step is not None)
+    chosen = _chosen(numbered, plans)
     if chosen is None:
         return _manual(finding, plans) if plans else ExitCode.FINDINGS
     number, plan = chosen

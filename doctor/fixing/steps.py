@@ -256,14 +256,16 @@ KINDS: dict[str, Kind] = {
 }
 
 
-def step_to_take(steps: Sequence[FixStep]) -> int | None:
+def step_to_take(steps: Sequence[FixStep], runnable: Sequence[bool] = ()) -> int | None:
     """Which of a finding's steps `fix` takes unasked: the first, the best for the facts
     here, when it can be applied; below one only the user can carry out, the first that
     fixes the finding on its own as well (`alternative`), never a step for another case.
-    None: the user's own step is the one to take."""
-    if steps and steps[0].can_apply:
+    None: the user's own step is the one to take. `runnable` says, per step, whether its
+    plan can run (default: whether the step can be applied at all)."""
+    runs = list(runnable) or [s.can_apply for s in steps]
+    if steps and runs[0]:
         return 0
-    return next((i for i, s in enumerate(steps) if s.can_apply and s.alternative), None)
+    return next((i for i, s in enumerate(steps) if runs[i] and s.alternative), None)
 
 
 def plan(step: FixStep, ctx: Context) -> Plan:
