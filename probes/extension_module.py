@@ -211,7 +211,7 @@ def _one_edit(
     else:
         return {}
     return {
-        "extension_module_edit_file": str(path),
+        "extension_module_edit_file": proj.rel(path),
         "extension_module_edit_key": key,
         "extension_module_edit_value": json.dumps(kept),
         "extension_module_edit_why": why,

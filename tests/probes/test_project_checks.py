@@ -92,7 +92,7 @@ def test_always_on_extension_module_with_rust_tests(tmp_path: Path) -> None:
     details = result.detected[0].details
     assert "Remove" in details["extension_module_fix"]
     # one edit does it: maturin (>= 1.9.4 here) sets PYO3_BUILD_EXTENSION_MODULE for 0.27
-    assert details["extension_module_edit_file"] == str(root / "Cargo.toml")
+    assert details["extension_module_edit_file"] == "Cargo.toml"
     assert details["extension_module_edit_key"] == "dependencies.pyo3.features"
     assert details["extension_module_edit_value"] == '["abi3"]'
     assert "PYO3_BUILD_EXTENSION_MODULE" in details["extension_module_edit_why"]
