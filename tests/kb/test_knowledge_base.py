@@ -98,6 +98,8 @@ BAD = {
     "bad guard": HEAD + FIX + "pyo3='>>0.2'\n",
     "bad id": "[A_b]\ntitle='t'\nseverity='fail'\nwhy='w'\n",
     "two fix kinds": HEAD + FIX + "argv=['x']\n",
+    "unset of no variable": HEAD + "[[a-b.fix]]\nsummary='s'\nunset=['A B']\n",
+    "unset of nothing": HEAD + "[[a-b.fix]]\nsummary='s'\nunset=[]\n",
 }
 
 
