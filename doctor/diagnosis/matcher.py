@@ -22,7 +22,7 @@ from typing import BinaryIO, Union
 
 from pyo3_doctor.diagnosis.anchors import line_keys
 from pyo3_doctor.kb.entries import Entry
-from pyo3_doctor.kb.facts import FactRule, normalised
+from pyo3_doctor.kb.facts import SETTING_FACTS, FactRule, normalised
 from pyo3_doctor.textsafe import ANSI
 
 BLOCK = 1 << 20
@@ -338,7 +338,8 @@ class Scanner:
             if isinstance(entry, FactRule):
                 if lines_before is None:
                     lines_before = before()
-                matched = self._fact(entry, groups, text, line_no, lines_before) or matched
+                kept = self._fact(entry, groups, text, line_no, lines_before)
+                matched = matched or (kept and entry.fact not in SETTING_FACTS)
                 continue
             if entry.context:
                 if lines_before is None:

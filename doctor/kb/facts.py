@@ -63,7 +63,13 @@ LOG_FACTS = {
     "build_script_uncompiled": "a crate whose build script did not compile (cargo names it)",
     "cargo_ran": "cargo at work, compiling or finishing a build (so it was installed)",
     "startup_program": "the program whose Python start-up failed (CPython's `program name`)",
+    "rust_at_work": "Rust's tools or output in the log (cargo, rustc, maturin, PyO3, rlibs)",
+    "c_extension": "a Python extension built from C or C++ (pybind11, cffi, Cython, build_ext)",
+    "source_build": "a package pip, uv or poetry builds from its source distribution (its name)",
 }
+# Facts that say which ecosystem a log comes from, not what went wrong: a line stating one
+# still counts among the log's error lines when no cause explains it.
+SETTING_FACTS = frozenset({"python_tool", "foreign_tool", "rust_at_work", "c_extension"})
 CONFIDENCES = ("high", "medium", "low")
 RULE_KEYS = {
     "fact",
