@@ -22,6 +22,7 @@ from pyo3_doctor.context import Context
 from pyo3_doctor.kb import entries as knowledge
 from pyo3_doctor.kb import templates
 from pyo3_doctor.kb.entries import Entry, Vocabulary
+from pyo3_doctor.kb.packages import for_values as system_packages
 from pyo3_doctor.model import (
     Detected,
     Finding,
@@ -143,6 +144,9 @@ def finding_for(
     entry = knowledge_entry(detected.id)
     from_log = dict(log_values or {})
     values = {**facts, **detected.details, **from_log}
+    packages = system_packages(values, ctx.platform.package_manager)
+    if packages:
+        values["system_packages"] = packages
     from_machine = set(facts) - set(from_log) - set(detected.details) if from_log else set()
     tags = ctx.platform.tags
     rendered = (

@@ -12,6 +12,7 @@ from pyo3_doctor.kb.versions import policy
 from pyo3_doctor.machine.toolchain import (
     Rustc,
     installed_fit,
+    pinned_argv,
     rust_env,
     rustc,
     toolchain_override,
@@ -80,7 +81,7 @@ def probe(ctx: Context) -> ProbeResult:
     rust = rustc(ctx)
     proj = project(ctx)
     where = ctx.tool_cwd or (str(proj.root) if proj.root else None)
-    cargo = run_tool(["cargo", "-V"], rust_env(ctx.env), cwd=where)
+    cargo = run_tool(pinned_argv(ctx, "cargo", "-V"), rust_env(ctx.env), cwd=where)
     cargo_bin = str(cargo_home(ctx.env) / "bin")
     toolchain, chosen_by = toolchain_override(ctx)
     facts = {

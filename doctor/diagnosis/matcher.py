@@ -350,6 +350,11 @@ class Scanner:
             seen = self.best.get(entry.id)
             if seen is not None:
                 seen.count += 1
+                # a later line of the same cause may name what the first did not (maturin's
+                # "Failed to run rustc", then rustup's "toolchain '1.87.0' is not installed")
+                for name, value in groups.items():
+                    if value and not seen.groups.get(name):
+                        seen.groups[name] = value
                 continue
             if lines_before is None:
                 lines_before = before()

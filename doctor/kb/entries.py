@@ -109,7 +109,8 @@ EDIT_KEYS = {"file", "key", "value", "remove"}
 # A fix's version guard -> the fact holding the project's version of that tool.
 GUARD_FACTS = {"pyo3": "pyo3_version", "maturin": "maturin_version"}
 PLATFORMS = {"any", "linux", "macos", "windows", "apt", "dnf", "apk", "pacman", "zypper", "brew"}
-BUILTIN_PLACEHOLDERS = {"sudo"}
+# filled by the engine: sudo where needed, the system packages for what a build lacks
+BUILTIN_PLACEHOLDERS = {"sudo", "system_packages"}
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 ID_SHAPE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 GROUP_NAME = re.compile(r"\(\?P<([A-Za-z_]\w*)>")
@@ -118,7 +119,13 @@ VARIABLE = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*|\{[a-z_][a-z0-9_]*\})$")
 
 # Knowledge files that hold no entries: the version policy (kb.versions), the log fact rules
 # (kb.facts) and what to say of a placeholder no fact fills (kb.entries.UNKNOWN).
-NOT_ENTRIES = ("versions.toml", "facts.toml", "placeholders.toml", "migrations.toml")
+NOT_ENTRIES = (
+    "versions.toml",
+    "facts.toml",
+    "placeholders.toml",
+    "migrations.toml",
+    "packages.toml",
+)
 
 
 class KnowledgeError(Exception):

@@ -88,6 +88,8 @@ def fill(template: str, values: Mapping[str, Any], missing: set[str]) -> str:
             if unknown is None:
                 return name.replace("_", " ")
             return unknown.default or f"<{unknown.label}>"
+        if isinstance(value, (list, tuple)):
+            return " ".join(str(item) for item in value)
         return str(value)
 
     return PLACEHOLDER.sub(one, template)
@@ -112,6 +114,11 @@ def render_fix(template: FixTemplate, values: Mapping[str, Any], is_root: bool) 
         if part == "{sudo}":
             if not is_root:
                 argv.append("sudo")
+            continue
+        whole = PLACEHOLDER.fullmatch(part)
+        listed = values.get(whole.group(1)) if whole else None
+        if isinstance(listed, (list, tuple)) and listed:  # one argv element per item
+            argv.extend(str(item) for item in listed)
             continue
         argv.append(fill(part, values, missing))
 

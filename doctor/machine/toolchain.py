@@ -43,9 +43,18 @@ def parse_rustc_vv(output: str) -> tuple[str, str]:
     return (release.group(1) if release else "", host.group(1) if host else "")
 
 
+def pinned_argv(ctx: Context, tool: str, *args: str) -> list[str]:
+    """How to ask rustc or cargo what a build in the project gets. Run away from the project
+    (--no-exec), rustup does not see its pin, so the pinned toolchain is named (a validated
+    name; RUSTUP_AUTO_INSTALL=0 keeps rustup from installing it)."""
+    pinned = toolchain_override(ctx)[0] if ctx.no_exec else ""
+    return [tool, f"+{pinned}", *args] if pinned else [tool, *args]
+
+
 def inspect(ctx: Context) -> Rustc:
     cwd = ctx.tool_cwd or project(ctx).root
-    ran = run_tool(["rustc", "-vV"], rust_env(ctx.env), cwd=str(cwd) if cwd else None)
+    argv = pinned_argv(ctx, "rustc", "-vV")
+    ran = run_tool(argv, rust_env(ctx.env), cwd=str(cwd) if cwd else None)
     release, host = parse_rustc_vv(ran.output) if ran.exit_code == 0 else ("", "")
     version = None
     channel = ""
