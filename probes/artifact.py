@@ -41,15 +41,18 @@ FACTS = (
 )
 
 
-def _not_built(proj, facts: dict, evidence) -> ProbeResult:
+def _not_built(proj, facts: dict, evidence, error: str) -> ProbeResult:
     """Nothing built under the expected name: a renamed module's old build, or not yet."""
     layout, name = proj.layout, proj.layout.module_name
     others = artifacts_any(layout.extension_dir) if layout.mixed else []
     if others:  # renamed without a rebuild: the old build under its old name
         facts.update(artifact_path=proj.rel(others[0]), newest_source=_newest(proj.crate, proj))
         said = f"{name} is not built; {proj.rel(others[0])} is an older build of another name"
-        found = (Detected("stale-extension-build", Severity.WARN),)
-        return ProbeResult(ID, Status.WARN, said, facts, (evidence,), found)
+        if error:  # the package imports the new name: the stale build is certain to fail
+            facts["import_error"] = error
+            said += f"; import fails: {error}"
+        found = (Detected("stale-extension-build", Severity.FAIL if error else Severity.WARN),)
+        return ProbeResult(ID, status_of(found), said, facts, (evidence,), found)
     return ProbeResult(ID, Status.SKIP, f"{name} is not built or installed yet", facts, (evidence,))
 
 
@@ -127,7 +130,7 @@ def probe(ctx: Context) -> ProbeResult:
     facts: dict = {"import_name": name, "expected_symbol": f"PyInit_{ext}"}
     missing = str(answer.get("error", "")).startswith("ModuleNotFoundError")
     if built is None and (missing or not answer.get("error")):
-        return _not_built(proj, facts, evidence)
+        return _not_built(proj, facts, evidence, str(answer.get("error") or ""))
     found: list[Detected] = []
     notes: list[str] = []
     if built is not None:

@@ -82,11 +82,13 @@ def admits_from(spec: VersionSpec, floor: Version) -> bool:
     return any(v >= floor and spec.contains(v, prereleases=True) for v in tried)
 
 
-def beyond_releases(spec: VersionSpec, installed: Version) -> bool:
-    """A range no maturin release can meet yet: it admits nothing below two majors past the
-    installed one (maturin has been 1.x since 2023; `>=99` is a slip, not a wish)."""
-    ceiling = Version(str(installed.major + 2))
-    below = [installed, *(b for b in spec.bounds() if b < ceiling)]
+def beyond_releases(spec: VersionSpec, installed: Version, newest: Version) -> bool:
+    """A range no maturin release can meet: it admits nothing below the next major after the
+    newest release known (`newest`) or installed, and only versions past it. pip then finds
+    no maturin for the isolated build (maturin has been 1.x since 2023: `>=2.0` and `>=99`
+    are slips). A newer release of the same major may exist, so `>=1.99` is only a mismatch."""
+    ceiling = Version(str(max(installed, newest).major + 1))
+    below = [installed, newest, *(b for b in spec.bounds() if b < ceiling)]
     below += [Version(f"{major}.{minor}") for major in range(ceiling.major) for minor in (0, 99)]
     admitted_below = any(spec.contains(v, prereleases=True) for v in below)
     return not admitted_below and admits_from(spec, ceiling)

@@ -295,6 +295,17 @@ def not_pyo3_reason(proj: Project, cwd: Path) -> str:
     return f"the crate at {proj.cargo_path} does not depend on pyo3"
 
 
+def maturin_builds(proj: Project) -> bool:
+    """Whether maturin builds this project, so that `maturin develop` is how it is built and
+    installed while working on it: pyproject.toml says so, or names no other backend and the
+    crate has a library (or is a workspace) for maturin to build."""
+    if proj.uses_maturin:
+        return True
+    if proj.other_backend or proj.uses_setuptools_rust:
+        return False
+    return proj.crate is None or proj.crate.has_lib
+
+
 def skip_reason(proj: Project) -> str:
     """Why maturin's module-name rules do not apply here, or "" when they do."""
     if proj.uses_setuptools_rust and not proj.uses_maturin:
