@@ -1,5 +1,5 @@
-"""The project probe on files that parse but that maturin or cargo refuse: real files, every
-probe that reads them."""
+"""The project probe on files that parse but that maturin or cargo refuse, and on a Cargo
+workspace root maturin would be run at: real files, every probe that reads them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from helpers import ids, result, run
-from support import write_project
+from support import CARGO, write_project
 
 ALL_PROJECT_PROBES = ("project", "python", "extension_module", "module_name", "pyo3_compat")
 
@@ -82,3 +82,39 @@ def test_a_workspace_requirement_is_pointed_at_in_the_workspace_manifest(tmp_pat
     )
     report = run(root / "ext", ("project",), PATH=staged_path())
     assert fails(report) == [("project-file-invalid", f"{root / 'Cargo.toml'}:5:20")]
+
+
+def _workspace(root: Path, members: dict[str, bool]) -> Path:
+    """A virtual workspace root (no [package], no pyproject.toml) and its members, each with
+    or without a pyo3 dependency."""
+    files = {"Cargo.toml": f"[workspace]\nmembers = {list(members)!r}\n".replace("'", '"')}
+    for name, uses_pyo3 in members.items():
+        cargo = CARGO.format(name=name, lib=name, pyo3="0.27")
+        files[f"{name}/Cargo.toml"] = cargo if uses_pyo3 else cargo.split("[dependencies]")[0]
+        files[f"{name}/src/lib.rs"] = ""
+    return write_project(root, files)
+
+
+def test_a_workspace_root_with_one_pyo3_member(tmp_path, staged_path, venv):
+    root = _workspace(tmp_path / "ws", {"core": False, "ext": True})
+    report = run(root, ("project",), PATH=staged_path(), VIRTUAL_ENV=str(venv))
+    assert fails(report) == [("maturin-workspace-root", "Cargo.toml")]
+    (fix, *others) = report.findings[0].fixes
+    assert fix.text.startswith("maturin develop -m ext/Cargo.toml"), fix
+    assert not others  # no pyproject.toml here to write manifest-path into
+    assert "<" not in fix.summary + fix.text
+
+
+def test_a_workspace_root_with_several_pyo3_members_names_them(tmp_path, staged_path, venv):
+    root = _workspace(tmp_path / "ws", {"one": True, "two": True})
+    report = run(root, ("project",), PATH=staged_path(), VIRTUAL_ENV=str(venv))
+    assert ids(report) == ["maturin-workspace-root"]
+    (fix,) = report.findings[0].fixes
+    assert "one/Cargo.toml, two/Cargo.toml" in fix.text and "-m one/Cargo.toml" in fix.text
+    assert "<" not in fix.summary + fix.text
+
+
+def test_a_workspace_of_no_pyo3_crates_is_no_pyo3_project(tmp_path, staged_path):
+    root = _workspace(tmp_path / "ws", {"core": False})
+    report = run(root, ("project",), PATH=staged_path())
+    assert ids(report) == [] and result(report, "project").facts.get("no_project")
