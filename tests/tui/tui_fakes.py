@@ -69,7 +69,7 @@ def venv_probe(project: Path, python: str) -> FakeProbe:
 
     def answer(ctx: Context) -> ProbeResult:
         venv = project / ".venv"
-        facts = {"python": python, "venv_dir": str(venv)}
+        facts = {"python": python, "venv_dir": str(venv), "venv_required": "maturin develop"}
         if venv.is_dir():
             return ProbeResult("virtualenv", Status.OK, f"{venv} exists", facts)
         detected = (Detected("virtualenv-missing", Severity.FAIL),)
