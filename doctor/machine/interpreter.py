@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pyo3_doctor.context import Context
-from pyo3_doctor.machine.target import choose_python, inspect_argv
+from pyo3_doctor.machine.target import choose_python, inspect_argv, resolve
 from pyo3_doctor.model import Evidence
 from pyo3_doctor.system.proc import run_tool
 
@@ -85,3 +85,35 @@ def _not_an_answer(info: object) -> str:
 
 def interpreter(ctx: Context) -> Interpreter:
     return ctx.shared("interpreter", inspect)
+
+
+# The sources that are the environment `maturin develop` installs into and builds for.
+ENV_SOURCES = ("VIRTUAL_ENV", "CONDA_PREFIX", ".venv")
+
+
+@dataclass(frozen=True)
+class Pyo3Python:
+    """A PYO3_PYTHON that `maturin develop` does not build for (an environment comes first),
+    which `cargo build` and `maturin build` still do."""
+
+    value: str  # as set
+    path: str | None  # where it leads (None: a bare name not on PATH)
+    problem: str  # why it names no interpreter ("does not exist"), or "" when it does one
+
+
+def pyo3_python(ctx: Context) -> Pyo3Python | None:
+    """PYO3_PYTHON when it is set and not the interpreter chosen, checked without running it:
+    what it names, and why that is no interpreter to run."""
+    value = ctx.env.get("PYO3_PYTHON")
+    if not value or interpreter(ctx).source not in ENV_SOURCES:
+        return None
+    path = resolve(value, ctx.env, str(ctx.cwd))
+    if path is None:
+        problem = "is not on PATH"
+    elif not os.path.exists(path):
+        problem = "does not exist"
+    elif os.path.isdir(path) or not os.access(path, os.X_OK):
+        problem = "is not an executable file"
+    else:
+        problem = ""
+    return Pyo3Python(value, path, problem)
