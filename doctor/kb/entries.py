@@ -110,8 +110,15 @@ GROUP_NAME = re.compile(r"\(\?P<([A-Za-z_]\w*)>")
 
 
 # Knowledge files that hold no entries: the version policy (kb.versions), the log fact rules
-# (kb.facts) and what to say of a placeholder no fact fills (kb.entries.UNKNOWN).
-NOT_ENTRIES = ("versions.toml", "facts.toml", "placeholders.toml", "migrations.toml")
+# (kb.facts), what to say of a placeholder no fact fills (kb.templates.unknowns), what PyO3
+# releases rename (kb.migrations) and the standard library's module names (kb.stdlib).
+NOT_ENTRIES = (
+    "versions.toml",
+    "facts.toml",
+    "placeholders.toml",
+    "migrations.toml",
+    "stdlib.toml",
+)
 
 
 class KnowledgeError(Exception):

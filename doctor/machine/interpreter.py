@@ -7,6 +7,7 @@ import ast
 import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pyo3_doctor.context import Context
@@ -85,6 +86,37 @@ def _not_an_answer(info: object) -> str:
 
 def interpreter(ctx: Context) -> Interpreter:
     return ctx.shared("interpreter", inspect)
+
+
+def in_stdlib(interp: Interpreter, name: str) -> str:
+    """Where this interpreter's standard library has a top-level module `name` (a file or a
+    folder in its library folders), or that its list of module names has it; "" when it has
+    none. Its own sys.stdlib_module_names where it has one (3.10+), else the shipped list;
+    the folders too, as that list leaves out the `test` package the interpreter may carry."""
+    from pyo3_doctor.kb.stdlib import stdlib_names
+
+    info = interp.info or {}
+    said = info.get("stdlib_names")
+    listed = name in (set(said.split()) if isinstance(said, str) else stdlib_names())
+    for folder in _library_folders(info):
+        for candidate in (folder / f"{name}.py", folder / name / "__init__.py"):
+            if candidate.is_file():
+                return str(candidate)
+        if folder.name == "lib-dynload" and any(folder.glob(f"{name}.*")):
+            return str(next(folder.glob(f"{name}.*")))
+    if not listed:
+        return ""
+    if isinstance(said, str):
+        return f"`{name}`, listed in its sys.stdlib_module_names"
+    return f"`{name}`, a standard-library module of Python 3.6 to 3.10 (knowledge/stdlib.toml)"
+
+
+def _library_folders(info: dict[str, Any]) -> list[Path]:
+    found = []
+    for key in ("stdlib", "platstdlib"):
+        if isinstance(info.get(key), str) and info[key]:
+            found += [Path(info[key]), Path(info[key]) / "lib-dynload"]
+    return list(dict.fromkeys(found))
 
 
 # The sources that are the environment `maturin develop` installs into and builds for.

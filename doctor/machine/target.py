@@ -80,6 +80,8 @@ print(ascii({
   "include_dir": inc, "python_h": os.path.exists(os.path.join(inc, "Python.h")),
   "ext_suffix": v("EXT_SUFFIX") or "", "soabi": v("SOABI") or "",
   "scripts": sysconfig.get_path("scripts"),
+  "stdlib": sysconfig.get_path("stdlib"), "platstdlib": sysconfig.get_path("platstdlib"),
+  "stdlib_names": " ".join(sorted(getattr(sys, "stdlib_module_names", ()))) or None,
   "maturin": dist_version("maturin"),
   "lookup": lookup(sys.stdin.readline().strip() if sys.stdin else ""),
 }))
