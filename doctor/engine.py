@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 import queue
 import threading
 import time
@@ -24,13 +25,14 @@ from pyo3_doctor.kb.entries import Entry, Vocabulary
 from pyo3_doctor.model import (
     Detected,
     Finding,
+    FixStep,
     ProbeResult,
     Report,
     Severity,
     Status,
 )
 from pyo3_doctor.probes import BY_ID, Probe, known_facts
-from pyo3_doctor.system.proc import ToolTimeout, set_deadline
+from pyo3_doctor.system.proc import ToolTimeout, set_deadline, which
 
 
 def run_probes(probes: Sequence[Probe], ctx: Context) -> Iterator[ProbeResult]:
@@ -144,11 +146,12 @@ def finding_for(
     values = {**facts, **detected.details, **from_log}
     from_machine = set(facts) - set(from_log) - set(detected.details) if from_log else set()
     tags = ctx.platform.tags
-    fixes = tuple(
+    rendered = (
         templates.render_fix(t, values, ctx.platform.is_root)
         for t in entry.fixes
         if t.platform in tags and templates.fix_applies(t, values)
     )
+    fixes = tuple(step for step in rendered if _program_here(step, ctx))
     return Finding(
         id=entry.id,
         severity=entry.severity_for(values),
@@ -163,6 +166,19 @@ def finding_for(
         confidence=confidence,
         explains=tuple(explains),
     )
+
+
+def _program_here(step: FixStep, ctx: Context) -> bool:
+    """Whether a command step's program is on this machine: `conda config` where there is no
+    conda, or `rustup default` with rustup off PATH, fixes nothing by running and is not
+    offered. The program after `sudo` is the one that matters; a placeholder left unfilled
+    (the step is then manual, with its default) is not looked for."""
+    if not step.argv or step.missing:
+        return True
+    program = step.argv[1] if step.argv[0] == "sudo" and len(step.argv) > 1 else step.argv[0]
+    if os.sep in program or (os.altsep and os.altsep in program):
+        return os.access(program, os.X_OK)
+    return which(program, ctx.env) is not None
 
 
 def _severity(detected: Detected, facts: Mapping[str, Any]) -> Severity:

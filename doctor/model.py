@@ -86,7 +86,7 @@ class ProbeResult:
 
 # The kinds of fix step, each carried by the FixStep field of its name (fixing.steps.KINDS says
 # how each is previewed and applied).
-STEP_KINDS = ("argv", "edit", "patch", "env", "text")
+STEP_KINDS = ("argv", "edit", "patch", "env", "unset", "text")
 
 
 class Applicability(str, enum.Enum):
@@ -96,7 +96,8 @@ class Applicability(str, enum.Enum):
 
 @dataclass(frozen=True)
 class FixStep:
-    """One way to fix a finding. Exactly one of argv, edit, patch, env or text carries it."""
+    """One way to fix a finding. Exactly one of argv, edit, patch, env, unset or text carries
+    it."""
 
     summary: str
     argv: tuple[str, ...] = ()  # run without a shell
@@ -105,9 +106,13 @@ class FixStep:
     # `old` (no line ending), with `new` (may hold several lines): a source edit
     patch: Mapping[str, str] | None = None
     env: Mapping[str, str] | None = None  # variables for the user to set
+    unset: tuple[str, ...] = ()  # variables for the user to remove from their shell
     text: str = ""  # prose for a manual step
     applicability: Applicability = Applicability.CONFIRM
     platform: str = "any"
+    # it fixes the finding on its own, as the steps ranked above it do (a way out of its own,
+    # not a step for another case): `fix` may take it when those are for the user to do
+    alternative: bool = False
     missing: tuple[str, ...] = ()  # placeholders no fact could fill (the step is then manual)
     unknown: tuple[str, ...] = ()  # for each, in words: what is unknown and how to find it
 

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from pyo3_doctor.context import Context
 from pyo3_doctor.model import Detected, ProbeResult, Severity, Status
 from pyo3_doctor.project.cargo import Crate
-from pyo3_doctor.project.loader import project, skip_reason
+from pyo3_doctor.project.loader import project, skip_reason, table
 from pyo3_doctor.project.rust.source import scan
 
 ID = "crate_type"
 ORDER = 90  # where reports list it
 TITLE = "Crate type"
-FACTS = ("crate_types", "crate_type_problem", "crate_type_file", "crate_type_value")
+FACTS = (
+    "crate_types",
+    "crate_type_problem",
+    "crate_type_file",
+    "crate_type_value",
+    "crate_type_remove",
+)
 
 
 def probe(ctx: Context) -> ProbeResult:
@@ -42,11 +51,20 @@ def probe(ctx: Context) -> ProbeResult:
         "crate_type_file": proj.rel(crate.manifest),
         "crate_type_value": "[" + ", ".join(f'"{t}"' for t in wanted) + "]",
     }
+    if crate.package_crate_type is not None:
+        # the fix moves the key: one left under [package] keeps this finding (and the warning)
+        details["crate_type_remove"] = _misplaced_key(proj.cargo)
     facts.update(details)
     found = Detected(
         "crate-type-not-cdylib", Severity.WARN, details, location=proj.rel(crate.manifest)
     )
     return ProbeResult(ID, Status.WARN, problem, facts, (), (found,))
+
+
+def _misplaced_key(cargo: Mapping[str, Any]) -> str:
+    """The dotted key of crate-type under [package], as it is spelled there."""
+    package = table(cargo, "package")
+    return "package." + ("crate-type" if "crate-type" in package else "crate_type")
 
 
 def _plain_library(uses_maturin: bool, crate: Crate) -> bool:

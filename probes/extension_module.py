@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from pathlib import Path
 
 from packaging.version import Version
@@ -14,6 +16,7 @@ from pyo3_doctor.model import Detected, ProbeResult, fail, judged, skipped, warn
 from pyo3_doctor.project.cargo import EXTENSION_MODULE, Crate
 from pyo3_doctor.project.loader import Project, project, skip_reason, table
 from pyo3_doctor.system.files import read_text_bounded, source_files
+from pyo3_doctor.system.tomlfile import TomlError, read_toml
 
 ID = "extension_module"
 ORDER = 110  # where reports list it
@@ -25,6 +28,10 @@ FACTS = (
     "pyo3_rust_targets",
     "extension_module_fix",
     "extension_module_fix_text",
+    "extension_module_edit_file",
+    "extension_module_edit_key",
+    "extension_module_edit_value",
+    "extension_module_edit_why",
     "maturin_build_version",
     "spurious_warning",
     "spurious_reason",
@@ -32,21 +39,30 @@ FACTS = (
 )
 
 
+PYO3_FEATURES = "the pyo3 dependency's features in Cargo.toml"
+DEFAULT_FEATURES = "the crate's default features"
+
+
 def where_enabled(proj: Project, crate: Crate) -> tuple[str, str]:
     """(unconditional source, maturin-only source): where extension-module gets turned on."""
-    enabling = set(crate.features_enabling(EXTENSION_MODULE))
     if "extension-module" in proj.pyo3_features:
-        return "the pyo3 dependency's features in Cargo.toml", ""
-    if "default" in enabling:
-        return "the crate's default features", ""
+        return PYO3_FEATURES, ""
+    if "default" in crate.features_enabling(EXTENSION_MODULE):
+        return DEFAULT_FEATURES, ""
+    return "", maturin_enables(proj, crate)
+
+
+def maturin_enables(proj: Project, crate: Crate) -> str:
+    """The [tool.maturin] setting that turns extension-module on for maturin's builds, or ""."""
+    enabling = set(crate.features_enabling(EXTENSION_MODULE)) - {"default"}
     tool = table(proj.pyproject, "tool", "maturin")
     chosen = tool.get("features", [])
     chosen = {f for f in chosen if isinstance(f, str)} if isinstance(chosen, list) else set()
     if EXTENSION_MODULE in chosen or chosen & enabling:
-        return "", "[tool.maturin] features"
+        return "[tool.maturin] features"
     if tool.get("all-features") is True and enabling:
-        return "", "[tool.maturin] all-features"
-    return "", ""
+        return "[tool.maturin] all-features"
+    return ""
 
 
 def rust_targets_using_pyo3(crate: Crate) -> list[str]:
@@ -115,8 +131,9 @@ def _libpython_linked(
     return [fail("extension-module-missing", extension_module_reason=why)]
 
 
-def _cargo_test(pyo3: Version, env_since: Version) -> Detected:
-    """extension-module-cargo-test, with the fix that fits this PyO3."""
+def _cargo_test(pyo3: Version, env_since: Version, edit: dict) -> Detected:
+    """extension-module-cargo-test, with the fix that fits this PyO3 (and the TOML edit
+    that makes it, when one edit does)."""
     if pyo3 >= policy().pyo3_extension_module_env_since:
         fix = "Remove `extension-module` from the pyo3 features"
         text = (
@@ -130,8 +147,75 @@ def _cargo_test(pyo3: Version, env_since: Version) -> Detected:
             'to pyproject.toml: [tool.maturin] features = ["pyo3/extension-module"].'
         )
     return warn(
-        "extension-module-cargo-test", extension_module_fix=fix, extension_module_fix_text=text
+        "extension-module-cargo-test",
+        extension_module_fix=fix,
+        extension_module_fix_text=text,
+        **edit,
     )
+
+
+def _features_site(proj: Project, crate: Crate, always: str) -> tuple[Path, str, list] | None:
+    """(manifest, dotted key, the list) where extension-module is written unconditionally,
+    when one list holds it: the pyo3 dependency's features (the crate's, or the workspace's
+    it inherits), or the crate's default features."""
+    if always == DEFAULT_FEATURES:
+        default = table(proj.cargo, "features").get("default")
+        return (crate.manifest, "features.default", default) if isinstance(default, list) else None
+    dep = crate.pyo3
+    if dep is None or dep.target:
+        return None  # `[target.'cfg(..)'.dependencies]` keys do not split on dots
+    key = dep.key or dep.name
+    raw = table(proj.cargo, "dependencies").get(key)
+    if isinstance(raw, Mapping) and "extension-module" in _listed(raw.get("features")):
+        return crate.manifest, f"dependencies.{key}.features", list(raw["features"])
+    if isinstance(raw, Mapping) and raw.get("workspace") is True and proj.workspace_path:
+        inherited = table(_read(proj.workspace_path), "workspace", "dependencies")
+        spec = inherited.get(key)
+        if isinstance(spec, Mapping) and "extension-module" in _listed(spec.get("features")):
+            site = f"workspace.dependencies.{key}.features"
+            return proj.workspace_path, site, list(spec["features"])
+    return None
+
+
+def _read(path: Path) -> dict:
+    try:
+        return read_toml(path)
+    except TomlError:
+        return {}
+
+
+def _listed(value: object) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _one_edit(
+    proj: Project, crate: Crate, always: str, pyo3: Version, maturin: Version | None
+) -> dict:
+    """The TOML edit that takes extension-module out of the list that turns it on always,
+    when that edit alone keeps the wheel from linking libpython: [tool.maturin] features
+    turns it on for maturin's builds, or maturin sets PYO3_BUILD_EXTENSION_MODULE for this
+    PyO3. {} otherwise (then the fix is said in words)."""
+    site = _features_site(proj, crate, always)
+    if site is None:
+        return {}
+    path, key, values = site
+    if key == "features.default":  # the crate features (or pyo3's) that turn it on
+        drop = set(crate.features_enabling(EXTENSION_MODULE))
+        kept = [v for v in values if v not in drop and v.replace("?/", "/") != EXTENSION_MODULE]
+    else:
+        kept = [v for v in values if v != "extension-module"]
+    if maturin_enables(proj, crate):
+        why = "[tool.maturin] features turns it on for maturin's builds"
+    elif not _libpython_linked(proj, pyo3, maturin, policy().maturin_extension_module_env_since):
+        why = f"maturin sets PYO3_BUILD_EXTENSION_MODULE for PyO3 {pyo3}, which does the same"
+    else:
+        return {}
+    return {
+        "extension_module_edit_file": proj.rel(path),
+        "extension_module_edit_key": key,
+        "extension_module_edit_value": json.dumps(kept),
+        "extension_module_edit_why": why,
+    }
 
 
 def probe(ctx: Context) -> ProbeResult:
@@ -155,10 +239,15 @@ def probe(ctx: Context) -> ProbeResult:
     targets = rust_targets_using_pyo3(crate) if always else []
     if targets:
         facts["pyo3_rust_targets"] = ", ".join(targets[:4])
-        found.append(_cargo_test(pyo3, env_since))
+        found.append(_cargo_test(pyo3, env_since, _one_edit(proj, crate, always, pyo3, maturin)))
     if ctx.platform.system == "macos" and not _has_macos_link_args(proj, crate):
         found.append(warn("macos-undefined-symbols"))
-    summary = f"PyO3 {pyo3}; extension-module: {always or maturin_only or 'not enabled'}"
+    if always:
+        summary = f"PyO3 {pyo3}; extension-module is on always, in {always}"
+    elif maturin_only:
+        summary = f"PyO3 {pyo3}; extension-module is on for maturin's builds ({maturin_only})"
+    else:
+        summary = f"PyO3 {pyo3}; extension-module is not enabled"
     if maturin:
         summary += f"; maturin {maturin}"
     return judged(ID, summary, facts, (), found)

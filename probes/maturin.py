@@ -52,16 +52,15 @@ def probe(ctx: Context) -> ProbeResult:
     detected = []
     if req and req.specifier and not req.specifier.contains(version, prereleases=True):
         reason = f"pyproject.toml asks for {written}"
-        newest = policy().maturin_newest_release
-        if beyond_releases(req.specifier, version, newest):
+        if beyond_releases(req.specifier, version):
             # no release to install: the fix is the requirement, as `maturin new` writes it
             recommended = policy().maturin_recommended_requires
             fixed = [recommended if r.strip() == req.text else r for r in proj.build_requires]
             facts["maturin_requires_fixed"] = json.dumps(fixed)
             reason += (
                 f", a version no maturin release has (maturin {version} is installed, "
-                f"{max(version, newest)} is the newest known), so `pip install .` finds no "
-                "maturin to build with"
+                f"every release known is below {policy().maturin_releases_below}), "
+                "so `pip install .` finds no maturin to build with"
             )
         severity = Severity.FAIL if "maturin_requires_fixed" in facts else Severity.WARN
         detected.append(Detected("maturin-version", severity, {"reason": reason}))

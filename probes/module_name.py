@@ -13,6 +13,7 @@ from pyo3_doctor.project.edits import rust_patch, rust_rename, toml_set
 from pyo3_doctor.project.layout import unknown_keys
 from pyo3_doctor.project.loader import Project, project, skip_reason, table
 from pyo3_doctor.project.rust.source import EntryPoint, Scan, scan
+from pyo3_doctor.system.files import read_text_bounded, source_files
 
 ID = "module_name"
 ORDER = 80  # where reports list it
@@ -35,6 +36,7 @@ FACTS = (
     "rust_patch_line",
     "rust_patch_old",
     "rust_patch_new",
+    "python_imports_pymodule",
     "module_name_fix_file",
     "module_name_fix_key",
     "module_name_fixed",
@@ -189,6 +191,9 @@ def _mismatch(proj: Project, entry: EntryPoint) -> Detected:
         "rust_diff": rust_rename(entry, ext, proj.rel(entry.file), proj.pyo3_version),
         "toml_diff": toml_set(toml_file, file, key, f'"{".".join(value_parts)}"'),
     }
+    importer = _python_importer(proj, entry.name)
+    if importer is not None:  # the package's code already uses the Rust name
+        details["python_imports_pymodule"] = importer
     patch = rust_patch(entry, ext, proj.pyo3_version) if writable else None
     if patch is not None:  # the Rust-side fix as data, so it can be applied (fixing.steps)
         details.update(
@@ -198,6 +203,28 @@ def _mismatch(proj: Project, entry: EntryPoint) -> Detected:
             rust_patch_new=patch[2],
         )
     return fail("module-name-mismatch", location=location, **details)
+
+
+def _python_importer(proj: Project, name: str) -> str | None:
+    """In a mixed layout, the first `file:line` of the package's Python code that imports
+    the extension by `name` (`from ._native import`, `from pkg import _native`)."""
+    layout = proj.layout
+    assert layout is not None
+    if not layout.mixed or not _IDENT.fullmatch(name):
+        return None
+    parts = layout.module_name.split(".")
+    package = re.escape(".".join(parts[:-1]) or parts[0])  # undotted: pk/pk.so is pk.pk
+    relative = rf"from\s+\.+\s*{name}\b|from\s+\.+\s+import\s+(?:\(\s*)?{name}\b"
+    absolute = rf"from\s+{package}\.{name}\b|import\s+{package}\.{name}\b"
+    pattern = re.compile(
+        rf"^\s*(?:{relative}|{absolute}|from\s+{package}\s+import\s+{name}\b)", re.M
+    )
+    for path in source_files(layout.extension_dir, ".py", limit=50):
+        text = read_text_bounded(path, 200_000) or ""
+        found = pattern.search(text)
+        if found:
+            return f"{proj.rel(path)}:{text.count(chr(10), 0, found.start()) + 1}"
+    return None
 
 
 def _in_path_dependencies(

@@ -66,6 +66,11 @@ def probe(ctx: Context) -> ProbeResult:
         facts["no_project"] = reason
     parts = [p.name for p in (proj.pyproject_path, proj.cargo_path) if p]
     pyo3 = f", PyO3 {proj.pyo3_version}" if proj.pyo3_version else ", no pyo3 dependency"
+    if proj.pyo3_lock_stale:
+        pyo3 += (
+            f" (Cargo.lock's {proj.pyo3_locked} is outside {proj.pyo3_requirement!r}:"
+            " the next build resolves it again)"
+        )
     if proj.cargo_path is None:
         pyo3 = ", no Cargo.toml found"
     return ProbeResult(ID, Status.OK, f"{proj.root}: {' + '.join(parts)}{pyo3}", facts)

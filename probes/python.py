@@ -8,6 +8,8 @@ from pyo3_doctor.context import Context
 from pyo3_doctor.kb.versions import PyO3Support, policy
 from pyo3_doctor.machine.interpreter import ENV_SOURCES, Interpreter, interpreter, pyo3_python
 from pyo3_doctor.machine.pyo3_fit import interpreters_for, move_to
+from pyo3_doctor.machine.pythons import installed
+from pyo3_doctor.machine.target import choose_python
 from pyo3_doctor.machine.toolchain import pointer_bits, rustc
 from pyo3_doctor.model import Detected, ProbeResult, Severity, fail, judged, warn
 from pyo3_doctor.project.loader import project
@@ -43,6 +45,9 @@ FACTS = (
     "python_env",
     "pyo3_python",
     "pyo3_python_problem",
+    "pyo3_python_broken",
+    "python_without_override",
+    "python_other",
 )
 
 
@@ -143,10 +148,26 @@ def _same_file(a: str, b: str | None) -> bool:
         return False
 
 
+def _elsewhere(ctx: Context, interp: Interpreter) -> dict:
+    """Facts for interpreter-not-found's fixes: the interpreter PyO3 would take without a
+    PYO3_PYTHON that names none, and one installed here to point it at."""
+    facts: dict = {}
+    if interp.source == "PYO3_PYTHON":
+        facts["pyo3_python_broken"] = ctx.env.get("PYO3_PYTHON")
+        env = {k: v for k, v in ctx.env.items() if k != "PYO3_PYTHON"}
+        windows = ctx.platform.system == "windows"
+        path, _ = choose_python(None, env, str(ctx.cwd), windows, str(ctx.project_dir or ""))
+        if path and os.path.isfile(path) and os.access(path, os.X_OK):
+            facts["python_without_override"] = path
+    cpythons = [i.path for i in installed(ctx) if not i.free_threaded]
+    facts["python_other"] = facts.get("python_without_override") or next(iter(cpythons), None)
+    return facts
+
+
 def probe(ctx: Context) -> ProbeResult:
     interp = interpreter(ctx)
     if interp.info is None:
-        facts = {"python_source": interp.source}
+        facts = {"python_source": interp.source, **_elsewhere(ctx, interp)}
         return judged(ID, interp.problem, facts, interp.evidence, [fail("interpreter-not-found")])
     info, version = interp.info, interp.version
     assert version is not None

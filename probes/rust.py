@@ -5,11 +5,20 @@ from __future__ import annotations
 import os
 import re
 
+from packaging.version import Version
+
 from pyo3_doctor.context import Context, cargo_home
 from pyo3_doctor.kb.versions import policy
-from pyo3_doctor.machine.toolchain import Rustc, rust_env, rustc, toolchain_override
+from pyo3_doctor.machine.toolchain import (
+    Rustc,
+    installed_fit,
+    rust_env,
+    rustc,
+    toolchain_override,
+)
 from pyo3_doctor.model import Evidence, ProbeResult, fail, judged, warn
 from pyo3_doctor.project.loader import project
+from pyo3_doctor.system.files import read_text_bounded
 from pyo3_doctor.system.proc import run_tool
 
 ID = "rust"
@@ -25,6 +34,14 @@ FACTS = (
     "rust_toolchain",
     "rust_toolchain_source",
     "cargo_bin",
+    "rust_hidden_in",
+    "rust_present",
+    "rustup_no_default",
+    "rust_toolchain_missing",
+    "rust_toolchain_pin",
+    "rust_toolchain_file",
+    "rust_toolchain_env",
+    "rust_toolchain_fit",
 )
 
 
@@ -41,9 +58,22 @@ def _missing(rust: Rustc, cargo: Evidence, cargo_bin: str, facts: dict) -> Probe
     )
     hidden = os.path.exists(os.path.join(cargo_bin, "rustc"))
     where = f" (but {cargo_bin} has them: it is not on PATH)" if hidden else ""
-    found = fail("rust-not-installed", **({"cargo_bin": cargo_bin} if hidden else {}))
+    if hidden:  # installed: the fix is PATH, never a second install
+        facts.update(rust_hidden_in=cargo_bin, rust_present=f"in {cargo_bin}, not on PATH")
     evidence = (rust.evidence, cargo)
+    found = fail("rust-not-installed")
     return judged(ID, f"{missing} not found on PATH{where}", facts, evidence, [found])
+
+
+def _not_running(output: str) -> dict:
+    """Facts for a rustup that runs but gives no rustc: which of its cases this is."""
+    missing = re.search(r"toolchain '([^'\s]+)' is not installed", output)
+    if missing:  # a pin (rust-toolchain.toml, RUSTUP_TOOLCHAIN) rustup has not downloaded
+        name = missing.group(1)
+        return {"rust_toolchain_missing": name, "rust_present": f"rustup, without {name}"}
+    if re.search(r"no default (?:toolchain )?is configured", output):
+        return {"rustup_no_default": "yes", "rust_present": "rustup, with no default toolchain"}
+    return {}
 
 
 def probe(ctx: Context) -> ProbeResult:
@@ -64,6 +94,7 @@ def probe(ctx: Context) -> ProbeResult:
     if rust.evidence.exit_code != 0:
         problem = _toolchain_problem(rust.evidence.output) or f"exited {rust.evidence.exit_code}"
         summary = f"rustc does not run: {problem}"
+        facts.update(_not_running(rust.evidence.output))
         return judged(ID, summary, facts, evidence, [fail("rust-not-installed")])
     if rust.version is None:
         summary = "rustc -vV printed no version it could read"
@@ -85,5 +116,22 @@ def probe(ctx: Context) -> ProbeResult:
         summary += f", toolchain {toolchain} from {chosen_by}"
     if rust.version < support.msrv:
         summary += f": PyO3 {facts['msrv_pyo3']} needs rustc {support.msrv}"
+        if toolchain:
+            facts.update(_pinned(ctx, toolchain, chosen_by, support.msrv, rust.host))
         return judged(ID, summary, facts, evidence, [fail("rustc-too-old")])
     return judged(ID, summary, facts, evidence)
+
+
+def _pinned(ctx: Context, toolchain: str, chosen_by: str, needed: Version, host: str) -> dict:
+    """Facts for a too-old rustc that a pin chose: where the pin is written (a TOML file to
+    edit, or RUSTUP_TOOLCHAIN), and an installed toolchain new enough to pin instead.
+    `rustup update stable` cannot move a pin to a release or a dated channel."""
+    facts: dict = {}
+    if toolchain not in ("stable", "beta", "nightly"):
+        facts["rust_toolchain_pin"] = toolchain
+    if chosen_by == "RUSTUP_TOOLCHAIN":
+        facts["rust_toolchain_env"] = chosen_by
+    elif chosen_by.endswith(".toml") or "[toolchain]" in (read_text_bounded(chosen_by, 4096) or ""):
+        facts["rust_toolchain_file"] = chosen_by
+    facts["rust_toolchain_fit"] = installed_fit(ctx, needed, host) or None
+    return facts

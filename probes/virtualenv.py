@@ -10,6 +10,7 @@ from pyo3_doctor.machine.interpreter import interpreter
 from pyo3_doctor.model import Detected, ProbeResult, Severity, Status, fail
 from pyo3_doctor.project.loader import maturin_builds, not_pyo3_reason, project
 from pyo3_doctor.system.files import read_text_bounded
+from pyo3_doctor.system.proc import which
 
 ID = "virtualenv"
 ORDER = 70  # where reports list it
@@ -17,6 +18,7 @@ TITLE = "Virtual environment"
 FACTS = (
     "virtual_env",
     "conda_prefix",
+    "conda_exe",
     "venv_dir",
     "venv_python",
     "venv_python_version",
@@ -35,10 +37,22 @@ def _develops(ctx: Context) -> bool:
     )
 
 
+def _conda(ctx: Context) -> str | None:
+    """The conda executable here: on PATH, or where an activated conda says it is."""
+    found = which("conda", ctx.env)
+    named = ctx.env.get("CONDA_EXE", "")
+    if not found and named and os.path.isfile(named) and os.access(named, os.X_OK):
+        found = named
+    return found
+
+
 def probe(ctx: Context) -> ProbeResult:
     venv, conda = ctx.env.get("VIRTUAL_ENV"), ctx.env.get("CONDA_PREFIX")
     facts = {"virtual_env": venv, "conda_prefix": conda}
     if venv and conda and venv != conda:
+        # without conda here, CONDA_PREFIX is left over (a copied environment, a removed
+        # install): it is the variable to drop, and conda's own commands cannot run
+        facts["conda_exe"] = _conda(ctx)
         return ProbeResult(
             ID,
             Status.FAIL,

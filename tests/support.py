@@ -112,6 +112,20 @@ def staged_path(tmp_path: Path):
     return make
 
 
+def recorder(log: Path) -> str:
+    """A stand-in for a tool a test must never really run (a package manager, sudo): a script
+    that appends the command line it was given to `log` and succeeds. Staged on a PATH, it
+    makes the tool present, as it is on the machines the test is about."""
+    return f'#!/bin/sh\nprintf "%s\\n" "${{0##*/}} $*" >> "{log}"\n'
+
+
+def host_linker_var() -> str:
+    """The variable that names Cargo's linker for this machine's Rust target."""
+    out = subprocess.run(["rustc", "-vV"], capture_output=True, text=True).stdout
+    host = next(line.split()[1] for line in out.splitlines() if line.startswith("host:"))
+    return "CARGO_TARGET_" + host.upper().replace("-", "_").replace(".", "_") + "_LINKER"
+
+
 def write_project(root: Path, files: Mapping[str, str]) -> Path:
     for rel, text in files.items():
         path = root / rel

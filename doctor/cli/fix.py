@@ -1,9 +1,15 @@
 """`pyo3-doctor fix [ID]`: find the finding, show the plan, confirm, apply, re-check; with no
 id, every finding that has a fix in turn; then the next step (a rebuild) is named and offered.
 
+The step carried out is the first one, the best ranked for the facts here. When that one is
+for the user to carry out (a line for their shell, a step by hand), a step ranked below it is
+taken only when it fixes the finding on its own too (knowledge: `alternative`); a command for
+another case or half a cure is never run in its place, with --yes or not: `fix` says the
+user's step and stops. `--step N` picks any step.
+
 Exit 0 when the re-check no longer finds it (or there was nothing to fix, or a dry run), 1
-when it is still there or the fix failed, 2 when it may not run (no terminal and no --yes, a
-step that only the user can carry out).
+when it is still there or the fix failed, 2 when it may not run (no terminal and no --yes, or
+the step to take is one only the user can carry out).
 """
 
 from __future__ import annotations
@@ -11,11 +17,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from pyo3_doctor.context import Context
 from pyo3_doctor.exits import ExitCode
-from pyo3_doctor.model import Finding
+from pyo3_doctor.model import Finding, FixStep
 from pyo3_doctor.textsafe import clean, clean_line
+
+if TYPE_CHECKING:
+    from pyo3_doctor.fixing.steps import Plan
 
 
 def _say(text: str) -> None:
@@ -43,11 +53,31 @@ def _findings(ctx: Context, finding_id: str, probe_ids: Sequence[str] = ()) -> l
     return [f for f in check(ctx, probes).findings if f.id == finding_id]
 
 
-def _manual(finding: Finding, plans: Sequence) -> int:
-    _say("No step here can be applied for you; do one of these:")
-    for p in plans:
+def _chosen(
+    numbered: Sequence[tuple[int, FixStep]], plans: Sequence[tuple[int, Plan]]
+) -> tuple[int, Plan] | None:
+    """The step to carry out, by the rule fixing.steps.step_to_take applies to the plans
+    (a step that could not be planned does not run). None: the user's step is the one."""
+    from pyo3_doctor.fixing.steps import step_to_take
+
+    planned = dict(plans)
+    runnable = [n in planned and planned[n].runnable for n, _ in numbered]
+    index = step_to_take([step for _, step in numbered], runnable)
+    return None if index is None else (numbered[index][0], planned[numbered[index][0]])
+
+
+def _manual(finding: Finding, plans: Sequence[tuple[int, Plan]]) -> int:
+    yours = [(n, p) for n, p in plans if not p.runnable]
+    others = [(n, p) for n, p in plans if p.runnable]
+    if others:  # runnable, but each for another case or only half of it
+        _say("The step to take is one only you can carry out; nothing was changed:")
+    else:
+        _say("No step here can be applied for you; do one of these:")
+    for _n, p in yours:
         _say(f"  - {clean_line(p.step.summary)}")
         _show(p.preview)
+    for n, p in others:
+        _say(f"  --step {n}: {clean_line(p.step.summary)} (it does not fix this on its own)")
     for url in finding.docs:
         _say(f"  docs: {clean_line(url)}")
     return ExitCode.USAGE
@@ -165,9 +195,9 @@ def _fix_one(
         for url in finding.docs:
             _say(f"  docs: {clean_line(url)}")
         return ExitCode.FINDINGS
-    chosen = next(((n, p) for n, p in plans if p.runnable), None)
+    chosen = _chosen(numbered, plans)
     if chosen is None:
-        return _manual(finding, [p for _n, p in plans]) if plans else ExitCode.FINDINGS
+        return _manual(finding, plans) if plans else ExitCode.FINDINGS
     number, plan = chosen
     _say(f"Plan (step {number} of {len(finding.fixes)}): {clean_line(plan.step.summary)}")
     _show(plan.preview)

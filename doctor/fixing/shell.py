@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from pyo3_doctor.model import FixStep
@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 # A reference the step means to expand (`$PATH` in "{dir}:$PATH"); everything else in a value,
 # facts from the project and the machine included, is literal in every shell.
 _REFERENCE = re.compile(r"(\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)")
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _parts(value: str) -> list[tuple[bool, str]]:
@@ -60,13 +63,31 @@ def env_line(env: Mapping[str, str], shell: str) -> str:
     return "; ".join(f"export {k}={_posix(v)}" for k, v in env.items())
 
 
+def unset_line(names: Sequence[str], shell: str) -> str:
+    """The line that removes these variables from the user's shell. Only names a variable can
+    have are written (a POSIX shell stops at any other), each quoted all the same, so a name
+    a fact filled in can never run anything."""
+    names = [n for n in names if _NAME.fullmatch(n)]
+    if not names:
+        return ""
+    name = shell.rsplit("/", 1)[-1].lower()
+    if name in ("pwsh", "powershell", "powershell.exe", "pwsh.exe"):
+        quoted = ", ".join("'Env:" + n.replace("'", "''") + "'" for n in names)
+        return f"Remove-Item -ErrorAction SilentlyContinue {quoted}"
+    if name == "fish":
+        return "; ".join(f"set -e {_fish_quote(n)}" for n in names)
+    return "unset " + " ".join(shlex.quote(n) for n in names)
+
+
 def fix_line(step: FixStep, shell: str = "") -> str:
     if step.argv:
         return shlex.join(step.argv)
     if step.env:
         return env_line(step.env, shell)
+    if step.unset:
+        return unset_line(step.unset, shell)
     if step.edit:
-        return f"in {step.edit['file']}, set {step.edit['key']} = {step.edit['value']}"
+        return edit_line(step.edit)
     if step.patch:
         # with placeholders unfilled (a pasted log, no probe) the summary says it better
         return step.summary if step.missing else patch_line(step.patch)
@@ -79,11 +100,19 @@ def template_line(template: FixTemplate) -> str:
         return " ".join(template.argv)
     if template.env:
         return env_line(template.env, "")
+    if template.unset:
+        return unset_line(template.unset, "")
     if template.edit:
-        return f"in {template.edit['file']}, set {template.edit['key']} = {template.edit['value']}"
+        return edit_line(template.edit)
     if template.patch:
         return patch_line(template.patch)
     return template.text
+
+
+def edit_line(edit: Mapping[str, str]) -> str:
+    """A TOML edit in one line: the key it sets, and the one it removes."""
+    line = f"in {edit['file']}, set {edit['key']} = {edit['value']}"
+    return line + (f" and remove {edit['remove']}" if edit.get("remove") else "")
 
 
 def patch_line(patch: Mapping[str, str]) -> str:

@@ -5,8 +5,8 @@
 outside the edited key survives; source patches replace one line that must still read exactly
 as the probe saw it. Both are refused when the file changed since the plan or (TOML) does not
 parse, and are written by fixing.safewrite: backup first, then an atomic replace, so `undo()`
-can restore them. Commands run from an argv list without a shell. Environment and text steps
-are never applied.
+can restore them. Commands run from an argv list without a shell. Environment (env, unset)
+and text steps are never applied: they belong to the user's shell or hands.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,9 +39,9 @@ class Plan:
     """One fix step made concrete for this machine: what would run or change, shown first."""
 
     step: FixStep
-    kind: str  # "argv" | "edit" | "patch" | "env" | "text"
-    preview: str  # the shell-quoted argv, a unified diff, the env line or the text
-    runnable: bool  # False for manual, env and text steps and unfilled placeholders
+    kind: str  # one of model.STEP_KINDS
+    preview: str  # the shell-quoted argv, a unified diff, the env or unset line, the text
+    runnable: bool  # False for manual, env, unset and text steps and unfilled placeholders
     path: Path | None = None  # the file an edit or patch changes
     before_sha: str = ""  # the file as planned; apply refuses if it changed since
     after_text: str = ""
@@ -80,11 +80,24 @@ def _toml_value(text: str):  # -> a tomlkit item
     return tomlkit.string(text)
 
 
-def edited_text(original: str, key: str, value: str) -> str:
-    """The file with dotted `key` set to `value`, everything else byte for byte."""
+def _removed(doc, key: str) -> None:
+    """`doc` without dotted `key` (nothing happens where there is no such key)."""
+    *tables, last = key.split(".")
+    table = doc
+    for part in tables:
+        table = table.get(part) if isinstance(table, dict) else None
+    if isinstance(table, dict) and last in table:
+        del table[last]
+
+
+def edited_text(original: str, key: str, value: str, remove: str = "") -> str:
+    """The file with dotted `key` set to `value` (and dotted `remove` deleted, when given),
+    everything else byte for byte."""
     import tomlkit
 
     doc = tomlkit.parse(original)
+    if remove:
+        _removed(doc, remove)
     parts = key.split(".")
     table = doc
     for part in parts[:-1]:
@@ -144,7 +157,7 @@ def _new_text(kind: str, spec: Mapping[str, str], path: Path, original: str) -> 
     """The file as an edit (TOML key) or a patch (one source line) leaves it."""
     if kind == "edit":
         try:
-            return edited_text(original, spec["key"], spec["value"])
+            return edited_text(original, spec["key"], spec["value"], spec.get("remove", ""))
         except FixError:
             raise
         except Exception as exc:
@@ -238,8 +251,21 @@ KINDS: dict[str, Kind] = {
     "edit": Kind(_plan_file, _apply_file, undoable=True),
     "patch": Kind(_plan_file, _apply_file, undoable=True),
     "env": Kind(_plan_shown, None, undoable=False),
+    "unset": Kind(_plan_shown, None, undoable=False),
     "text": Kind(_plan_shown, None, undoable=False),
 }
+
+
+def step_to_take(steps: Sequence[FixStep], runnable: Sequence[bool] = ()) -> int | None:
+    """Which of a finding's steps `fix` takes unasked: the first, the best for the facts
+    here, when it can be applied; below one only the user can carry out, the first that
+    fixes the finding on its own as well (`alternative`), never a step for another case.
+    None: the user's own step is the one to take. `runnable` says, per step, whether its
+    plan can run (default: whether the step can be applied at all)."""
+    runs = list(runnable) or [s.can_apply for s in steps]
+    if steps and runs[0]:
+        return 0
+    return next((i for i, s in enumerate(steps) if runs[i] and s.alternative), None)
 
 
 def plan(step: FixStep, ctx: Context) -> Plan:

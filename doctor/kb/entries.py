@@ -27,6 +27,9 @@ One TOML table per entry; the table name is the id (a public contract, see docs/
     requires = ["forward_env"]    # optional: dropped unless these facts are known (a step
                                   # that only fits some machines, not one to complete by hand)
     when_unknown = ["libdir"]     # optional: a fallback, dropped once these facts are known
+    alternative = true            # optional: it fixes the cause on its own, as the steps above
+                                  # do; `fix` takes it when those are for the user to carry out
+                                  # (a step for another case, or half a cure, never has it)
 
 Log matching (diagnosis.matcher) tries an entry's patterns, one line at a time, only on lines
 that contain one of its needles, so every entry with patterns needs needles, and each pattern
@@ -34,9 +37,11 @@ must imply one of them. Patterns are Python regexes on one normalised line (CI p
 colours and carriage returns removed); use `(?i)` inside a pattern for case-insensitivity.
 
 Fix kinds: `argv` runs a command; `edit = { file, key, value }` sets a TOML key (value is
-TOML, or a plain string); `patch = { file, line, old, new }` replaces source line `line`,
+TOML, or a plain string), and deletes the dotted key `remove` in the same write when given;
+`patch = { file, line, old, new }` replaces source line `line`,
 which must read exactly `old`, with `new` (several lines allowed); `env` is shown as the line
-for the user's shell; `text` is prose. A patch's fields normally all come from probe facts.
+for the user's shell, and `unset = ["NAME"]` as the line that removes variables from it;
+`text` is prose. A patch's fields normally all come from probe facts.
 
 Placeholders are `{name}`: filled from the finding's details (regex groups, log facts, probe
 details), then from probe facts. `{sudo}` as a whole argv element is "sudo", or dropped when
@@ -93,13 +98,18 @@ FIX_KEYS = {
     "edit",
     "patch",
     "env",
+    "unset",
     "text",
     "applicability",
     "pyo3",
     "maturin",
     "requires",
     "when_unknown",
+    "alternative",
 }
+# A TOML edit: set `key` to `value` in `file`; `remove` (optional) names a key that the same
+# write deletes, so a key moves from where Cargo ignores it in one step (and one undo).
+EDIT_KEYS = {"file", "key", "value", "remove"}
 # A fix's version guard -> the fact holding the project's version of that tool.
 GUARD_FACTS = {"pyo3": "pyo3_version", "maturin": "maturin_version"}
 PLATFORMS = {"any", "linux", "macos", "windows", "apt", "dnf", "apk", "pacman", "zypper", "brew"}
@@ -107,6 +117,7 @@ BUILTIN_PLACEHOLDERS = {"sudo"}
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 ID_SHAPE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 GROUP_NAME = re.compile(r"\(\?P<([A-Za-z_]\w*)>")
+VARIABLE = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*|\{[a-z_][a-z0-9_]*\})$")
 
 
 # Knowledge files that hold no entries: the version policy (kb.versions), the log fact rules
@@ -137,12 +148,14 @@ class FixTemplate:
     text: str
     applicability: Applicability
     patch: Mapping[str, str] | None = None
+    unset: tuple[str, ...] = ()  # variables the user removes from their shell
     guards: Mapping[str, VersionSpec] = field(default_factory=dict)  # tool -> versions
     requires: tuple[str, ...] = ()  # facts without which the step does not apply
     when_unknown: tuple[str, ...] = ()  # a fallback: shown only while these are all unknown
+    alternative: bool = False  # fixes the cause on its own, as the steps above it do
 
     def placeholders(self) -> set[str]:
-        parts = [self.summary, self.text, *self.argv]
+        parts = [self.summary, self.text, *self.argv, *self.unset]
         parts += list((self.edit or {}).values())
         parts += list((self.patch or {}).values())
         parts += [*(self.env or {}).keys(), *(self.env or {}).values()]
@@ -238,13 +251,13 @@ def _fix(raw: Any, where: str) -> FixTemplate:
         raise KnowledgeError(f"{where}: unknown keys {sorted(unknown)}")
     kinds = [k for k in STEP_KINDS if k in raw]
     if len(kinds) != 1:
-        raise KnowledgeError(f"{where}: needs exactly one of argv, edit, patch, env, text")
+        raise KnowledgeError(f"{where}: needs exactly one of {', '.join(STEP_KINDS)}")
     platform = raw.get("platform", "any")
     if platform not in PLATFORMS:
         raise KnowledgeError(f"{where}: unknown platform {platform!r}")
     edit = raw.get("edit")
-    if edit is not None and set(edit) != {"file", "key", "value"}:
-        raise KnowledgeError(f"{where}: an edit has exactly file, key and value")
+    if edit is not None and not {"file", "key", "value"} <= set(edit) <= EDIT_KEYS:
+        raise KnowledgeError(f"{where}: an edit has file, key and value, and may have remove")
     patch = raw.get("patch")
     if patch is not None and (
         not isinstance(patch, dict)
@@ -252,9 +265,16 @@ def _fix(raw: Any, where: str) -> FixTemplate:
         or not all(isinstance(v, str) for v in patch.values())
     ):
         raise KnowledgeError(f"{where}: a patch has exactly file, line, old and new, as strings")
-    applicability = raw.get("applicability", "manual" if kinds[0] in ("env", "text") else "confirm")
+    shown_only = kinds[0] in ("env", "unset", "text")  # the user's shell or hands carry them out
+    if "unset" in raw and (
+        not raw["unset"] or not all(isinstance(n, str) and VARIABLE.match(n) for n in raw["unset"])
+    ):
+        raise KnowledgeError(f"{where}: unset lists variable names (or a placeholder)")
+    applicability = raw.get("applicability", "manual" if shown_only else "confirm")
     if applicability not in ("confirm", "manual"):
         raise KnowledgeError(f"{where}: applicability is confirm or manual")
+    if not isinstance(raw.get("alternative", False), bool):
+        raise KnowledgeError(f"{where}: alternative is true or false")
     guards = {}
     for tool in GUARD_FACTS:
         if tool in raw:
@@ -271,9 +291,11 @@ def _fix(raw: Any, where: str) -> FixTemplate:
         text=str(raw.get("text", "")),
         applicability=Applicability(applicability),
         patch=dict(patch) if patch else None,
+        unset=_strings(raw.get("unset", []), where),
         guards=guards,
         requires=_strings(raw.get("requires", []), where),
         when_unknown=_strings(raw.get("when_unknown", []), where),
+        alternative=raw.get("alternative", False),
     )
 
 

@@ -127,9 +127,11 @@ def render_fix(template: FixTemplate, values: Mapping[str, Any], is_root: bool) 
         edit=each(template.edit),
         patch=each(template.patch),
         env=env,
+        unset=tuple(fill(name, values, missing) for name in template.unset),
         text=fill(template.text, values, missing),
         applicability=template.applicability,
         platform=template.platform,
+        alternative=template.alternative,
     )
     if missing:
         table = unknowns()

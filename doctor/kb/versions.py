@@ -57,7 +57,7 @@ class Policy:
     maturin_extension_module_env_since: Version
     maturin_project_version_required_since: Version
     maturin_recommended_requires: str
-    maturin_newest_release: Version
+    maturin_releases_below: Version  # no maturin release known at or above it
     pyo3_extension_module_env_since: Version
     maturin_false_extension_warning_fixed: Version
     cpython_releases: tuple[CPythonRelease, ...] = ()  # oldest first
@@ -143,7 +143,7 @@ def policy() -> Policy:
         maturin_extension_module_env_since=Version(maturin["extension_module_env_since"]),
         maturin_project_version_required_since=Version(maturin["project_version_required_since"]),
         maturin_recommended_requires=maturin["recommended_requires"],
-        maturin_newest_release=Version(maturin["newest_release"]),
+        maturin_releases_below=Version(maturin["releases_below"]),
         pyo3_extension_module_env_since=Version(data["extension_module"]["pyo3_env_since"]),
         cpython_releases=tuple(releases),
         calendar_as_of=str(calendar.get("as_of", "")),

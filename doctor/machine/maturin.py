@@ -15,6 +15,7 @@ from packaging.version import Version
 
 from pyo3_doctor.context import Context
 from pyo3_doctor.kb.version_spec import VersionSpec, version_or_none
+from pyo3_doctor.kb.versions import policy
 from pyo3_doctor.machine.interpreter import interpreter
 from pyo3_doctor.model import Evidence
 from pyo3_doctor.project.loader import Project
@@ -82,14 +83,16 @@ def admits_from(spec: VersionSpec, floor: Version) -> bool:
     return any(v >= floor and spec.contains(v, prereleases=True) for v in tried)
 
 
-def beyond_releases(spec: VersionSpec, installed: Version, newest: Version) -> bool:
-    """A range no maturin release can meet: it admits nothing below the next major after the
-    newest release known (`newest`) or installed, and only versions past it. pip then finds
-    no maturin for the isolated build (maturin has been 1.x since 2023: `>=2.0` and `>=99`
-    are slips). A newer release of the same major may exist, so `>=1.99` is only a mismatch."""
-    ceiling = Version(str(max(installed, newest).major + 1))
-    below = [installed, newest, *(b for b in spec.bounds() if b < ceiling)]
+def beyond_releases(spec: VersionSpec, installed: Version) -> bool:
+    """A range no maturin release meets: it admits nothing below the releases the version
+    policy knows (`releases_below`) or the next major of the installed maturin, whichever is
+    higher (maturin has been 1.x since 2023: `>=2.0` and `>=99` ask for what pip cannot
+    find). Offline: a release newer than the knowledge base shows as the installed one."""
+    known = policy().maturin_releases_below
+    ceiling = max(known, Version(str(installed.major + 1)))
+    below = [installed, *(b for b in spec.bounds() if b < ceiling)]
     below += [Version(f"{major}.{minor}") for major in range(ceiling.major) for minor in (0, 99)]
+    below += [Version(f"{ceiling.major}.{minor}") for minor in range(ceiling.minor)]
     admitted_below = any(spec.contains(v, prereleases=True) for v in below)
     return not admitted_below and admits_from(spec, ceiling)
 

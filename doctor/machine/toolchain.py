@@ -123,3 +123,40 @@ def toolchain_override(ctx: Context) -> tuple[str, str]:
             # rustup takes only a toolchain name; anything else is not repeated in a report
             return (channel if TOOLCHAIN_NAME.fullmatch(channel) else ""), str(path)
     return "", ""
+
+
+# channels a pin may move to; a nightly (dated or not) is no place to move a project to
+_MOVABLE_CHANNELS = ("stable", "beta")
+
+
+def _toolchain_version(ctx: Context, name: str) -> Version | None:
+    """The rustc version of an installed toolchain: from its name when it is a release
+    (`1.95.0-x86_64-...`), else from its rustc (`rustc +stable -V`)."""
+    numbered = re.match(r"(\d+\.\d+(?:\.\d+)?)(?:-|$)", name)
+    if numbered:
+        return version_or_none(numbered.group(1))
+    if not name.startswith(_MOVABLE_CHANNELS):
+        return None
+    ran = run_tool(["rustc", f"+{name}", "-V"], rust_env(ctx.env), cwd=ctx.tool_cwd)
+    found = re.match(r"rustc (\d+\.\d+\.\d+)", ran.output) if ran.exit_code == 0 else None
+    return version_or_none(found.group(1)) if found else None
+
+
+def installed_fit(ctx: Context, minimum: Version, host: str) -> str:
+    """The installed rustup toolchain to pin instead of one older than `minimum`, as a pin
+    names it (`1.95.0`, host left out): the oldest release new enough, else stable or beta.
+    "" when none is (or rustup is not there); nothing is downloaded."""
+    ran = run_tool(["rustup", "toolchain", "list"], rust_env(ctx.env), cwd=ctx.tool_cwd)
+    if ran.exit_code != 0:
+        return ""
+    names = [line.split()[0] for line in ran.output.splitlines() if line.strip()]
+    fits = []
+    for name in names:
+        version = _toolchain_version(ctx, name)
+        if version is not None and version >= minimum:
+            released = bool(re.match(r"\d", name))
+            fits.append((not released, version if released else Version("0"), name))
+    if not fits:
+        return ""
+    name = min(fits)[2]
+    return name[: -len(host) - 1] if host and name.endswith(f"-{host}") else name

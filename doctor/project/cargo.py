@@ -7,10 +7,13 @@ the lib root defaults to `src/lib.rs`, dependencies may sit under `[target.'cfg(
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from packaging.version import Version
 
 from pyo3_doctor.project.maturin_config import Problem
 from pyo3_doctor.project.semver_req import requirement_error
@@ -235,3 +238,68 @@ def read_crate(
         rust_targets=_rust_targets(cargo, crate_dir),
         path_deps=tuple(paths.values()),
     )
+
+
+_COMPARATOR = re.compile(
+    r"^\s*(?P<op>\^|~|=|>=|<=|>|<)?\s*(?P<major>\d+|\*|x|X)"
+    r"(?:\.(?P<minor>\d+|\*|x|X))?(?:\.(?P<patch>\d+|\*|x|X))?(?:[-+][\w.+-]*)?\s*$"
+)
+Triple = tuple[int, int, int]
+
+
+def _bounds(op: str, parts: list[int]) -> tuple[Triple | None, bool, Triple | None]:
+    """(lowest, whether the lowest is included, first excluded above) for one comparator,
+    with `parts` the 1 to 3 numbers written (Cargo's rules for partial versions)."""
+    major, minor, patch = [*parts, 0, 0][:3]
+    exact = (major, minor, patch)
+    written = len(parts)
+    # the first version past all that the written parts match: 1 -> 2.0.0, 1.2 -> 1.3.0
+    past = [(major + 1, 0, 0), (major, minor + 1, 0), (major, minor, patch + 1)][written - 1]
+    if op == "^":
+        if major > 0 or written == 1:
+            return exact, True, (major + 1, 0, 0)
+        if minor > 0 or written == 2:
+            return exact, True, (0, minor + 1, 0)
+        return exact, True, (0, 0, patch + 1)
+    if op == "~":
+        return exact, True, (major + 1, 0, 0) if written == 1 else (major, minor + 1, 0)
+    if op == "=":
+        return exact, True, past
+    if op == ">":
+        return (exact, False, None) if written == 3 else (past, True, None)
+    if op == ">=":
+        return exact, True, None
+    if op == "<":
+        return None, True, exact
+    return None, True, past  # "<="
+
+
+def _admitted_by(comparator: str, version: Triple) -> bool | None:
+    found = _COMPARATOR.match(comparator)
+    if not found:
+        return None
+    numbers = []
+    for name in ("major", "minor", "patch"):
+        part = found.group(name)
+        if part is None or not part.isdigit():
+            break  # a wildcard (or nothing) ends what is written: 1.* is 1
+        numbers.append(int(part))
+    op = found.group("op") or "^"
+    if not numbers:
+        return True  # `*`
+    if found.group("minor") in ("*", "x", "X") or found.group("patch") in ("*", "x", "X"):
+        op = "=" if op == "^" else op  # 1.2.* is =1.2
+    low, inclusive, high = _bounds(op, numbers)
+    if low is not None and (version < low or (version == low and not inclusive)):
+        return False
+    return high is None or version < high
+
+
+def admits(requirement: str, version: Version) -> bool | None:
+    """Whether Cargo's version requirement admits `version` (a bare `0.28` is `^0.28`, every
+    comma-separated comparator must hold); None when it does not parse as one."""
+    major, minor, patch = [*version.release, 0, 0][:3]
+    verdicts = [_admitted_by(part, (major, minor, patch)) for part in requirement.split(",")]
+    if not requirement.strip() or None in verdicts:
+        return None
+    return all(verdicts)

@@ -18,7 +18,7 @@ from packaging.version import Version
 
 from pyo3_doctor.context import Context, cargo_home
 from pyo3_doctor.kb.version_spec import version_or_none
-from pyo3_doctor.project.cargo import Crate, read_crate, requirement_problems, table
+from pyo3_doctor.project.cargo import Crate, admits, read_crate, requirement_problems, table
 from pyo3_doctor.project.layout import Layout, resolve
 from pyo3_doctor.project.maturin_config import CARGO_TOML, Problem, refused
 from pyo3_doctor.project.pathdeps import PathCrate, read_path_crates
@@ -101,12 +101,20 @@ class Project:
         return backend
 
     @property
+    def pyo3_lock_stale(self) -> bool:
+        """Cargo.lock holds a PyO3 that Cargo.toml's requirement no longer admits (it was
+        just edited): the next build resolves again, so the lock says nothing about it."""
+        locked = self.pyo3_locked
+        return locked is not None and admits(self.pyo3_requirement, locked) is False
+
+    @property
     def pyo3_version(self) -> Version | None:
-        """The resolved PyO3 version: Cargo.lock, else the lowest the requirement allows;
-        none while cargo cannot parse the requirement (nothing builds until it is fixed)."""
+        """The resolved PyO3 version: Cargo.lock's, while the requirement admits it, else
+        the lowest the requirement allows; none while cargo cannot parse the requirement
+        (nothing builds until it is fixed)."""
         if self.pyo3_requirement_refused:
             return None
-        if self.pyo3_locked:
+        if self.pyo3_locked and not self.pyo3_lock_stale:
             return self.pyo3_locked
         found = re.search(r"\d+(\.\d+){0,2}", self.pyo3_requirement)
         if not found:

@@ -46,6 +46,8 @@ def _fix(step: FixStep) -> dict[str, Any]:
         out["argv"] = list(step.argv)
     if step.env:
         out["env"] = dict(step.env)
+    if step.unset:
+        out["unset"] = list(step.unset)
     if step.edit:
         out["edit"] = dict(step.edit)
     if step.patch:

@@ -10,6 +10,7 @@ from typing import Any
 from pyo3_doctor.fixing.shell import template_line
 from pyo3_doctor.kb.entries import Entry, FixTemplate
 from pyo3_doctor.kb.templates import describe
+from pyo3_doctor.model import STEP_KINDS
 from pyo3_doctor.textsafe import clean
 
 
@@ -19,10 +20,10 @@ def _fix(t: FixTemplate) -> dict[str, Any]:
         "platform": t.platform,
         "applicability": t.applicability.value,
     }
-    for key in ("argv", "edit", "patch", "env", "text"):
+    for key in STEP_KINDS:
         value = getattr(t, key)
         if value:
-            out[key] = list(value) if key == "argv" else value
+            out[key] = list(value) if key in ("argv", "unset") else value
     return out
 
 

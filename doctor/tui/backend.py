@@ -36,6 +36,13 @@ def plan_fix(step: FixStep, ctx: Context):  # -> pyo3_doctor.fixing.steps.Plan
     return fixes.plan(step, ctx)
 
 
+def step_to_take(steps: Sequence[FixStep]) -> int | None:
+    """Which of a finding's steps `fix` takes unasked (None: the user's own step)."""
+    from pyo3_doctor.fixing import steps as fixes
+
+    return fixes.step_to_take(steps)
+
+
 def fix_error() -> type[Exception]:
     from pyo3_doctor.fixing import steps as fixes
 

@@ -156,3 +156,34 @@ def test_toml_value_kinds(tmp_path: Path) -> None:
     assert text.replace('crate-type = ["cdylib", "rlib"]', 'crate-type = [ "cdylib",   ]') == (
         CARGO.format(lib="wrong")
     )
+
+
+@pytest.mark.parametrize("crlf", [False, True], ids=["lf", "crlf"])
+def test_an_edit_that_moves_a_key_removes_it_where_it_was(tmp_path: Path, crlf: bool) -> None:
+    root = mismatch_project(tmp_path / "p", "lib-name", crlf=crlf)
+    cargo = root / "Cargo.toml"
+    text = cargo.read_bytes().decode()
+    # crate-type under [package] (where Cargo ignores it), no [lib] table
+    moved = text.replace(
+        f"edition = '2021'{eol(crlf)}",
+        f"edition = '2021'{eol(crlf)}crate-type = [\"cdylib\"]  # here by mistake{eol(crlf)}",
+    )
+    moved = (
+        moved.split(f"[lib]{eol(crlf)}")[0] + "[dependencies]" + moved.split("[dependencies]")[1]
+    )
+    cargo.write_bytes(moved.encode())
+    step = FixStep(
+        "move",
+        edit={
+            "file": "Cargo.toml",
+            "key": "lib.crate-type",
+            "value": '["cdylib"]',
+            "remove": "package.crate-type",
+        },
+    )
+    outcome = apply_step(root, step)
+    assert outcome.ok, outcome.message
+    removed, added = changed_lines(moved.encode(), cargo.read_bytes())
+    assert removed == [f'crate-type = ["cdylib"]  # here by mistake{eol(crlf)}']
+    assert [line.strip() for line in added if line.strip()] == ["[lib]", 'crate-type = ["cdylib"]']
+    assert all(line.endswith(eol(crlf)) for line in added)

@@ -41,11 +41,16 @@ def mismatch_in_report(root: Path, home: Path) -> bool:
     return "module-name-mismatch" in finding_ids(report)
 
 
+# The default step renames the Rust module to the name the build gives the module (`import
+# wrong` keeps working); step 2 is the TOML key, named after the Rust code.
+TOML_STEP = ("--step", "2")
+
+
 @pytest.mark.parametrize("form", sorted(FORMS))
 def test_dry_run_shows_a_diff_and_changes_nothing(tmp_path: Path, form: str) -> None:
     root = mismatch_project(tmp_path / "p", form)
     before = snapshot(root)
-    proc = fix(root, tmp_path / "home", "module-name-mismatch", "--dry-run")
+    proc = fix(root, tmp_path / "home", "module-name-mismatch", *TOML_STEP, "--dry-run")
     assert proc.returncode == 0, proc.stderr
     file, old, new = FORMS[form]
     assert f"--- a/{file}\n+++ b/{file}\n" in proc.stdout
@@ -78,7 +83,7 @@ def test_yes_repairs_it_and_keeps_every_other_line(tmp_path: Path, form: str, cr
     root = mismatch_project(tmp_path / "p", form, crlf=crlf)
     home = tmp_path / "home"
     before = snapshot(root)
-    proc = fix(root, home, "module-name-mismatch", "--yes")
+    proc = fix(root, home, "module-name-mismatch", *TOML_STEP, "--yes")
     assert proc.returncode == 0, proc.stderr
     assert "re-checked: module-name-mismatch is fixed" in proc.stderr
     assert not mismatch_in_report(root, home)
@@ -95,15 +100,18 @@ def test_yes_repairs_it_and_keeps_every_other_line(tmp_path: Path, form: str, cr
 
 
 @pytest.mark.parametrize("form", sorted(FORMS))
-def test_rust_patch_step_repairs_it_and_undo_restores_the_bytes(tmp_path: Path, form: str) -> None:
+def test_the_default_step_keeps_the_import_name_and_undo_restores_the_bytes(
+    tmp_path: Path, form: str
+) -> None:
     root = mismatch_project(tmp_path / "p", form)
     home = tmp_path / "home"
     before = snapshot(root)
-    dry = fix(root, home, "module-name-mismatch", "--step", "2", "--dry-run")
+    dry = fix(root, home, "module-name-mismatch", "--dry-run")
     assert dry.returncode == 0, dry.stderr
+    assert "Plan (step 1 of 2)" in dry.stderr
     assert '-#[pymodule]\n+#[pymodule(name = "wrong")]\n' in dry.stdout
     assert snapshot(root) == before
-    proc = fix(root, home, "module-name-mismatch", "--step", "2", "--yes")
+    proc = fix(root, home, "module-name-mismatch", "--yes")
     assert proc.returncode == 0, proc.stderr
     assert "is fixed" in proc.stderr
     assert not mismatch_in_report(root, home)
@@ -128,7 +136,7 @@ def test_undo_of_a_toml_fix_restores_the_bytes(tmp_path: Path) -> None:
     root = mismatch_project(tmp_path / "p", "module-name", crlf=True)
     home = tmp_path / "home"
     before = snapshot(root)
-    assert fix(root, home, "module-name-mismatch", "--yes").returncode == 0
+    assert fix(root, home, "module-name-mismatch", *TOML_STEP, "--yes").returncode == 0
     assert snapshot(root) != before
     assert run_cli("fix", "--undo", home=home, cwd=root).returncode == 0
     assert snapshot(root) == before
@@ -137,7 +145,7 @@ def test_undo_of_a_toml_fix_restores_the_bytes(tmp_path: Path) -> None:
 def test_undo_refuses_when_the_file_changed_since(tmp_path: Path) -> None:
     root = mismatch_project(tmp_path / "p", "lib-name")
     home = tmp_path / "home"
-    assert fix(root, home, "module-name-mismatch", "--yes").returncode == 0
+    assert fix(root, home, "module-name-mismatch", *TOML_STEP, "--yes").returncode == 0
     with (root / "Cargo.toml").open("a") as fh:
         fh.write("# more work\n")
     theirs = snapshot(root)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pyo3_doctor.fixing.shell import env_line
+from pyo3_doctor.fixing.shell import env_line, unset_line
 
 SHELLS = {
     "sh": ("sh", "-c", 'printf "%s\\n%s\\n" "$CARGO_HOME" "$PATH"'),
@@ -45,4 +45,33 @@ def test_a_pasted_line_sets_the_values_and_runs_nothing(shell: str, tmp_path: Pa
     home, path = ran.stdout.splitlines()[:2]
     assert home == hostile, line
     assert path.startswith("/opt/my bin:") and path.endswith("/usr/bin:/bin"), (line, path)
+    assert not canary.exists(), f"pasting {line!r} ran a command"
+
+
+UNSET_CHECKS = {
+    "sh": 'printf "%s\\n" "${CONDA_PREFIX-gone}"',
+    "bash": 'printf "%s\\n" "${CONDA_PREFIX-gone}"',
+    "dash": 'printf "%s\\n" "${CONDA_PREFIX-gone}"',
+    "fish": "set -q CONDA_PREFIX; and echo $CONDA_PREFIX; or echo gone",
+    "pwsh": "if (Test-Path Env:CONDA_PREFIX) { $env:CONDA_PREFIX } else { 'gone' }",
+}
+
+
+@pytest.mark.parametrize("shell", sorted(SHELLS))
+def test_a_pasted_unset_line_removes_the_variable_and_runs_nothing(
+    shell: str, tmp_path: Path
+) -> None:
+    if shutil.which(shell) is None:
+        pytest.skip(f"no {shell} on this machine")
+    canary = tmp_path / "ran"
+    line = unset_line(["CONDA_PREFIX", f"X$(touch {canary})"], shell)
+    argv = SHELLS[shell]
+    ran = subprocess.run(
+        [*argv[:-1], f"{line}; {UNSET_CHECKS[shell]}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "CONDA_PREFIX": "/opt/conda"},
+    )
+    assert ran.stdout.strip().splitlines()[-1:] == ["gone"], (line, ran.stdout, ran.stderr)
     assert not canary.exists(), f"pasting {line!r} ran a command"

@@ -100,6 +100,8 @@ BAD = {
     "two fix kinds": HEAD + FIX + "argv=['x']\n",
     "fail_with on a fail entry": "[a-b]\ntitle='t'\nseverity='fail'\nwhy='w'\nfail_with=['x']\n",
     "fail_with not a list": "[a-b]\ntitle='t'\nseverity='warn'\nwhy='w'\nfail_with='x'\n",
+    "unset of no variable": HEAD + "[[a-b.fix]]\nsummary='s'\nunset=['A B']\n",
+    "unset of nothing": HEAD + "[[a-b.fix]]\nsummary='s'\nunset=[]\n",
 }
 
 

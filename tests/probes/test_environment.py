@@ -35,6 +35,25 @@ def test_maturin_outside_the_pyproject_range(pyo3_project, staged_path):
     assert "maturin>=1.0,<2.0" in report.findings[0].fixes[0].argv
 
 
+@pytest.mark.parametrize("wanted", ["maturin>=2.0", "maturin>=2", "maturin~=2.1"])
+def test_a_requirement_no_maturin_release_meets_is_fixed_in_the_file(
+    pyo3_project, staged_path, wanted
+):
+    # no maturin 2 exists (knowledge/versions.toml releases_below): the fix is the
+    # requirement as `maturin new` writes it, never a pip install pip cannot carry out
+    root = pyo3_project()
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("maturin>=1.0,<2.0", wanted))
+    report = run(root, ("project", "maturin"), PATH=staged_path())
+    assert ids(report) == ["maturin-version"]
+    (step,) = report.findings[0].fixes
+    assert step.edit == {
+        "file": "pyproject.toml",
+        "key": "build-system.requires",
+        "value": '["maturin>=1.0,<2.0"]',
+    }
+
+
 def test_venv_without_maturin(pyo3_project, staged_path, bare_venv):
     report = run(
         pyo3_project(),

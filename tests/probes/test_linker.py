@@ -7,7 +7,9 @@ import shutil
 
 import pytest
 from helpers import ids, result, run
+from support import host_linker_var, recorder
 
+from pyo3_doctor.context import detect_platform
 from pyo3_doctor.model import Status
 
 TRIPLE_VAR = "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER"
@@ -18,15 +20,31 @@ def test_cc_present(pyo3_project, staged_path):
     assert result(report, "linker").status is Status.OK
 
 
-def test_cc_missing_gives_a_fix_for_this_package_manager(pyo3_project, staged_path):
-    report = run(pyo3_project(), ("linker",), PATH=staged_path(without=("cc",)))
+def test_a_linker_installed_nowhere_gives_the_install_for_this_package_manager(
+    pyo3_project, staged_path, tmp_path
+):
+    manager = detect_platform().package_manager
+    tool = {"apt": "apt-get"}.get(manager, manager)
+    if not tool:
+        pytest.skip("no known package manager here")
+    calls = tmp_path / "calls"
+    path = staged_path(extra={tool: recorder(calls), "sudo": recorder(calls)})
+    env = {host_linker_var(): "cc-installed-nowhere", "PATH": path}
+    report = run(pyo3_project(), ("linker",), **env)
     assert result(report, "linker").status is Status.FAIL
     assert ids(report) == ["linker-missing"]
-    finding = report.findings[0]
-    assert finding.fixes, "a fix for this platform"
-    install = next(f for f in finding.fixes if f.argv)
+    (install,) = report.findings[0].fixes
     # sudo only when not root
     assert (install.argv[0] == "sudo") == (os.geteuid() != 0), install.argv
+    assert tool in install.argv and not calls.exists()
+
+
+def test_no_install_step_where_the_package_manager_is_absent(pyo3_project, staged_path):
+    # a package manager this machine lacks cannot install anything: its step is not offered
+    env = {host_linker_var(): "cc-installed-nowhere", "PATH": staged_path()}
+    report = run(pyo3_project(), ("linker",), **env)
+    assert ids(report) == ["linker-missing"]
+    assert [f.argv for f in report.findings[0].fixes if f.argv] == []
 
 
 def test_cc_installed_but_off_path_is_a_path_fix(pyo3_project, staged_path):
@@ -38,7 +56,8 @@ def test_cc_installed_but_off_path_is_a_path_fix(pyo3_project, staged_path):
     report = run(pyo3_project(), ("linker",), PATH=staged_path(without=("cc",)))
     linker = result(report, "linker")
     assert f"it is at {standard[0]}/cc" in linker.summary, (linker.summary, real)
-    first = report.findings[0].fixes[0]
+    # installing it again would change nothing: the PATH line is the one step
+    (first,) = report.findings[0].fixes
     assert first.env == {"PATH": f"{standard[0]}:$PATH"}, first
 
 

@@ -85,11 +85,32 @@ def test_new_pyo3_with_maturin_pinned_below_the_env_var(tmp_path: Path) -> None:
 
 
 def test_always_on_extension_module_with_rust_tests(tmp_path: Path) -> None:
-    root = project(tmp_path, '{ version = "0.27", features = ["extension-module"] }')
+    root = project(tmp_path, '{ version = "0.27", features = ["extension-module", "abi3"] }')
     write_project(root, {"tests/it.rs": "use pyo3::prelude::*;\n#[test]\nfn t() {}\n"})
     result = extension_module.probe(ctx(root))
     assert ids(result) == ["extension-module-cargo-test"]
-    assert "Remove" in result.detected[0].details["extension_module_fix"]
+    details = result.detected[0].details
+    assert "Remove" in details["extension_module_fix"]
+    # one edit does it: maturin (>= 1.9.4 here) sets PYO3_BUILD_EXTENSION_MODULE for 0.27
+    assert details["extension_module_edit_file"] == "Cargo.toml"
+    assert details["extension_module_edit_key"] == "dependencies.pyo3.features"
+    assert details["extension_module_edit_value"] == '["abi3"]'
+    assert "PYO3_BUILD_EXTENSION_MODULE" in details["extension_module_edit_why"]
+
+
+def test_old_pyo3_loses_the_feature_from_cargo_toml_only_where_maturin_enables_it(
+    tmp_path: Path,
+) -> None:
+    maturin = '[tool.maturin]\nfeatures = ["pyo3/extension-module"]\n'
+    root = project(tmp_path, '{ version = "0.22", features = ["extension-module"] }', maturin)
+    write_project(root, {"src/main.rs": "use pyo3::prelude::*;\nfn main() {}\n"})
+    details = extension_module.probe(ctx(root)).detected[0].details
+    assert details["extension_module_edit_value"] == "[]"
+    assert "[tool.maturin] features" in details["extension_module_edit_why"]
+    # without [tool.maturin] features, PyO3 0.22 needs two files changed: said in words
+    (root / "pyproject.toml").write_text((root / "pyproject.toml").read_text().replace(maturin, ""))
+    details = extension_module.probe(ctx(root)).detected[0].details
+    assert "extension_module_edit_key" not in details
 
 
 def test_default_feature_on_old_pyo3_gets_the_maturin_features_fix(tmp_path: Path) -> None:
@@ -100,6 +121,16 @@ def test_default_feature_on_old_pyo3_gets_the_maturin_features_fix(tmp_path: Pat
     result = extension_module.probe(ctx(root))
     assert ids(result) == ["extension-module-cargo-test"]
     assert "[tool.maturin]" in result.detected[0].details["extension_module_fix_text"]
+    assert "extension_module_edit_key" not in result.detected[0].details
+
+
+def test_default_feature_on_new_pyo3_is_taken_out_of_default(tmp_path: Path) -> None:
+    features = '[features]\ndefault = ["ext", "fast"]\next = ["pyo3/extension-module"]\nfast = []\n'
+    root = project(tmp_path, '"0.27"', "", features)
+    write_project(root, {"src/main.rs": "use pyo3::prelude::*;\nfn main() {}\n"})
+    details = extension_module.probe(ctx(root)).detected[0].details
+    assert details["extension_module_edit_key"] == "features.default"
+    assert details["extension_module_edit_value"] == '["fast"]'
 
 
 def test_macos_link_args_advice_only_on_macos(tmp_path: Path) -> None:

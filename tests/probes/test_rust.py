@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from helpers import ids, result, run
 
 from pyo3_doctor.model import Status
@@ -35,6 +36,12 @@ def test_missing_rustc_and_cargo(pyo3_project, staged_path, tmp_path):
     )
     assert result(report, "rust").status is Status.FAIL
     assert ids(report) == ["rust-not-installed"]
+    # not installed at all: no PATH line for a folder without Rust, no rustup default
+    kinds = [f.kind for f in report.findings[0].fixes]
+    assert "env" not in kinds and not any(
+        f.argv[:1] == ("rustup",) for f in report.findings[0].fixes
+    )
+    assert any("https://rustup.rs" in f.text for f in report.findings[0].fixes)
 
 
 def test_rust_installed_but_not_on_path_is_said(pyo3_project, staged_path, tmp_path):
@@ -48,7 +55,8 @@ def test_rust_installed_but_not_on_path_is_said(pyo3_project, staged_path, tmp_p
         CARGO_HOME=str(home),
     )
     assert "it is not on PATH" in result(report, "rust").summary
-    fix = report.findings[0].fixes[0]
+    # installed: the PATH line is the one step, no install and no rustup default
+    (fix,) = report.findings[0].fixes
     assert fix.env == {"PATH": f"{home / 'bin'}:$PATH"}
 
 
@@ -98,3 +106,53 @@ def test_toolchain_that_is_not_installed(pyo3_project, staged_path):
     assert rust.status is Status.FAIL
     assert rust.facts["rust_toolchain"] == "1.2.3-not-installed"
     assert ids(report) == ["rust-not-installed"]
+    # rustup is there without the toolchain asked for: installing that one is the step
+    (step,) = report.findings[0].fixes
+    assert step.argv[:3] == ("rustup", "toolchain", "install"), step
+    assert step.argv[3].startswith("1.2.3-not-installed"), step
+
+
+def test_rustup_without_a_default_toolchain(pyo3_project, staged_path, tmp_path):
+    (tmp_path / "rustup-home").mkdir()
+    report = run(
+        pyo3_project(),
+        ("project", "rust"),
+        PATH=staged_path(),
+        RUSTUP_HOME=str(tmp_path / "rustup-home"),
+    )
+    assert ids(report) == ["rust-not-installed"]
+    (step,) = report.findings[0].fixes
+    assert step.argv == ("rustup", "default", "stable"), step
+
+
+def _installed_toolchains() -> list[str]:
+    import subprocess
+
+    listed = subprocess.run(["rustup", "toolchain", "list"], capture_output=True, text=True)
+    return [line.split()[0] for line in listed.stdout.splitlines() if line.strip()]
+
+
+def test_a_pin_older_than_pyo3_needs_is_moved_to_an_installed_toolchain(pyo3_project, staged_path):
+    toolchains = _installed_toolchains()
+    if not any(t.startswith("1.80-") for t in toolchains):
+        pytest.skip("needs the rustup toolchain 1.80 (rustup toolchain install 1.80)")
+    root = pyo3_project(
+        pyo3="0.29", extra={"rust-toolchain.toml": '[toolchain]\nchannel = "1.80"\n'}
+    )
+    report = run(root, ("project", "rust"), PATH=staged_path())
+    assert ids(report) == ["rustc-too-old"]
+    facts = result(report, "rust").facts
+    assert facts["rust_toolchain_pin"] == "1.80"
+    fixes = report.findings[0].fixes
+    # `rustup update stable` cannot move a pin: it is not offered
+    assert not any(f.argv[:2] == ("rustup", "update") for f in fixes), fixes
+    fit = facts["rust_toolchain_fit"]
+    if fit is None:
+        assert fixes[0].edit["value"] == '"1.83"'  # nothing new enough installed: the MSRV
+        return
+    assert any(t.startswith(f"{fit}-") or t == fit for t in toolchains), (fit, toolchains)
+    assert fixes[0].edit == {
+        "file": str(root / "rust-toolchain.toml"),
+        "key": "toolchain.channel",
+        "value": f'"{fit}"',
+    }

@@ -14,7 +14,8 @@ import pytest
 from support import clean_env, write_project
 
 from pyo3_doctor.context import Context, detect_platform
-from pyo3_doctor.probes import crate_type, module_name
+from pyo3_doctor.engine import check
+from pyo3_doctor.probes import BY_ID, crate_type, module_name
 
 PY = '[build-system]\nrequires = ["maturin>=1,<2"]\nbuild-backend = "maturin"\n'
 
@@ -454,6 +455,36 @@ def test_dotted_module_name_fix_keeps_the_package(tmp_path: Path) -> None:
     assert result.facts["layout"] == "mixed" and result.facts["module_place"] == "python/pk"
 
 
+def _mismatch_fixes(root: Path):
+    ctx = Context(env=clean_env(), cwd=root, platform=detect_platform(), project_dir=root)
+    (finding,) = [f for f in check(ctx, [BY_ID["module_name"]]).findings]
+    return finding.fixes
+
+
+def test_the_default_fix_keeps_the_module_name_the_project_gives(tmp_path: Path) -> None:
+    # [lib] name = "s08" (import s08), Rust exports PyInit_fancy: rename the Rust side
+    files = {"pyproject.toml": pyproject("s08"), "Cargo.toml": cargo("s08", "s08")}
+    files["src/lib.rs"] = fn("fancy")
+    first, second, *_ = _mismatch_fixes(write_project(tmp_path / "p", files))
+    assert first.patch and first.patch["new"] == '#[pymodule(name = "s08")]', first
+    assert second.edit == {"file": "Cargo.toml", "key": "lib.name", "value": '"fancy"'}
+
+
+@pytest.mark.parametrize(
+    "line", ["from ._native import double", "from . import _native", "from pk._native import *"]
+)
+def test_a_package_that_imports_the_rust_name_keeps_it(tmp_path: Path, line: str) -> None:
+    files = dict(LAYOUTS["module-name-mismatch-dotted"][0])
+    files["python/pk/__init__.py"] = f'"""The package."""\n{line}\n'
+    root = write_project(tmp_path / "p", files)
+    result = run(root, module_name)
+    assert result.detected[0].details["python_imports_pymodule"] == "python/pk/__init__.py:2"
+    first, second, *_ = _mismatch_fixes(root)
+    # renaming the Rust module would break that import: the TOML key follows the code
+    assert first.edit and first.edit["value"] == '"pk._native"', first
+    assert second.patch, second
+
+
 def test_dash_fix_goes_to_module_name(tmp_path: Path) -> None:
     result = run(write_project(tmp_path / "p", LAYOUTS["project-name-dash"][0]), module_name)
     details = result.detected[0].details
@@ -491,6 +522,8 @@ def test_crate_type_under_package(tmp_path: Path) -> None:
     assert [d.id for d in result.detected] == ["crate-type-not-cdylib"]
     assert "[package]" in result.detected[0].details["crate_type_problem"]
     assert result.detected[0].details["crate_type_value"] == '["cdylib"]'
+    # the fix moves the key: the one Cargo ignores goes in the same edit
+    assert result.detected[0].details["crate_type_remove"] == "package.crate-type"
 
 
 def test_plain_library_using_pyo3_is_no_extension(tmp_path: Path) -> None:

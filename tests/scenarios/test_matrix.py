@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 import support
+import tomlkit
 from support import clean_env, pyenv_python, run_cli, write_project
 
 pytestmark = [
@@ -141,16 +142,18 @@ def test_module_name_mismatch(tmp_path, cargo_target_dir):
     found("module-name-mismatch", fails, warns)
     out = fix(root, "module-name-mismatch", env)
     assert "is fixed" in out, out
-    fails, warns, doc = check(root, env)
+    fails, warns, _ = check(root, env)
     assert "module-name-mismatch" not in fails + warns
     develop(root, env)
-    module = next(p for p in doc["probes"] if p["id"] == "artifact")["facts"]["import_name"]
-    imports(tmp_path / "env" / "bin" / "python", module, env)
+    # the default fix keeps the project's import name: the Rust side was renamed
+    imports(tmp_path / "env" / "bin" / "python", "mm_demo", env)
     record("module-name-mismatch", "#[pymodule] fn other_name, [lib] name mm_demo")
 
 
 @pytest.mark.parametrize("wanted", ["maturin>=99", "maturin>=2.0"])
 def test_maturin_requirement_no_release_meets(tmp_path, cargo_target_dir, wanted):
+    # no maturin 2 exists (the version policy's releases_below): pip cannot install one, so
+    # the requirement is what to fix, never `pip install 'maturin>=2.0'`
     root = crate(tmp_path, "m99-demo")
     pyproject = root / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace("maturin>=1.0,<2.0", wanted))
@@ -158,22 +161,50 @@ def test_maturin_requirement_no_release_meets(tmp_path, cargo_target_dir, wanted
     fails, warns, _ = check(root, env)
     # pip finds no maturin to build with: a fail, and no false extension-module-missing
     failing("maturin-version", fails, warns)
-    assert "is fixed" in fix(root, "maturin-version", env)
+    out = fix(root, "maturin-version", env)
+    assert "is fixed" in out and "pip install" not in out, out
+    assert '"maturin>=1.0,<2.0"' in pyproject.read_text()
     develop(root, env)
     imports(tmp_path / "env" / "bin" / "python", "m99_demo", env)
     record("maturin-version", f'requires = ["{wanted}"]')
 
 
+def lock(root: Path) -> None:
+    """Cargo.lock as an earlier build left it (cargo resolves it, from its cache if it can)."""
+    for offline in (["--offline"], []):
+        made = subprocess.run(
+            ["cargo", "generate-lockfile", *offline], cwd=root, capture_output=True, timeout=300
+        )
+        if made.returncode == 0:
+            return
+    raise AssertionError(made.stderr.decode()[-2000:])
+
+
 def test_python_newer_than_the_pyo3_in_use(tmp_path, cargo_target_dir):
     new = pyenv_python("3.13")
     root = crate(tmp_path, "old-pyo3", pyo3="0.20")
+    lock(root)  # the re-check must not read the lock the edit left behind
     env = env_for(venv(tmp_path / "env", new), cargo_target_dir)
     fails, warns, _ = check(root, env)
     found("python-version-unsupported", fails, warns)
     assert "is fixed" in fix(root, "python-version-unsupported", env)
     develop(root, env)
     imports(tmp_path / "env" / "bin" / "python", "old_pyo3", env)
-    record("python-version-unsupported", 'pyo3 = "0.20" (GIL-refs code), a Python 3.13 venv')
+    record("python-version-unsupported", 'pyo3 = "0.20" (GIL-refs code) locked, a 3.13 venv')
+
+
+def test_python_older_than_the_pyo3_in_use(tmp_path, cargo_target_dir):
+    old = pyenv_python("3.7")
+    root = crate(tmp_path, "new-pyo3", pyo3="0.29")
+    lock(root)
+    env = env_for(venv(tmp_path / "env", old), cargo_target_dir)
+    fails, warns, _ = check(root, env)
+    found("python-version-too-old", fails, warns)
+    # step 1 (PYO3_PYTHON) is the user's; moving to PyO3 0.28 fixes it on its own
+    assert "is fixed" in fix(root, "python-version-too-old", env)
+    develop(root, env)
+    imports(tmp_path / "env" / "bin" / "python", "new_pyo3", env)
+    record("python-version-too-old", 'pyo3 = "0.29" locked, a Python 3.7 venv')
 
 
 def test_package_init_imports_a_module_the_build_does_not_make(tmp_path, cargo_target_dir):
@@ -223,14 +254,140 @@ def test_cc_installed_but_off_path(tmp_path, cargo_target_dir, staged_path):
     env = env_for(env_dir, cargo_target_dir, PATH=path)
     fails, warns, doc = check(root, env)
     found("linker-missing", fails, warns)
-    step = next(f for f in doc["findings"] if f["id"] == "linker-missing")["fixes"][0]
+    # cc is installed: the PATH line is the one step, and `fix --yes` says it and stops
+    (step,) = next(f for f in doc["findings"] if f["id"] == "linker-missing")["fixes"]
     assert step["env"] == {"PATH": "/usr/bin:$PATH"}, step
+    ran = run_cli("fix", "linker-missing", "--yes", cwd=root, env=env, timeout=180)
+    assert ran.returncode == 2 and "export PATH=/usr/bin:" in ran.stdout, ran.stderr
     env["PATH"] = "/usr/bin" + os.pathsep + env["PATH"]  # the printed line, carried out
     fails, warns, _ = check(root, env)
     assert "linker-missing" not in fails + warns
     develop(root, env)
     imports(env_dir / "bin" / "python", "nocc_demo", env)
     record("linker-missing", "cc in /usr/bin, /usr/bin not on PATH")
+
+
+def test_conda_prefix_left_over_in_a_virtualenv(tmp_path, cargo_target_dir):
+    root = crate(tmp_path, "conda-demo")
+    (tmp_path / "gone-conda" / "conda-meta").mkdir(parents=True)  # conda itself is not here
+    env = env_for(
+        venv(tmp_path / "env"), cargo_target_dir, CONDA_PREFIX=str(tmp_path / "gone-conda")
+    )
+    fails, warns, _ = check(root, env)
+    found("venv-conda-conflict", fails, warns)
+    ran = run_cli("fix", "venv-conda-conflict", "--yes", cwd=root, env=env, timeout=180)
+    assert ran.returncode == 2 and ran.stdout.strip() == "unset CONDA_PREFIX", ran.stderr
+    del env["CONDA_PREFIX"]  # the printed line, carried out
+    fails, warns, _ = check(root, env)
+    assert "venv-conda-conflict" not in fails + warns
+    develop(root, env)
+    imports(tmp_path / "env" / "bin" / "python", "conda_demo", env)
+    record("venv-conda-conflict", "a virtualenv and CONDA_PREFIX, conda not installed")
+
+
+def test_pyo3_python_naming_a_missing_interpreter(tmp_path, cargo_target_dir):
+    root = crate(tmp_path, "nopy-demo")
+    missing = str(tmp_path / "opt" / "python3.12" / "bin" / "python3.12")
+    env = env_for(venv(tmp_path / "env"), cargo_target_dir, PYO3_PYTHON=missing)
+    fails, warns, _ = check(root, env)
+    found("interpreter-not-found", fails, warns)
+    ran = run_cli("fix", "interpreter-not-found", "--yes", cwd=root, env=env, timeout=180)
+    assert ran.returncode == 2 and ran.stdout.startswith("unset PYO3_PYTHON\n"), ran.stderr
+    del env["PYO3_PYTHON"]  # the printed line, carried out
+    fails, warns, _ = check(root, env)
+    assert "interpreter-not-found" not in fails + warns
+    develop(root, env)
+    imports(tmp_path / "env" / "bin" / "python", "nopy_demo", env)
+    record("interpreter-not-found", "PYO3_PYTHON names a missing file, a virtualenv active")
+
+
+def test_cargo_and_rustc_off_path(tmp_path, cargo_target_dir, staged_path):
+    cargo_bin = Path(os.environ.get("CARGO_HOME", Path.home() / ".cargo")) / "bin"
+    if not (cargo_bin / "cargo").exists():
+        pytest.skip(f"no rustup-installed Rust in {cargo_bin}")
+    root = crate(tmp_path, "norust-demo")
+    env_dir = venv(tmp_path / "env")
+    path = staged_path(without=("rustc", "cargo", "rustup"))
+    env = env_for(env_dir, cargo_target_dir, PATH=path)
+    fails, warns, _ = check(root, env)
+    found("rust-not-installed", fails, warns)
+    ran = run_cli("fix", "rust-not-installed", "--yes", cwd=root, env=env, timeout=180)
+    assert ran.returncode == 2 and ran.stdout.startswith(f"export PATH={cargo_bin}:"), ran.stderr
+    env["PATH"] = f"{cargo_bin}{os.pathsep}{env['PATH']}"  # the printed line, carried out
+    fails, warns, _ = check(root, env)
+    assert "rust-not-installed" not in fails + warns
+    develop(root, env)
+    imports(env_dir / "bin" / "python", "norust_demo", env)
+    record("rust-not-installed", "cargo, rustc and rustup in ~/.cargo/bin, not on PATH")
+
+
+def test_toolchain_pinned_below_the_pyo3_msrv(tmp_path, cargo_target_dir):
+    listed = subprocess.run(["rustup", "toolchain", "list"], capture_output=True, text=True)
+    if not any(line.startswith("1.80-") for line in listed.stdout.splitlines()):
+        pytest.skip("needs the rustup toolchain 1.80 (rustup toolchain install 1.80)")
+    pin = '[toolchain]\nchannel = "1.80"\n'
+    root = crate(tmp_path, "pin-demo", pyo3="0.29", **{"rust-toolchain.toml": pin})
+    env = env_for(venv(tmp_path / "env"), cargo_target_dir)
+    fails, warns, doc = check(root, env)
+    found("rustc-too-old", fails, warns)
+    if not next(p for p in doc["probes"] if p["id"] == "rust")["facts"]["rust_toolchain_fit"]:
+        pytest.skip("no installed toolchain is new enough to pin (nothing is downloaded)")
+    assert "is fixed" in fix(root, "rustc-too-old", env)
+    assert 'channel = "1.80"' not in (root / "rust-toolchain.toml").read_text()
+    develop(root, env)
+    imports(tmp_path / "env" / "bin" / "python", "pin_demo", env)
+    record("rustc-too-old", "rust-toolchain.toml pins 1.80, PyO3 0.29 needs 1.83")
+
+
+RUST_TEST = """
+#[cfg(test)]
+mod tests {
+    use pyo3::prelude::*;
+
+    #[test]
+    fn python_adds() {
+        Python::initialize();
+        Python::attach(|py| {
+            let two: i64 = py.eval(c"1 + 1", None, None).unwrap().extract().unwrap();
+            assert_eq!(two, 2);
+        });
+    }
+}
+"""
+
+
+def cargo_test(root: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["cargo", "test", "--lib"], cwd=root, env=env, capture_output=True, text=True, timeout=900
+    )
+
+
+def test_extension_module_always_on_with_a_rust_test(tmp_path, cargo_target_dir):
+    # as `maturin new` writes it today (no [tool.maturin] features), with the feature put on
+    # the pyo3 dependency and a Rust test that runs Python
+    dep = 'pyo3 = { version = "0.27", features = ["extension-module"] }'
+    root = crate(
+        tmp_path, "emtest-demo", **{"pyproject.toml": support.PYPROJECT.format(name="emtest-demo")}
+    )
+    cargo = root / "Cargo.toml"
+    cargo.write_text(cargo.read_text().replace('pyo3 = "0.27"', dep))
+    with (root / "src" / "lib.rs").open("a") as fh:
+        fh.write(RUST_TEST)
+    state = str(tmp_path / "state")  # the backup `--undo` restores stays in the test
+    env = env_for(venv(tmp_path / "env"), cargo_target_dir, XDG_STATE_HOME=state)
+    assert cargo_test(root, env).returncode != 0  # the fault, for real: the test cannot link
+    fails, warns, _ = check(root, env)
+    found("extension-module-cargo-test", fails, warns)
+    assert "is fixed" in fix(root, "extension-module-cargo-test", env)
+    tested = cargo_test(root, env)
+    assert tested.returncode == 0, tested.stderr[-3000:]
+    fails, warns, _ = check(root, env)
+    assert fails == [], fails  # and the wheel still does not link libpython
+    develop(root, env)
+    imports(tmp_path / "env" / "bin" / "python", "emtest_demo", env)
+    undo = run_cli("fix", "--undo", cwd=root, env=env)
+    assert undo.returncode == 0 and dep in cargo.read_text(), undo.stderr
+    record("extension-module-cargo-test", "extension-module on pyo3, a #[test] using Python")
 
 
 def test_no_virtualenv_for_maturin_develop(tmp_path, cargo_target_dir):
@@ -256,6 +413,25 @@ def test_crate_type_without_cdylib(tmp_path, cargo_target_dir):
     develop(root, env)
     imports(tmp_path / "env" / "bin" / "python", "rlib_demo", env)
     record("crate-type-not-cdylib", 'crate-type = ["rlib"]')
+
+
+def test_crate_type_under_package(tmp_path, cargo_target_dir):
+    root = crate(tmp_path, "pkgtype-demo")
+    cargo = root / "Cargo.toml"
+    text = cargo.read_text().replace('crate-type = ["cdylib"]\n', "")
+    cargo.write_text(
+        text.replace('edition = "2021"\n', 'edition = "2021"\ncrate-type = ["cdylib"]\n')
+    )
+    env = env_for(venv(tmp_path / "env"), cargo_target_dir)
+    fails, warns, _ = check(root, env)
+    found("crate-type-not-cdylib", fails, warns)
+    assert "is fixed" in fix(root, "crate-type-not-cdylib", env)
+    assert "crate-type" not in tomlkit.parse(cargo.read_text())["package"]
+    again = run_cli("fix", "crate-type-not-cdylib", "--yes", cwd=root, env=env, timeout=180)
+    assert again.returncode == 0 and "nothing to fix" in again.stderr, again.stderr
+    develop(root, env)
+    imports(tmp_path / "env" / "bin" / "python", "pkgtype_demo", env)
+    record("crate-type-not-cdylib", "crate-type under [package], no [lib]")
 
 
 def test_abi3_feature_above_the_interpreter(tmp_path, cargo_target_dir):

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from test_checks_pilot import row, settle
-from tui_fakes import fake_python, module_name_probe, venv_probe
+from tui_fakes import fake_python, fixed, module_name_probe, venv_probe
 
 from pyo3_doctor.context import Context
+from pyo3_doctor.model import Detected, Severity, Status
 from pyo3_doctor.tui.app import DoctorApp
 from pyo3_doctor.tui.messages import (
     FixApplied,
@@ -111,3 +112,18 @@ async def test_after_a_fix_focus_is_back_on_the_checks(project: Path, ctx: Conte
         await settle(pilot)
         assert row(app, "module_name").has_class("-ok")
         assert isinstance(app.screen.focused, ListView), app.screen.focused
+
+
+async def test_f_offers_the_users_step_not_a_command_for_another_case(ctx: Context) -> None:
+    # no Rust at all: rustup's installer (by hand) is the step; the distribution's package,
+    # where this machine has one, is listed but is not what `f` offers
+    detected = (Detected("rust-not-installed", Severity.FAIL),)
+    app = DoctorApp([fixed("rust", "Rust toolchain", Status.FAIL, "no rustc", detected)], ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmFix)
+        assert "https://rustup.rs" in str(dialog.query_one("#preview-text").render())
+        assert "for you to carry out" in str(dialog.query_one("#outcome").render())

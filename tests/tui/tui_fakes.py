@@ -95,10 +95,6 @@ def module_name_probe(project: Path) -> FakeProbe:
             "module_name_key": "tool.maturin.module-name",
             "pymodule_name_value": "demo._core",
             "rust_diff": "-fn _core\n+fn wrong",
-            "rust_patch_file": "src/lib.rs",
-            "rust_patch_line": "3",
-            "rust_patch_old": "#[pymodule]",
-            "rust_patch_new": '#[pymodule(name = "wrong")]',
         }
         detected = (Detected("module-name-mismatch", Severity.FAIL, details),)
         return ProbeResult(
