@@ -138,7 +138,8 @@ def finding_for(
     explains: Sequence[tuple[str, int]] = (),
 ) -> Finding:
     """Attach knowledge to a detected cause and fill its fixes for this machine. The severity
-    is the entry's, wherever the cause was found (a check or a log). `log_values` are what a
+    is the entry's rule (Entry.severity_for), wherever the cause was found (a check or a
+    log). `log_values` are what a
     log said (its regex groups and facts): they win over this machine's facts, and `why`
     marks the machine's values when it mixes both."""
     entry = knowledge_entry(detected.id)
@@ -157,7 +158,7 @@ def finding_for(
     fixes = tuple(step for step in rendered if _program_here(step, ctx))
     return Finding(
         id=entry.id,
-        severity=entry.severity,
+        severity=entry.severity_for(values),
         title=entry.title,
         why=templates.fill_why(entry, values, from_machine),
         source=source,
@@ -184,19 +185,20 @@ def _program_here(step: FixStep, ctx: Context) -> bool:
     return which(program, ctx.env) is not None
 
 
-def _severity(detected: Detected) -> Severity:
+def _severity(detected: Detected, facts: Mapping[str, Any]) -> Severity:
     try:
-        return knowledge_entry(detected.id).severity
+        entry = knowledge_entry(detected.id)
     except KeyError:  # not in the knowledge base (a test's own probe): as the probe says
         return detected.severity
+    return entry.severity_for({**facts, **detected.details})
 
 
 def settled(result: ProbeResult) -> ProbeResult:
     """A probe's result with the status its findings have in the knowledge base: an id's
-    severity is the entry's, whichever probe or log finds it."""
+    severity is the entry's rule, whichever probe or log finds it."""
     if not result.detected or result.status in (Status.CRASH, Status.TIMEOUT):
         return result
-    severities = {_severity(d) for d in result.detected}
+    severities = {_severity(d, result.facts) for d in result.detected}
     status = Status.FAIL if Severity.FAIL in severities else Status.WARN
     return result if status is result.status else dataclasses.replace(result, status=status)
 

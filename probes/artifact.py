@@ -13,7 +13,7 @@ from pyo3_doctor.machine.importcheck import (
     import_argv,
     run_import,
 )
-from pyo3_doctor.machine.interpreter import interpreter
+from pyo3_doctor.machine.interpreter import in_stdlib, interpreter
 from pyo3_doctor.model import Detected, ProbeResult, Severity, Status, status_of
 from pyo3_doctor.project.edits import import_patch
 from pyo3_doctor.project.loader import project, skip_reason
@@ -41,16 +41,32 @@ FACTS = (
 )
 
 
-def _not_built(proj, facts: dict, evidence) -> ProbeResult:
+def _not_built(proj, facts: dict, evidence, error: str) -> ProbeResult:
     """Nothing built under the expected name: a renamed module's old build, or not yet."""
     layout, name = proj.layout, proj.layout.module_name
     others = artifacts_any(layout.extension_dir) if layout.mixed else []
     if others:  # renamed without a rebuild: the old build under its old name
         facts.update(artifact_path=proj.rel(others[0]), newest_source=_newest(proj.crate, proj))
         said = f"{name} is not built; {proj.rel(others[0])} is an older build of another name"
-        found = (Detected("stale-extension-build", Severity.WARN),)
-        return ProbeResult(ID, Status.WARN, said, facts, (evidence,), found)
+        if error:  # the package imports the new name: the stale build is certain to fail
+            facts["import_error"] = error
+            said += f"; import fails: {error}"
+        found = (Detected("stale-extension-build", Severity.FAIL if error else Severity.WARN),)
+        return ProbeResult(ID, status_of(found), said, facts, (evidence,), found)
     return ProbeResult(ID, Status.SKIP, f"{name} is not built or installed yet", facts, (evidence,))
+
+
+def _hidden(proj, interp, hidden: Path, facts: dict, evidence) -> ProbeResult:
+    """Installed, but `import` finds another module of that name first (the standard
+    library's: module_name reports module-name-shadows-stdlib)."""
+    layout = proj.layout
+    top = layout.top_level_name
+    inside = artifacts(hidden.parent, layout.extension_name) if hidden.name == "__init__.py" else []
+    facts.update(artifact_path=str(inside[0] if inside else hidden), artifact_kind="installed")
+    first = in_stdlib(interp, top)
+    said = f"{layout.module_name} is installed ({facts['artifact_path']}), but `import {top}` "
+    said += f"finds the standard library's {first} first" if first else "finds another one first"
+    return ProbeResult(ID, Status.SKIP, said, facts, (evidence,))
 
 
 def _exports(built: Path, ext: str) -> list[str]:
@@ -126,8 +142,11 @@ def probe(ctx: Context) -> ProbeResult:
     built = built or (local[0] if local else None)
     facts: dict = {"import_name": name, "expected_symbol": f"PyInit_{ext}"}
     missing = str(answer.get("error", "")).startswith("ModuleNotFoundError")
+    hidden = answer.get("shadowed")
+    if built is None and hidden and (missing or not answer.get("error")):
+        return _hidden(proj, interp, Path(hidden), facts, evidence)
     if built is None and (missing or not answer.get("error")):
-        return _not_built(proj, facts, evidence)
+        return _not_built(proj, facts, evidence, str(answer.get("error") or ""))
     found: list[Detected] = []
     notes: list[str] = []
     if built is not None:

@@ -57,8 +57,13 @@ def probe(ctx: Context) -> ProbeResult:
             recommended = policy().maturin_recommended_requires
             fixed = [recommended if r.strip() == req.text else r for r in proj.build_requires]
             facts["maturin_requires_fixed"] = json.dumps(fixed)
-            reason += f", a version no maturin release has (maturin {version} is installed)"
-        detected.append(Detected("maturin-version", Severity.WARN, {"reason": reason}))
+            reason += (
+                f", a version no maturin release has (maturin {version} is installed, "
+                f"every release known is below {policy().maturin_releases_below}), "
+                "so `pip install .` finds no maturin to build with"
+            )
+        severity = Severity.FAIL if "maturin_requires_fixed" in facts else Severity.WARN
+        detected.append(Detected("maturin-version", severity, {"reason": reason}))
     project_table = table(proj.pyproject, "project")
     if (
         proj.uses_maturin

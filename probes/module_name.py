@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from pyo3_doctor.context import Context
+from pyo3_doctor.machine.interpreter import in_stdlib, interpreter
 from pyo3_doctor.model import Detected, ProbeResult, fail, judged, skipped, warn
 from pyo3_doctor.project.edits import rust_patch, rust_rename, toml_set
 from pyo3_doctor.project.layout import unknown_keys
@@ -41,6 +43,7 @@ FACTS = (
     "unknown_key",
     "known_key",
     "bindings",
+    "stdlib_module",
 )
 
 
@@ -89,6 +92,16 @@ def _dash(proj: Project) -> Detected:
 
 
 def probe(ctx: Context) -> ProbeResult:
+    result = _judged(ctx)
+    shadowed = result.facts.get("stdlib_module")
+    if not shadowed:
+        return result
+    top = project(ctx).layout.top_level_name  # type: ignore[union-attr]
+    said = f"{result.summary}; `import {top}` finds the standard library's {shadowed} first"
+    return replace(result, summary=said)
+
+
+def _judged(ctx: Context) -> ProbeResult:
     proj = project(ctx)
     reason = skip_reason(proj)
     if reason:
@@ -102,6 +115,7 @@ def probe(ctx: Context) -> ProbeResult:
         for k, m in unknown_keys(table(proj.pyproject, "tool", "maturin"))
         if m
     ]
+    found += _shadows_stdlib(ctx, layout.top_level_name, facts)
     if "-" in ext:
         return judged(ID, f"module name {ext!r} contains '-'", facts, (), [*found, _dash(proj)])
     if not crate.lib_root.is_file():
@@ -133,6 +147,16 @@ def probe(ctx: Context) -> ProbeResult:
     also = f" (also exported: {others})" if others else ""
     summary = f"maturin builds {where} but {mismatch.location} exports PyInit_{entry.name}{also}"
     return judged(ID, summary, facts, (), [mismatch, *found])
+
+
+def _shadows_stdlib(ctx: Context, top: str, facts: dict) -> list[Detected]:
+    """module-name-shadows-stdlib when the target interpreter's standard library has a
+    module by the name `import` looks up first: it finds that one before site-packages."""
+    where = in_stdlib(interpreter(ctx), top) if top else ""
+    if not where:
+        return []
+    facts["stdlib_module"] = where
+    return [fail("module-name-shadows-stdlib", import_name=top, stdlib_module=where)]
 
 
 def _exported(result: Scan) -> EntryPoint:

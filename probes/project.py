@@ -23,7 +23,10 @@ FACTS = (
     "column",
     "error",
     "no_project",
+    "pyo3_members",
+    "pyo3_member",
 )
+MEMBERS_SHOWN = 4  # of a workspace's members that depend on pyo3, named in the finding
 
 
 def probe(ctx: Context) -> ProbeResult:
@@ -57,7 +60,7 @@ def probe(ctx: Context) -> ProbeResult:
         return ProbeResult(
             ID, Status.FAIL, f"{first.location}: {first.message}", facts, detected=detected
         )
-    if proj.uses_maturin and proj.crate is None and "workspace" in proj.cargo:
+    if _maturin_at_workspace_root(proj):
         return _workspace_root(proj, facts)
     if proj.errors == () and (reason := not_pyo3_reason(proj, where)):
         facts["no_project"] = reason
@@ -73,6 +76,17 @@ def probe(ctx: Context) -> ProbeResult:
     return ProbeResult(ID, Status.OK, f"{proj.root}: {' + '.join(parts)}{pyo3}", facts)
 
 
+def _maturin_at_workspace_root(proj) -> bool:
+    """maturin run here reads a virtual workspace's root manifest as the crate to build (it
+    takes the Cargo.toml where it runs when pyproject.toml names no manifest-path): the
+    project says it builds with maturin, or it is a bare workspace whose members use pyo3."""
+    if proj.crate is not None or "workspace" not in proj.cargo or "package" in proj.cargo:
+        return False
+    if proj.uses_maturin:
+        return True
+    return proj.pyproject_path is None and bool(pyo3_members(proj))
+
+
 def _name(proj) -> str | None:
     name = table(proj.pyproject, "project").get("name")
     return name if isinstance(name, str) and name else None
@@ -85,10 +99,12 @@ def _workspace_root(proj, facts: dict) -> ProbeResult:
     summary = f"{where} is a Cargo workspace with no [package]: maturin has no crate to build"
     details = {}
     if len(members) == 1:
-        details["extension_manifest"] = proj.rel(members[0])
+        details["extension_manifest"] = details["pyo3_member"] = proj.rel(members[0])
         summary += f"; the pyo3 member is {details['extension_manifest']}"
     elif members:
-        summary += f"; pyo3 members: {', '.join(proj.rel(m) for m in members[:4])}"
+        shown = [proj.rel(m) for m in members[:MEMBERS_SHOWN]]
+        details.update(pyo3_members=", ".join(shown), pyo3_member=shown[0])
+        summary += f"; pyo3 members: {details['pyo3_members']}"
     facts.update(details)
     found = fail("maturin-workspace-root", location=where, **details)
     return judged(ID, summary, facts, (), [found])

@@ -124,7 +124,7 @@ def probe(ctx: Context) -> ProbeResult:
         and interp.info
         and not spec.contains(interp.info["version"], prereleases=True)
     ):
-        found.append(Detected("requires-python-excludes-interpreter", Severity.WARN))
+        found.append(Detected("requires-python-excludes-interpreter", Severity.FAIL))
     shown = f"Python {interp.info['version']}" if interp.info else "no interpreter to read"
     abi3 = ", ".join(features) or "off"
     summary = f"{shown}; requires-python {requires or 'not set'}; abi3 {abi3}"

@@ -6,12 +6,12 @@ import os
 
 from pyo3_doctor.context import Context
 from pyo3_doctor.kb.versions import PyO3Support, policy
-from pyo3_doctor.machine.interpreter import Interpreter, interpreter
+from pyo3_doctor.machine.interpreter import ENV_SOURCES, Interpreter, interpreter, pyo3_python
 from pyo3_doctor.machine.pyo3_fit import interpreters_for, move_to
 from pyo3_doctor.machine.pythons import installed
 from pyo3_doctor.machine.target import choose_python
 from pyo3_doctor.machine.toolchain import pointer_bits, rustc
-from pyo3_doctor.model import Detected, ProbeResult, Severity, fail, judged
+from pyo3_doctor.model import Detected, ProbeResult, Severity, fail, judged, warn
 from pyo3_doctor.project.loader import project
 
 ID = "python"
@@ -40,6 +40,11 @@ FACTS = (
     "pyo3_fit_changes",
     "python_fit",
     "pythons_fit",
+    "python_fit_version",
+    "python_fit_venv",
+    "python_env",
+    "pyo3_python",
+    "pyo3_python_problem",
     "pyo3_python_broken",
     "python_without_override",
     "python_other",
@@ -52,7 +57,10 @@ def _v(pair: tuple) -> str:
 
 def _identity(interp: Interpreter) -> dict:
     info = interp.info or {}
+    # maturin develop builds for the environment it installs into: only a new one changes that
+    env = info["prefix"] if interp.source in ENV_SOURCES else None
     return {
+        "python_env": env,
         "python": interp.path,
         "python_version": info["version"],
         "python_impl": info["implementation"],
@@ -111,7 +119,33 @@ def _ways_out(
         target = None
     facts = move_to(project(ctx), series, target)
     facts.update(interpreters_for(ctx, support, impl, bool(info["gil_disabled"])))
+    if facts.get("python_fit_version") and interp.source in ENV_SOURCES:
+        folder = project(ctx).root or ctx.cwd
+        facts["python_fit_venv"] = str(folder / f".venv-{facts['python_fit_version']}")
     return facts
+
+
+def _pyo3_python(ctx: Context, interp: Interpreter, facts: dict) -> tuple[str, list[Detected]]:
+    """What a PYO3_PYTHON that maturin develop does not build for breaks: a note, or, when it
+    names no interpreter, pyo3-python-not-found (cargo build and maturin build use it)."""
+    other = pyo3_python(ctx)
+    if other is None:
+        return "", []
+    facts["pyo3_python"] = other.value
+    if other.problem:
+        facts["pyo3_python_problem"] = other.problem
+        said = f"; PYO3_PYTHON={other.value} {other.problem}: cargo build and maturin build fail"
+        return said, [warn("pyo3-python-not-found")]
+    if other.path and _same_file(other.path, interp.path):
+        return "", []
+    return f"; PYO3_PYTHON={other.value} is what cargo build and maturin build use", []
+
+
+def _same_file(a: str, b: str | None) -> bool:
+    try:
+        return b is not None and os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _elsewhere(ctx: Context, interp: Interpreter) -> dict:
@@ -163,6 +197,9 @@ def probe(ctx: Context) -> ProbeResult:
         said = ", ".join(d.id for d in found)
         summary += f"; PyO3 {support.series}, the newest known, would find {said}"
         found = []
+    said, others = _pyo3_python(ctx, interp, facts)
+    summary += said
+    found += others
     host = rustc(ctx).host
     rust_bits = pointer_bits(host) if host else None
     if rust_bits and rust_bits != info["pointer_bits"]:

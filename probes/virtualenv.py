@@ -7,8 +7,8 @@ from pathlib import Path
 
 from pyo3_doctor.context import Context
 from pyo3_doctor.machine.interpreter import interpreter
-from pyo3_doctor.model import Detected, ProbeResult, Severity, Status, fail, warn
-from pyo3_doctor.project.loader import not_pyo3_reason, project
+from pyo3_doctor.model import Detected, ProbeResult, Severity, Status, fail
+from pyo3_doctor.project.loader import maturin_builds, not_pyo3_reason, project
 from pyo3_doctor.system.files import read_text_bounded
 from pyo3_doctor.system.proc import which
 
@@ -22,7 +22,19 @@ FACTS = (
     "venv_dir",
     "venv_python",
     "venv_python_version",
+    "venv_required",
 )
+# Variables CI services set: there a job builds with `maturin build`, maturin-action or pip,
+# and creates any virtualenv it uses in an earlier step, so `maturin develop` is not how the
+# project is built and a missing virtualenv is no certain failure.
+CI_VARIABLES = ("CI", "TF_BUILD", "JENKINS_URL", "BUILDKITE", "TEAMCITY_VERSION")
+
+
+def _develops(ctx: Context) -> bool:
+    """Whether `maturin develop` is how this project is built here: not on a CI runner."""
+    return not any(
+        ctx.env.get(name, "").strip().lower() not in ("", "0", "false") for name in CI_VARIABLES
+    )
 
 
 def _conda(ctx: Context) -> str | None:
@@ -56,6 +68,11 @@ def probe(ctx: Context) -> ProbeResult:
         )
     if conda:
         return ProbeResult(ID, Status.OK, f"active conda environment {conda}", facts)
+    if not maturin_builds(project(ctx)):
+        said = "not built with maturin: `maturin develop` is not how this project is installed"
+        return ProbeResult(ID, Status.SKIP, said, facts)
+    if _develops(ctx):
+        facts["venv_required"] = "maturin develop"
     start = project(ctx).root or ctx.cwd
     for folder in (start, *start.parents):
         candidate = folder / ".venv"
@@ -64,12 +81,22 @@ def probe(ctx: Context) -> ProbeResult:
     facts["venv_dir"] = str(start / ".venv")
     return ProbeResult(
         ID,
-        Status.WARN,
+        _level(facts),
         "no active virtualenv or conda env, and no .venv here or above: "
         "`maturin develop` will refuse to run",
         facts,
-        detected=(warn("virtualenv-missing"),),
+        detected=(_missing(facts),),
     )
+
+
+def _missing(facts: dict) -> Detected:
+    """virtualenv-missing: a failure where `maturin develop` is how the project is built."""
+    severity = Severity.FAIL if facts.get("venv_required") else Severity.WARN
+    return Detected("virtualenv-missing", severity)
+
+
+def _level(facts: dict) -> Status:
+    return Status.FAIL if facts.get("venv_required") else Status.WARN
 
 
 def _dot_venv(ctx: Context, candidate: Path, facts: dict) -> ProbeResult:
@@ -78,18 +105,18 @@ def _dot_venv(ctx: Context, candidate: Path, facts: dict) -> ProbeResult:
     if not (candidate / "pyvenv.cfg").is_file():
         return ProbeResult(
             ID,
-            Status.WARN,
+            _level(facts),
             f"{candidate} has no pyvenv.cfg: maturin will not accept it as a virtualenv",
             facts,
-            detected=(warn("virtualenv-missing"),),
+            detected=(_missing(facts),),
         )
     if not python.exists():
         return ProbeResult(
             ID,
-            Status.WARN,
+            _level(facts),
             f"{candidate} is broken: no {python}",
             facts,
-            detected=(warn("virtualenv-missing"),),
+            detected=(_missing(facts),),
         )
     facts.update(venv_python=str(python), venv_python_version=_version(candidate))
     summary = f"{candidate} (maturin develop finds it; not activated)"

@@ -31,6 +31,12 @@ SCRUB = (
     "NO_COLOR",
     "FORCE_COLOR",
     "PYTHONPATH",
+    # a CI runner's: there a missing virtualenv only warns (maturin develop is not the build)
+    "CI",
+    "TF_BUILD",
+    "JENKINS_URL",
+    "BUILDKITE",
+    "TEAMCITY_VERSION",
 )
 # The tools a healthy PyO3 machine has; staged PATHs pick from these.
 TOOLS = (

@@ -4,7 +4,10 @@ One TOML table per entry; the table name is the id (a public contract, see docs/
 
     [linker-missing]
     title = "..."                 # one line
-    severity = "fail"             # "warn" | "fail": how bad the cause is when a log shows it
+    severity = "fail"             # "warn" | "fail": how bad the cause is, in a check or a log
+    fail_with = ["import_error"]  # optional, on a "warn" entry: facts under which the state is
+                                  # certain to fail the build or the import (any one of them
+                                  # known makes the finding fail, in a check and in a log)
     priority = 80                 # higher wins when several entries match one log
     why = "..."                   # the mechanism, may use {placeholders}
     probes = ["linker"]           # probes that confirm it (and are re-run after a fix)
@@ -86,6 +89,7 @@ ENTRY_KEYS = {
     "explains",
     "confidence",
     "only_if",
+    "fail_with",
 }
 FIX_KEYS = {
     "summary",
@@ -118,13 +122,16 @@ VARIABLE = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*|\{[a-z_][a-z0-9_]*\})$")
 
 
 # Knowledge files that hold no entries: the version policy (kb.versions), the log fact rules
-# (kb.facts) and what to say of a placeholder no fact fills (kb.entries.UNKNOWN).
+# (kb.facts), what to say of a placeholder no fact fills (kb.templates.unknowns), what PyO3
+# releases rename (kb.migrations), the standard library's module names (kb.stdlib)
+# and the system packages for what a build lacks (kb.packages).
 NOT_ENTRIES = (
     "versions.toml",
     "facts.toml",
     "placeholders.toml",
     "migrations.toml",
     "packages.toml",
+    "stdlib.toml",
 )
 
 
@@ -181,6 +188,7 @@ class Entry:
     only_if: tuple[Condition, ...] = ()  # log facts without which it is not this cause
     explains: tuple[str, ...] = ()  # ids that follow from this cause when both are in a log
     confidence: str = "high"  # how surely one of its patterns means this cause
+    fail_with: tuple[str, ...] = ()  # facts that make it certain to fail (see severity_for)
 
     # Compiled on first use: a check without a log never needs them, and compiling all of
     # them costs more than reading the whole knowledge base.
@@ -195,6 +203,13 @@ class Entry:
     @cached_property
     def context(self) -> tuple[Pattern[str], ...]:
         return _compile(self.context_texts, self.id)
+
+    def severity_for(self, values: Mapping[str, Any]) -> Severity:
+        """The severity of this cause given what is known: the entry's own, or fail when a
+        fact of `fail_with` is known. The one rule a check and a log diagnosis both follow."""
+        if any(values.get(name) not in (None, "") for name in self.fail_with):
+            return Severity.FAIL
+        return self.severity
 
     @property
     def group_names(self) -> set[str]:
@@ -308,6 +323,8 @@ def entries_from(tables: Mapping[str, Any], source: str) -> dict[str, Entry]:
             severity = Severity(raw["severity"])
         except ValueError:
             raise KnowledgeError(f"{where}: severity is warn or fail") from None
+        if raw.get("fail_with") and severity is Severity.FAIL:
+            raise KnowledgeError(f"{where}: fail_with only raises a warn entry to fail")
         if not isinstance(raw.get("priority", 50), int) or isinstance(raw.get("priority"), bool):
             raise KnowledgeError(f"{where}: priority is an integer")
         if raw.get("patterns") and not raw.get("needles"):
@@ -334,6 +351,7 @@ def entries_from(tables: Mapping[str, Any], source: str) -> dict[str, Entry]:
             only_if=_conditions(raw.get("only_if"), f"{where} only_if"),
             explains=_strings(raw.get("explains", []), where),
             confidence=_confidence(raw.get("confidence", "high"), where),
+            fail_with=_strings(raw.get("fail_with", []), where),
         )
     return entries
 
@@ -358,7 +376,7 @@ def validate(
             if other not in ids or other == entry.id:
                 raise KnowledgeError(f"[{entry.id}]: explains an unknown id {other!r}")
         allowed = known_facts | entry.group_names | BUILTIN_PLACEHOLDERS | set(LOG_FACTS)
-        used = set(PLACEHOLDER.findall(entry.why))
+        used = set(PLACEHOLDER.findall(entry.why)) | set(entry.fail_with)
         for fix in entry.fixes:
             used |= fix.placeholders() | set(fix.requires) | set(fix.when_unknown)
         unknown = used - allowed

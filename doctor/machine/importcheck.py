@@ -16,13 +16,26 @@ from pyo3_doctor.project.loader import project, skip_reason
 from pyo3_doctor.system.proc import run_tool
 
 # Runs in the target interpreter from "/" (nothing in the project shadows anything) unless a
-# source folder is given; prints where the module comes from, or the import error verbatim.
+# source folder is given; prints where the module comes from, or the import error verbatim,
+# and where a later sys.path entry has another top-level module of that name (one that the
+# first, the standard library's say, hides).
 IMPORT = r"""
 import importlib, importlib.util, json, sys, traceback
 name, extra = sys.argv[1], sys.argv[2]
 if extra:
     sys.path.insert(0, extra)
 out = {}
+try:
+    from importlib.machinery import PathFinder
+    top = name.partition(".")[0]
+    first = importlib.util.find_spec(top)
+    for entry in sys.path:
+        other = PathFinder.find_spec(top, [entry])
+        if first and other and other.origin and other.origin != first.origin:
+            out["shadowed"] = other.origin
+            break
+except Exception:
+    pass
 try:
     spec = importlib.util.find_spec(name)
     out["origin"] = spec.origin if spec else None

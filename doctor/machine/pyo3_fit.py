@@ -109,7 +109,11 @@ def interpreters_for(
     ]
     if not fits:
         return {}
-    return {"python_fit": fits[0].path, "pythons_fit": "; ".join(i.label() for i in fits[:6])}
+    return {
+        "python_fit": fits[0].path,
+        "python_fit_version": ".".join(map(str, fits[0].minor)),
+        "pythons_fit": "; ".join(i.label() for i in fits[:6]),
+    }
 
 
 def _within(version: PyVersion, span: tuple[PyVersion, PyVersion]) -> bool:

@@ -1,11 +1,14 @@
-"""The target interpreter: which one PyO3 and maturin would pick, and the script that asks it
+"""The target interpreter: the one `maturin develop` builds for, and the script that asks it
 about itself. Imports nothing heavy: the CLI starts that script before the rest of
 pyo3-doctor is even imported (pyo3_doctor.machine.prefetch.start_interpreter).
 
-Order (maturin's, which sets PYO3_PYTHON for the build it drives; PyO3 alone agrees except
-that it tries `python` before `python3`): `--python`, `PYO3_PYTHON`, an active virtualenv,
-an active conda env, then `python3` and `python` on PATH. When both VIRTUAL_ENV and
-CONDA_PREFIX are set PyO3 ignores both, and so do we.
+Order: `--python`; then the environment `maturin develop` installs into (src/commands/
+develop.rs detect_venv: VIRTUAL_ENV, else CONDA_PREFIX, else a `.venv` here or above), whose
+Python it builds for whatever the shell's PYO3_PYTHON says (src/compile.rs sets PYO3_PYTHON
+for the cargo build it drives); with none of those, where `maturin build` (without -i), pip
+and a plain cargo build decide, `PYO3_PYTHON`, then `python3` and `python` on PATH. When both
+VIRTUAL_ENV and CONDA_PREFIX are set maturin develop refuses and PyO3 ignores both, and so
+do we. machine.interpreter.pyo3_python says what a PYO3_PYTHON that is not chosen breaks.
 """
 
 from __future__ import annotations
@@ -77,6 +80,8 @@ print(ascii({
   "include_dir": inc, "python_h": os.path.exists(os.path.join(inc, "Python.h")),
   "ext_suffix": v("EXT_SUFFIX") or "", "soabi": v("SOABI") or "",
   "scripts": sysconfig.get_path("scripts"),
+  "stdlib": sysconfig.get_path("stdlib"), "platstdlib": sysconfig.get_path("platstdlib"),
+  "stdlib_names": " ".join(sorted(getattr(sys, "stdlib_module_names", ()))) or None,
   "maturin": dist_version("maturin"),
   "lookup": lookup(sys.stdin.readline().strip() if sys.stdin else ""),
 }))
@@ -103,9 +108,7 @@ def choose_python(
     `trust_project` (--no-exec, diagnose) a `.venv` found in the project is not taken: it came
     with the checkout, and running it runs the checkout's code (its .pth files, or itself)."""
     if python:
-        return _resolve(python, env, cwd), "--python"
-    if env.get("PYO3_PYTHON"):
-        return _resolve(env["PYO3_PYTHON"], env, cwd), "PYO3_PYTHON"
+        return resolve(python, env, cwd), "--python"
     venv, conda = env.get("VIRTUAL_ENV"), env.get("CONDA_PREFIX")
     if not (venv and conda and venv != conda):
         if venv:
@@ -116,6 +119,8 @@ def choose_python(
         dot_venv = _dot_venv(Path(project or cwd)) if trust_project else None
         if dot_venv is not None:
             return _env_python(str(dot_venv), windows), ".venv"
+    if env.get("PYO3_PYTHON"):
+        return resolve(env["PYO3_PYTHON"], env, cwd), "PYO3_PYTHON"
     for name in ("python3", "python"):
         found = which(name, env)
         if found:
@@ -131,7 +136,8 @@ def _dot_venv(start: Path) -> Path | None:
     return None
 
 
-def _resolve(name: str, env: Mapping[str, str], cwd: str) -> str | None:
+def resolve(name: str, env: Mapping[str, str], cwd: str) -> str | None:
+    """A path as given (relative to `cwd`), or a bare name looked up on PATH."""
     if os.sep in name or (os.altsep and os.altsep in name):
         return name if os.path.isabs(name) else os.path.join(cwd, name)
     return which(name, env)

@@ -15,7 +15,18 @@ from typing import Any
 
 from packaging.version import Version
 
+from pyo3_doctor.project.maturin_config import Problem
+from pyo3_doctor.project.semver_req import requirement_error
+
 EXTENSION_MODULE = "pyo3/extension-module"
+# The tables Cargo reads dependencies from (the underscore spellings are its old aliases).
+DEPENDENCY_TABLES = (
+    "dependencies",
+    "dev-dependencies",
+    "dev_dependencies",
+    "build-dependencies",
+    "build_dependencies",
+)
 
 
 def table(data: Any, *keys: str) -> Mapping[str, Any]:
@@ -90,6 +101,28 @@ def path_dependency(
     if spec is not raw and isinstance(spec, Mapping) and isinstance(spec.get("path"), str):
         return (workspace_dir or manifest_dir) / spec["path"]
     return None
+
+
+def requirement_problems(cargo: Mapping[str, Any]) -> list[Problem]:
+    """Each dependency whose version requirement cargo cannot parse (it then refuses the
+    whole manifest), in this manifest's own tables and its [workspace.dependencies]."""
+    places: list[tuple[tuple[str, ...], Mapping[str, Any]]] = [
+        ((name,), table(cargo, name)) for name in DEPENDENCY_TABLES
+    ]
+    for target, spec in table(cargo, "target").items():
+        places += [(("target", target, name), table(spec, name)) for name in DEPENDENCY_TABLES]
+    places.append((("workspace", "dependencies"), table(cargo, "workspace", "dependencies")))
+    found = []
+    for keys, deps in places:
+        for key, raw in deps.items():
+            where = (*keys, key)
+            if isinstance(raw, Mapping):
+                raw, where = raw.get("version"), (*where, "version")
+            said = requirement_error(raw) if isinstance(raw, str) else None
+            if said:
+                message = f"failed to parse the version requirement `{raw}` for dependency `{key}`"
+                found.append(Problem(where, f"{message}: {said}"))
+    return found
 
 
 def _dependency_tables(cargo: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:

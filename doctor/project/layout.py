@@ -17,45 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from pyo3_doctor.project.cargo import Crate, table
+from pyo3_doctor.project.maturin_config import MATURIN_KEYS  # ToolMaturin's fields
 from pyo3_doctor.project.pathdeps import PathCrate, pyo3_through
-
-# [tool.maturin] keys maturin reads (ToolMaturin in src/pyproject_toml.rs, kebab-case).
-MATURIN_KEYS = frozenset(
-    (
-        "module-name",
-        "include",
-        "exclude",
-        "bindings",
-        "compatibility",
-        "manylinux",
-        "auditwheel",
-        "skip-auditwheel",
-        "strip",
-        "sdist-generator",
-        "python-source",
-        "python-packages",
-        "data",
-        "targets",
-        "target",
-        "profile",
-        "editable-profile",
-        "features",
-        "all-features",
-        "no-default-features",
-        "manifest-path",
-        "frozen",
-        "locked",
-        "config",
-        "unstable-flags",
-        "rustc-args",
-        "use-base-python",
-        "sbom",
-        "include-import-lib",
-        "pgo-command",
-        "generate-ci",
-        "sdist-include",
-    )
-)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +18,14 @@ from packaging.version import Version
 
 from pyo3_doctor.context import Context, cargo_home
 from pyo3_doctor.kb.version_spec import version_or_none
-from pyo3_doctor.project.cargo import Crate, admits, read_crate, table
+from pyo3_doctor.project.cargo import Crate, admits, read_crate, requirement_problems, table
 from pyo3_doctor.project.layout import Layout, resolve
+from pyo3_doctor.project.maturin_config import CARGO_TOML, Problem, refused
 from pyo3_doctor.project.pathdeps import PathCrate, read_path_crates
-from pyo3_doctor.system.files import read_bytes_bounded, relative
+from pyo3_doctor.project.semver_req import requirement_error
+from pyo3_doctor.system.files import read_bytes_bounded, read_text_bounded, relative
 from pyo3_doctor.system.tomlfile import MAX_BYTES, TomlError, read_toml
+from pyo3_doctor.system.tomlkeys import key_position
 
 __all__ = ["Project", "find_root", "load", "project", "table"]
 
@@ -39,6 +42,7 @@ class Project:
     lock_path: Path | None = None
     errors: tuple[TomlError, ...] = ()
     pyo3_requirement: str = ""  # as written in Cargo.toml ("0.27", "=0.26.0", ...)
+    pyo3_requirement_refused: bool = False  # cargo cannot parse it ("0.2x")
     pyo3_locked: Version | None = None  # from Cargo.lock
     pyo3_features: tuple[str, ...] = ()  # features on the pyo3 dependency itself
     workspace_path: Path | None = None  # the workspace root manifest, if another file
@@ -106,7 +110,10 @@ class Project:
     @property
     def pyo3_version(self) -> Version | None:
         """The resolved PyO3 version: Cargo.lock's, while the requirement admits it, else
-        the lowest the requirement allows."""
+        the lowest the requirement allows; none while cargo cannot parse the requirement
+        (nothing builds until it is fixed)."""
+        if self.pyo3_requirement_refused:
+            return None
         if self.pyo3_locked and not self.pyo3_lock_stale:
             return self.pyo3_locked
         found = re.search(r"\d+(\.\d+){0,2}", self.pyo3_requirement)
@@ -239,7 +246,13 @@ def load(ctx: Context) -> Project:
         config = cargo_config(cargo_path.parent, ctx.env)
     dep = crate.pyo3 if crate else None
     locked = _locked(lock_path) if lock_path else None
-    return Project(
+    if cargo_path:
+        errors += _at(cargo_path, requirement_problems(cargo))
+        if "package" in cargo:  # a workspace root is maturin-workspace-root's business
+            errors += _at(cargo_path, refused(cargo, CARGO_TOML))
+    if ws_path:
+        errors += _at(ws_path, requirement_problems(workspace))
+    proj = Project(
         root=root,
         pyproject_path=pyproject_path if _present(pyproject_path) else None,
         cargo_path=cargo_path,
@@ -248,6 +261,9 @@ def load(ctx: Context) -> Project:
         lock_path=lock_path,
         errors=tuple(errors),
         pyo3_requirement=dep.requirement if dep else "",
+        pyo3_requirement_refused=bool(
+            dep and dep.requirement and requirement_error(dep.requirement)
+        ),
         pyo3_locked=locked,
         pyo3_features=dep.features if dep else (),
         workspace_path=ws_path,
@@ -256,6 +272,27 @@ def load(ctx: Context) -> Project:
         cargo_config=config,
         path_crates=path_crates,
     )
+    if _maturin_reads(proj):
+        assert proj.pyproject_path is not None
+        errors += _at(proj.pyproject_path, refused(proj.pyproject))
+    return replace(proj, errors=tuple(errors))
+
+
+def _maturin_reads(proj: Project) -> bool:
+    """Whether maturin reads this pyproject.toml into its types when it builds the crate: it
+    parsed, it is the project's (a crate beside it), and no other backend builds it."""
+    path = proj.pyproject_path
+    if path is None or proj.cargo_path is None or not maturin_builds(proj):
+        return False
+    return not any(e.path == str(path) for e in proj.errors)
+
+
+def _at(path: Path, problems: list[Problem]) -> list[TomlError]:
+    """Problems found in a file that parses, each at the line and column of its key."""
+    if not problems:
+        return []
+    text = read_text_bounded(path, MAX_BYTES) or ""
+    return [TomlError(str(path), *key_position(text, p.keys), p.message) for p in problems]
 
 
 MAX_MEMBERS = 64  # workspace members read when looking for the extension crate
@@ -301,6 +338,20 @@ def not_pyo3_reason(proj: Project, cwd: Path) -> str:
     if proj.cargo_path is None:
         return f"{proj.root} has a pyproject.toml but no Cargo.toml and no Rust build backend"
     return f"the crate at {proj.cargo_path} does not depend on pyo3"
+
+
+def maturin_builds(proj: Project) -> bool:
+    """Whether maturin builds this project, so that `maturin develop` is how it is built and
+    installed while working on it: pyproject.toml says so, or names no other backend (nor is
+    the project a setup.py one, which pip builds with setuptools when no backend is named)
+    and the crate has a library (or is a workspace) for maturin to build."""
+    if proj.uses_maturin:
+        return True
+    if proj.other_backend or proj.uses_setuptools_rust:
+        return False
+    if not proj.build_backend and proj.root is not None and (proj.root / "setup.py").is_file():
+        return False
+    return proj.crate is None or proj.crate.has_lib
 
 
 def skip_reason(proj: Project) -> str:

@@ -123,11 +123,12 @@ def test_conda_config_does_not_run_in_place_of_leaving_the_environment(
 def test_pyo3_python_naming_nothing_is_unset_not_a_python_install(
     pyo3_project, staged_path, package_manager, tmp_path
 ):
-    # a virtualenv is active and Python is installed: the stale variable is what to drop
+    # no virtualenv active (one would come first), and a Python on PATH: the stale variable
+    # is what to drop
     extra, calls = package_manager
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    env = {"PATH": staged_path(extra=extra), "VIRTUAL_ENV": str(venv)}
+    env = {"PATH": f"{venv}/bin{os.pathsep}{staged_path(extra=extra)}"}
     env["PYO3_PYTHON"] = str(tmp_path / "opt" / "python3.12")
     ran = fix(pyo3_project(), tmp_path / "home", "interpreter-not-found", **env)
     assert ran.returncode == 2, ran.stderr

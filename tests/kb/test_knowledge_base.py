@@ -98,6 +98,8 @@ BAD = {
     "bad guard": HEAD + FIX + "pyo3='>>0.2'\n",
     "bad id": "[A_b]\ntitle='t'\nseverity='fail'\nwhy='w'\n",
     "two fix kinds": HEAD + FIX + "argv=['x']\n",
+    "fail_with on a fail entry": "[a-b]\ntitle='t'\nseverity='fail'\nwhy='w'\nfail_with=['x']\n",
+    "fail_with not a list": "[a-b]\ntitle='t'\nseverity='warn'\nwhy='w'\nfail_with='x'\n",
     "unset of no variable": HEAD + "[[a-b.fix]]\nsummary='s'\nunset=['A B']\n",
     "unset of nothing": HEAD + "[[a-b.fix]]\nsummary='s'\nunset=[]\n",
 }
@@ -145,6 +147,17 @@ def test_cross_checks_refuse_unknown_probes_placeholders_and_alternatives():
     validate(parse_entries(alt, "t.toml"), set(), set(), all_ids={"a-b", "c-d"})
     with pytest.raises(KnowledgeError, match="alternative"):
         validate(parse_entries(alt, "t.toml"), set(), set(), all_ids={"a-b", "e-f"})
+
+
+def test_fail_with_raises_a_warn_entry_to_fail_when_its_fact_is_known():
+    text = "[a-b]\ntitle='t'\nseverity='warn'\nwhy='w'\nfail_with=['import_error']\n"
+    entry = parse_entries(text, "t.toml")["a-b"]
+    validate({"a-b": entry}, {"import_error"}, set())
+    with pytest.raises(KnowledgeError, match="placeholders"):
+        validate({"a-b": entry}, set(), set())  # a fact no probe reports
+    assert entry.severity_for({}).value == "warn"
+    assert entry.severity_for({"import_error": ""}).value == "warn"
+    assert entry.severity_for({"import_error": "ImportError: x"}).value == "fail"
 
 
 def test_an_entry_built_alone_is_the_entry_built_with_all_the_others():

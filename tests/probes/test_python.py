@@ -46,6 +46,67 @@ def test_active_virtualenv_is_used(pyo3_project, staged_path, venv):
     assert python.facts["python_source"] == "VIRTUAL_ENV"
 
 
+def test_an_active_virtualenv_wins_over_pyo3_python(pyo3_project, staged_path, venv):
+    # maturin develop builds for the virtualenv it installs into and sets PYO3_PYTHON itself
+    report = run(
+        pyo3_project(),
+        ("python",),
+        PATH=staged_path(),
+        VIRTUAL_ENV=str(venv),
+        PYO3_PYTHON=pyenv_python("3.12"),
+    )
+    python = result(report, "python")
+    assert python.facts["python_source"] == "VIRTUAL_ENV"
+    assert python.facts["python"] == str(venv / "bin" / "python")
+    assert "is what cargo build and maturin build use" in python.summary
+    assert ids(report) == []
+
+
+def test_a_dot_venv_wins_over_pyo3_python(pyo3_project, staged_path):
+    root = pyo3_project()
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root / ".venv")], check=True)
+    report = run(root, ("python",), PATH=staged_path(), PYO3_PYTHON=pyenv_python("3.12"))
+    assert result(report, "python").facts["python_source"] == ".venv"
+
+
+def test_pyo3_python_pointing_nowhere_beside_a_virtualenv_only_warns(
+    pyo3_project, staged_path, venv, tmp_path
+):
+    # maturin develop builds for the virtualenv: only cargo build and maturin build break
+    missing = str(tmp_path / "opt" / "python3.12")
+    report = run(
+        pyo3_project(), ("python",), PATH=staged_path(), VIRTUAL_ENV=str(venv), PYO3_PYTHON=missing
+    )
+    assert [(f.id, f.severity.value) for f in report.findings] == [
+        ("pyo3-python-not-found", "warn")
+    ]
+    finding = report.findings[0]
+    assert "cargo build" in finding.why and "maturin develop" in finding.why
+    assert finding.fixes[0].env == {"PYO3_PYTHON": str(venv / "bin" / "python")}
+    assert all(not f.argv for f in finding.fixes)  # nothing to install: the Python is there
+
+
+def test_a_virtualenv_python_too_old_is_judged_whatever_pyo3_python_says(
+    pyo3_project, staged_path, tmp_path
+):
+    # the old Python maturin develop builds for is the one judged; PYO3_PYTHON is no way out
+    old = tmp_path / "old"
+    subprocess.run([pyenv_python("3.7"), "-m", "venv", "--without-pip", str(old)], check=True)
+    root = pyo3_project(pyo3="0.29")
+    report = run(
+        root,
+        ("project", "python"),
+        PATH=staged_path(),
+        VIRTUAL_ENV=str(old),
+        PYO3_PYTHON=pyenv_python("3.12"),
+    )
+    (finding,) = [f for f in report.findings if f.id == "python-version-too-old"]
+    assert finding.severity.value == "fail"
+    assert not any(f.env and "PYO3_PYTHON" in f.env for f in finding.fixes)
+    venv_fix = next(f for f in finding.fixes if "virtualenv" in f.summary)
+    assert str(old) in venv_fix.text and f"-m venv {root}/.venv-3." in venv_fix.text
+
+
 def test_python_flag_overrides_everything(pyo3_project, staged_path, venv):
     python = result(
         run(

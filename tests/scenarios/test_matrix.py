@@ -111,6 +111,25 @@ def found(wanted: str, fails: list[str], warns: list[str]) -> None:
     assert [f for f in fails if f != wanted] == [], f"another fail besides {wanted}: {fails}"
 
 
+def failing(wanted: str, fails: list[str], warns: list[str]) -> None:
+    """The id at fail level, and no other fail: a state certain to break the build."""
+    found(wanted, fails, warns)
+    assert wanted in fails, f"{wanted} is only a warning: {warns}"
+
+
+def refused(root: Path, env: dict[str, str], said: str, *args: str) -> None:
+    """`maturin develop` fails here, saying `said`: what the check's fail level promises."""
+    built = subprocess.run(
+        ["maturin", "develop", *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert built.returncode != 0 and said in built.stderr, built.stderr[-3000:]
+
+
 def record(finding: str, state: str) -> None:
     MATRIX.append(f"{finding:28} | {state:52} | found | fixed | imports")
 
@@ -140,8 +159,8 @@ def test_maturin_requirement_no_release_meets(tmp_path, cargo_target_dir, wanted
     pyproject.write_text(pyproject.read_text().replace("maturin>=1.0,<2.0", wanted))
     env = env_for(venv(tmp_path / "env"), cargo_target_dir)
     fails, warns, _ = check(root, env)
-    found("maturin-version", fails, warns)
-    assert fails == []  # no false extension-module-missing
+    # pip finds no maturin to build with: a fail, and no false extension-module-missing
+    failing("maturin-version", fails, warns)
     out = fix(root, "maturin-version", env)
     assert "is fixed" in out and "pip install" not in out, out
     assert '"maturin>=1.0,<2.0"' in pyproject.read_text()
@@ -220,7 +239,7 @@ def test_module_renamed_without_a_rebuild(tmp_path, cargo_target_dir):
     for rel in ("pyproject.toml", "src/lib.rs", "python/renamed_demo/__init__.py"):
         (root / rel).write_text((root / rel).read_text().replace("_native", "_core"))
     fails, warns, _ = check(root, env)
-    found("stale-extension-build", fails, warns)
+    failing("stale-extension-build", fails, warns)  # the package imports the new name
     assert "is fixed" in fix(root, "stale-extension-build", env)
     imports(tmp_path / "env" / "bin" / "python", "renamed_demo", env)
     record("stale-extension-build", "module renamed, old .so left in the package")
@@ -271,15 +290,21 @@ def test_pyo3_python_naming_a_missing_interpreter(tmp_path, cargo_target_dir):
     missing = str(tmp_path / "opt" / "python3.12" / "bin" / "python3.12")
     env = env_for(venv(tmp_path / "env"), cargo_target_dir, PYO3_PYTHON=missing)
     fails, warns, _ = check(root, env)
-    found("interpreter-not-found", fails, warns)
-    ran = run_cli("fix", "interpreter-not-found", "--yes", cwd=root, env=env, timeout=180)
-    assert ran.returncode == 2 and ran.stdout.startswith("unset PYO3_PYTHON\n"), ran.stderr
-    del env["PYO3_PYTHON"]  # the printed line, carried out
+    # maturin develop builds for the virtualenv (it sets PYO3_PYTHON itself); cargo build
+    # takes PYO3_PYTHON first and fails: a warning, with the virtualenv's Python as the fix
+    found("pyo3-python-not-found", fails, warns)
+    assert fails == [], fails
+    python = tmp_path / "env" / "bin" / "python"
+    ran = run_cli("fix", "pyo3-python-not-found", "--yes", cwd=root, env=env, timeout=180)
+    assert ran.returncode == 2 and ran.stdout.startswith(f"export PYO3_PYTHON={python}"), (
+        ran.stdout + ran.stderr
+    )
+    env["PYO3_PYTHON"] = str(python)  # the printed line, carried out
     fails, warns, _ = check(root, env)
-    assert "interpreter-not-found" not in fails + warns
+    assert "pyo3-python-not-found" not in fails + warns
     develop(root, env)
-    imports(tmp_path / "env" / "bin" / "python", "nopy_demo", env)
-    record("interpreter-not-found", "PYO3_PYTHON names a missing file, a virtualenv active")
+    imports(python, "nopy_demo", env)
+    record("pyo3-python-not-found", "PYO3_PYTHON names a missing file, a virtualenv active")
 
 
 def test_cargo_and_rustc_off_path(tmp_path, cargo_target_dir, staged_path):
@@ -375,7 +400,8 @@ def test_no_virtualenv_for_maturin_develop(tmp_path, cargo_target_dir):
     root = crate(tmp_path, "novenv-demo")
     env = env_for(None, cargo_target_dir)
     fails, warns, _ = check(root, env)
-    found("virtualenv-missing", fails, warns)
+    failing("virtualenv-missing", fails, warns)
+    refused(root, env, "Couldn't find a virtualenv or conda environment")
     assert "is fixed" in fix(root, "virtualenv-missing", env)
     develop(root, env)  # finds the new .venv without activation
     imports(root / ".venv" / "bin" / "python", "novenv_demo", env)
@@ -427,6 +453,156 @@ def test_abi3_feature_above_the_interpreter(tmp_path, cargo_target_dir):
     develop(root, env)
     imports(tmp_path / "env" / "bin" / "python", "abi_demo", env)
     record("abi3-misuse", "abi3-py3(X+1) with a Python 3.X venv")
+
+
+def test_pyproject_without_build_system(tmp_path, cargo_target_dir):
+    root = crate(tmp_path, "nobs-demo")
+    pyproject = root / "pyproject.toml"
+    written = pyproject.read_text()
+    pyproject.write_text(written.split("[project]")[1].join(["[project]", ""]))
+    env = env_for(venv(tmp_path / "env"), cargo_target_dir)
+    fails, warns, doc = check(root, env)
+    failing("project-file-invalid", fails, warns)
+    assert doc["findings"][0]["location"] == f"{pyproject}:1:1"
+    refused(root, env, "missing field `build-system`")
+    pyproject.write_text(written)  # the correction the finding asks for, by hand
+    assert check(root, env)[0] == []
+    develop(root, env)
+    imports(tmp_path / "env" / "bin" / "python", "nobs_demo", env)
+    record("project-file-invalid", "pyproject.toml without [build-system]")
+
+
+def test_maturin_features_as_a_string(tmp_path, cargo_target_dir):
+    root = crate(tmp_path, "fstr-demo")
+    pyproject = root / "pyproject.toml"
+    written = pyproject.read_text()
+    as_list = 'features = ["pyo3/extension-module"]'
+    pyproject.write_text(written.replace(as_list, 'features = "pyo3/extension-module"'))
+    env = env_for(venv(tmp_path / "env"), cargo_target_dir)
+    fails, warns, doc = check(root, env)
+    failing("project-file-invalid", fails, warns)
+    line = next(i for i, t in enumerate(pyproject.read_text().splitlines(), 1) if "features" in t)
+    assert doc["findings"][0]["location"] == f"{pyproject}:{line}:12"
+    refused(root, env, "expected a sequence")
+    pyproject.write_text(written)
+    develop(root, env)
+    imports(tmp_path / "env" / "bin" / "python", "fstr_demo", env)
+    record("project-file-invalid", '[tool.maturin] features = "pyo3/extension-module"')
+
+
+def test_pyo3_requirement_cargo_cannot_parse(tmp_path, cargo_target_dir):
+    root = crate(tmp_path, "req-demo", pyo3="0.2x")
+    env = env_for(venv(tmp_path / "env"), cargo_target_dir)
+    fails, warns, _ = check(root, env)
+    failing("project-file-invalid", fails, warns)
+    assert "extension-module-missing" not in warns  # no finding built on a PyO3 "0.2"
+    refused(root, env, "failed to parse the version requirement `0.2x`")
+    cargo = root / "Cargo.toml"
+    cargo.write_text(cargo.read_text().replace('"0.2x"', '"0.27"'))
+    develop(root, env)
+    imports(tmp_path / "env" / "bin" / "python", "req_demo", env)
+    record("project-file-invalid", 'pyo3 = "0.2x" (cargo cannot parse it)')
+
+
+def test_workspace_root_without_pyproject(tmp_path, cargo_target_dir):
+    root = tmp_path / "ws"
+    crate(root, "wsext-demo")
+    (root / "wsext-demo" / "pyproject.toml").unlink()  # a Cargo-only extension crate
+    (root / "Cargo.toml").write_text('[workspace]\nmembers = ["wsext-demo"]\nresolver = "2"\n')
+    env = env_for(venv(tmp_path / "env"), cargo_target_dir)
+    fails, warns, doc = check(root, env)
+    failing("maturin-workspace-root", fails, warns)
+    step = doc["findings"][0]["fixes"][0]
+    assert step["text"].startswith("maturin develop -m wsext-demo/Cargo.toml"), step
+    refused(root, env, "missing field `package`")
+    develop_args = ["-m", "wsext-demo/Cargo.toml"]  # the printed step, carried out
+    built = subprocess.run(
+        ["maturin", "develop", *develop_args], cwd=root, env=env, capture_output=True, text=True
+    )
+    assert built.returncode == 0, built.stderr[-3000:]
+    imports(tmp_path / "env" / "bin" / "python", "wsext_demo", env)
+    record("maturin-workspace-root", "[workspace] root, no pyproject.toml, one pyo3 member")
+
+
+def test_module_named_like_a_stdlib_module(tmp_path, cargo_target_dir):
+    root = crate(tmp_path, "datetime")
+    env_dir = venv(tmp_path / "env")
+    env = env_for(env_dir, cargo_target_dir)
+    fails, warns, _ = check(root, env)
+    failing("module-name-shadows-stdlib", fails, warns)
+    develop(root, env)  # installs fine, and `import datetime` still gives the stdlib's
+    fails, warns, doc = check(root, env)
+    failing("module-name-shadows-stdlib", fails, warns)
+    built = next(p for p in doc["probes"] if p["id"] == "artifact")["summary"]
+    assert "is installed" in built and "standard library" in built, built
+    # the rename the finding asks for: a module name the standard library does not use
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace(
+            "[tool.maturin]", '[tool.maturin]\nmodule-name = "datetime_rs"'
+        )
+    )
+    lib = root / "src" / "lib.rs"
+    lib.write_text(lib.read_text().replace("fn datetime(", "fn datetime_rs("))
+    assert check(root, env)[0] == []
+    develop(root, env)
+    imports(env_dir / "bin" / "python", "datetime_rs", env)
+    record("module-name-shadows-stdlib", "crate and module named datetime")
+
+
+def test_pyo3_python_missing_beside_a_virtualenv(tmp_path, cargo_target_dir):
+    root = crate(tmp_path, "p3p-demo")
+    env_dir = venv(tmp_path / "env")
+    env = env_for(env_dir, cargo_target_dir, PYO3_PYTHON=str(tmp_path / "opt" / "python3.12"))
+    fails, warns, _ = check(root, env)
+    # maturin develop builds for the virtualenv: only cargo build and maturin build break
+    assert fails == [] and warns == ["pyo3-python-not-found"], (fails, warns)
+    develop(root, env)
+    imports(env_dir / "bin" / "python", "p3p_demo", env)
+    cargo = subprocess.run(
+        ["cargo", "build"], cwd=root, env=env, capture_output=True, text=True, timeout=900
+    )
+    assert cargo.returncode != 0 and "failed to run the Python interpreter" in cargo.stderr
+    record("pyo3-python-not-found", "PYO3_PYTHON names no file, a venv is active")
+
+
+def test_virtualenv_python_too_old_whatever_pyo3_python_says(tmp_path, cargo_target_dir):
+    old, new = pyenv_python("3.7"), pyenv_python("3.12")
+    root = crate(tmp_path, "old37-demo", pyo3="0.29")
+    env = env_for(venv(tmp_path / "env", old), cargo_target_dir, PYO3_PYTHON=new)
+    fails, warns, doc = check(root, env)
+    failing("python-version-too-old", fails, warns)
+    refused(root, env, "lower than PyO3's minimum supported version")  # PYO3_PYTHON ignored
+    finding = next(f for f in doc["findings"] if f["id"] == "python-version-too-old")
+    assert not any((f.get("env") or {}).get("PYO3_PYTHON") for f in finding["fixes"])
+    # the virtualenv the finding suggests, made with the Python it names
+    step = next(f for f in finding["fixes"] if "virtualenv" in f["summary"])
+    python, _, rest = step["text"].partition(" -m venv ")
+    python = python.rsplit(" ", 1)[-1]
+    fresh = Path(rest.split(",")[0])
+    env = env_for(venv(fresh, python), cargo_target_dir, PYO3_PYTHON=new)
+    develop(root, env)
+    imports(fresh / "bin" / "python", "old37_demo", env)
+    record("python-version-too-old", "a Python 3.7 venv, PYO3_PYTHON a 3.12, PyO3 0.29")
+
+
+def test_requires_python_excludes_the_virtualenv_python(tmp_path, cargo_target_dir):
+    root = crate(tmp_path, "rp-demo")
+    pyproject = root / "pyproject.toml"
+    written = pyproject.read_text()
+    minor = sys.version_info[1]
+    pyproject.write_text(
+        written.replace("[tool.maturin]", f'requires-python = ">=3.{minor + 1}"\n\n[tool.maturin]')
+    )
+    env_dir = venv(tmp_path / "env")
+    env = env_for(env_dir, cargo_target_dir)
+    fails, warns, _ = check(root, env)
+    failing("requires-python-excludes-interpreter", fails, warns)
+    refused(root, env, "requires a different Python")  # pip refuses the wheel after the build
+    pyproject.write_text(written)  # widened, by hand
+    develop(root, env)
+    imports(env_dir / "bin" / "python", "rp_demo", env)
+    record("requires-python-excludes-interpreter", "requires-python above the venv's Python")
 
 
 def test_zz_print_the_matrix():

@@ -78,7 +78,7 @@ async def test_command_fix_streams_output_then_rechecks(
     app = DoctorApp([venv_probe(project, python)], ctx)
     async with app.run_test(size=(100, 30), message_hook=seen.append) as pilot:
         await settle(pilot)
-        assert row(app, "virtualenv").has_class("-warn")
+        assert row(app, "virtualenv").has_class("-fail")
         # enter on the row moves into its fixes; enter on a fix applies it (after asking)
         await pilot.press("enter")
         await pilot.press("enter")

@@ -65,15 +65,15 @@ def gated(gate: threading.Event, probe_id: str = "gated") -> FakeProbe:
 
 
 def venv_probe(project: Path, python: str) -> FakeProbe:
-    """A `virtualenv` probe that warns until `project/.venv` exists; its fix creates it."""
+    """A `virtualenv` probe that fails until `project/.venv` exists; its fix creates it."""
 
     def answer(ctx: Context) -> ProbeResult:
         venv = project / ".venv"
-        facts = {"python": python, "venv_dir": str(venv)}
+        facts = {"python": python, "venv_dir": str(venv), "venv_required": "maturin develop"}
         if venv.is_dir():
             return ProbeResult("virtualenv", Status.OK, f"{venv} exists", facts)
-        detected = (Detected("virtualenv-missing", Severity.WARN),)
-        return ProbeResult("virtualenv", Status.WARN, "no virtualenv", facts, (), detected)
+        detected = (Detected("virtualenv-missing", Severity.FAIL),)
+        return ProbeResult("virtualenv", Status.FAIL, "no virtualenv", facts, (), detected)
 
     return FakeProbe("virtualenv", "Virtual environment", answer)
 
