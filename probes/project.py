@@ -5,6 +5,7 @@ from __future__ import annotations
 from pyo3_doctor.context import Context
 from pyo3_doctor.model import Detected, ProbeResult, Severity, Status, fail, judged
 from pyo3_doctor.project.loader import not_pyo3_reason, project, pyo3_members, table
+from pyo3_doctor.system.files import relative
 
 ID = "project"
 ORDER = 10  # where reports list it
@@ -25,7 +26,15 @@ FACTS = (
     "no_project",
     "pyo3_members",
     "pyo3_member",
+    "maturin_path_problem",
+    "manifest_path_missing",
+    "python_source_missing",
+    "python_source_fixed",
+    "python_module_missing",
+    "python_package_found",
 )
+SEARCH_DEPTH = 2  # folders below the root looked at for the package python-source should name
+MAX_CHILDREN = 200  # entries of one folder looked at
 MEMBERS_SHOWN = 4  # of a workspace's members that depend on pyo3, named in the finding
 
 
@@ -60,6 +69,11 @@ def probe(ctx: Context) -> ProbeResult:
         return ProbeResult(
             ID, Status.FAIL, f"{first.location}: {first.message}", facts, detected=detected
         )
+    missing = _maturin_path_missing(proj) if proj.uses_maturin else None
+    if missing is not None:
+        facts.update(missing.details)
+        found = [missing]
+        return judged(ID, missing.details["maturin_path_problem"], facts, (), found)
     if _maturin_at_workspace_root(proj):
         return _workspace_root(proj, facts)
     if proj.errors == () and (reason := not_pyo3_reason(proj, where)):
@@ -108,3 +122,78 @@ def _workspace_root(proj, facts: dict) -> ProbeResult:
     facts.update(details)
     found = fail("maturin-workspace-root", location=where, **details)
     return judged(ID, summary, facts, (), [found])
+
+
+def _maturin_path_missing(proj) -> Detected | None:
+    """A path [tool.maturin] names that does not exist: maturin checks manifest-path,
+    python-source and, under python-source, the package folder of module-name before it
+    builds anything, and stops there."""
+    assert proj.root is not None
+    tool = table(proj.pyproject, "tool", "maturin")
+    where = proj.rel(proj.pyproject_path) or "pyproject.toml"
+    manifest = tool.get("manifest-path")
+    if isinstance(manifest, str) and not (proj.root / manifest).is_file():
+        details = {
+            "manifest_path_missing": manifest,
+            "maturin_path_problem": f"[tool.maturin] manifest-path {manifest!r} does not exist",
+        }
+        members = pyo3_members(proj)
+        if len(members) == 1:
+            details["extension_manifest"] = proj.rel(members[0])
+        return fail("maturin-path-missing", location=where, **details)
+    source = tool.get("python-source")
+    layout = proj.layout
+    if not isinstance(source, str) or layout is None or not layout.module_name:
+        return None
+    first = layout.module_name.split(".")[0]
+    python_root = proj.root / source
+    if not python_root.is_dir():
+        details = {
+            "python_source_missing": source,
+            "maturin_path_problem": f"[tool.maturin] python-source {source!r} does not exist",
+        }
+        fixed = _folder_holding(proj.root, first)
+        if fixed is not None:
+            details["python_source_fixed"] = proj.rel(fixed) or "."
+        return fail("maturin-path-missing", location=where, **details)
+    if (python_root / first).is_dir():
+        return None
+    wanted = proj.rel(python_root / first)
+    details = {
+        "python_module_missing": wanted,
+        "maturin_path_problem": (
+            f"python-source is {source!r}, but the package folder {wanted} that "
+            f"module-name {layout.module_name!r} needs does not exist"
+        ),
+    }
+    inside = relative(python_root.resolve(), proj.root.resolve()) is not None
+    packages = [d for d in _children(python_root) if (d / "__init__.py").is_file()]
+    if inside and len(packages) == 1:
+        details["python_package_found"] = proj.rel(packages[0])
+    return fail("maturin-path-missing", location=where, **details)
+
+
+def _folder_holding(root, package: str):
+    """The folder under `root` (a few levels down, no hidden or build folders) that holds
+    the Python package `package`: what python-source should name, if anything."""
+    level = [root]
+    for _ in range(SEARCH_DEPTH + 1):
+        for folder in level:
+            if (folder / package / "__init__.py").is_file():
+                return folder
+        level = [
+            child
+            for folder in level
+            for child in _children(folder)
+            if not child.name.startswith((".", "target", "build", "dist", "node_modules"))
+        ]
+    return None
+
+
+def _children(folder) -> list:
+    """The first folders in `folder` (no links: a checkout's link may point anywhere)."""
+    try:
+        names = sorted(folder.iterdir())[:MAX_CHILDREN]
+    except OSError:
+        return []
+    return [c for c in names if c.is_dir() and not c.is_symlink()]

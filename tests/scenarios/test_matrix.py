@@ -609,3 +609,42 @@ def test_zz_print_the_matrix():
     print("\nid                           | state" + " " * 48 + "| check | fix   | import")
     for row in MATRIX:
         print(row)
+
+
+@pytest.mark.parametrize("moved", ["py", "src/python"])
+def test_python_source_naming_a_folder_that_is_not_there(tmp_path, cargo_target_dir, moved):
+    # the package was moved (python/ -> py/) and pyproject.toml still says python-source
+    package = {f"{moved}/pysrc_demo/__init__.py": "from .pysrc_demo import *\n"}
+    root = crate(tmp_path, "pysrc-demo", **package)
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + 'python-source = "python"\n')
+    env = env_for(venv(tmp_path / "env"), cargo_target_dir)
+    refused(root, env, "python-source is set to")
+    fails, warns, _ = check(root, env)
+    failing("maturin-path-missing", fails, warns)
+    assert "is fixed" in fix(root, "maturin-path-missing", env)
+    assert f'python-source = "{moved}"' in pyproject.read_text()
+    develop(root, env)
+    imports(tmp_path / "env" / "bin" / "python", "pysrc_demo", env)
+    record("maturin-path-missing", f"python-source = python, the package in {moved}/")
+
+
+def test_manifest_path_naming_a_crate_that_moved(tmp_path, cargo_target_dir):
+    # a workspace whose extension crate moved from crates/py to crates/bindings
+    member = crate(tmp_path / "ws", "bindings")
+    root = tmp_path / "ws"
+    (root / "crates").mkdir()
+    member.rename(root / "crates" / "bindings")
+    (root / "crates" / "bindings" / "pyproject.toml").rename(root / "pyproject.toml")
+    (root / "Cargo.toml").write_text('[workspace]\nmembers = ["crates/*"]\nresolver = "2"\n')
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + 'manifest-path = "crates/py/Cargo.toml"\n')
+    env = env_for(venv(tmp_path / "env"), cargo_target_dir)
+    refused(root, env, "does not exist")
+    fails, warns, _ = check(root, env)
+    failing("maturin-path-missing", fails, warns)
+    assert "is fixed" in fix(root, "maturin-path-missing", env)
+    assert 'manifest-path = "crates/bindings/Cargo.toml"' in pyproject.read_text()
+    develop(root, env)
+    imports(tmp_path / "env" / "bin" / "python", "bindings", env)
+    record("maturin-path-missing", "manifest-path names crates/py, the crate is crates/bindings")
