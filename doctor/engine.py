@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import os
 import queue
+import re
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -145,6 +146,8 @@ def finding_for(
     entry = knowledge_entry(detected.id)
     from_log = dict(log_values or {})
     values = {**facts, **detected.details, **from_log}
+    for name in _other_interpreter(values, from_log):
+        values.pop(name, None)
     packages = system_packages(values, ctx.platform.package_manager)
     if packages:
         values["system_packages"] = packages
@@ -170,6 +173,21 @@ def finding_for(
         confidence=confidence,
         explains=tuple(explains),
     )
+
+
+# Facts that describe the target interpreter's own files: wrong for another Python's.
+INTERPRETER_FILES = ("libdir", "ldlibrary", "include_dir", "python_prefix", "python_base")
+_LOG_PYTHON = re.compile(r"(?:libpython|python)(3)\.?(\d{1,2})(?!\d)", re.I)
+
+
+def _other_interpreter(values: Mapping[str, Any], from_log: Mapping[str, Any]) -> list[str]:
+    """The machine's interpreter facts to leave out when the log names another Python (a
+    missing libpython3.10 while the Python here is 3.12: its lib folder holds no 3.10)."""
+    said = _LOG_PYTHON.search(str(from_log.get("lib") or ""))
+    here = str(values.get("python_minor") or "")
+    if said is None or not here or f"{said.group(1)}.{said.group(2)}" == here:
+        return []
+    return [name for name in INTERPRETER_FILES if name not in from_log]
 
 
 def _program_here(step: FixStep, ctx: Context) -> bool:

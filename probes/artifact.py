@@ -38,6 +38,7 @@ FACTS = (
     "package_patch_line",
     "package_patch_old",
     "package_patch_new",
+    "stray_file",
 )
 
 
@@ -67,6 +68,22 @@ def _hidden(proj, interp, hidden: Path, facts: dict, evidence) -> ProbeResult:
     said = f"{layout.module_name} is installed ({facts['artifact_path']}), but `import {top}` "
     said += f"finds the standard library's {first} first" if first else "finds another one first"
     return ProbeResult(ID, Status.SKIP, said, facts, (evidence,))
+
+
+def _stray(proj, info: dict, built: Path | None, facts: dict) -> list[Detected]:
+    """An extension file of the module's name in the project root, not the one installed:
+    Python run there (`python -c`, pytest from the root) puts the root first on sys.path and
+    loads it instead, an old build or one for another Python."""
+    layout = proj.layout
+    if layout.mixed or built is None:
+        return []
+    ext = layout.extension_name
+    loaded = {f"{ext}{info.get('ext_suffix') or ''}", f"{ext}.abi3.so", f"{ext}.so", f"{ext}.pyd"}
+    strays = [p for p in artifacts(proj.root, ext) if p.name in loaded and p != built]
+    if not strays:
+        return []
+    facts["stray_file"] = proj.rel(strays[0])
+    return [Detected("stray-extension-shadows", Severity.WARN)]
 
 
 def _exports(built: Path, ext: str) -> list[str]:
@@ -164,11 +181,14 @@ def probe(ctx: Context) -> ProbeResult:
     if shadow and built not in local and layout.package_dir is not None:
         facts.update(python_package_dir=proj.rel(layout.package_dir), shadow_dir=str(proj.root))
         found.append(Detected("mixed-layout-shadowing", Severity.WARN))
+    found += _stray(proj, interp.info, built, facts)
     where = "no built file found"
     if built is not None:
         where = proj.rel(built) if built in local else str(built)
     summary = f"{name}: {where}"
     summary += "".join(f"; {n}" for n in notes)
     summary += f"; import fails: {error}" if error else "; imports"
+    if "stray_file" in facts:
+        summary += f", except from the project root: {facts['stray_file']} there shadows it"
     status = status_of(found)
     return ProbeResult(ID, status, summary, facts, (evidence,), tuple(found))

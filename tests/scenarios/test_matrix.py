@@ -648,3 +648,25 @@ def test_manifest_path_naming_a_crate_that_moved(tmp_path, cargo_target_dir):
     develop(root, env)
     imports(tmp_path / "env" / "bin" / "python", "bindings", env)
     record("maturin-path-missing", "manifest-path names crates/py, the crate is crates/bindings")
+
+
+def test_an_old_build_left_in_the_project_root(tmp_path, cargo_target_dir):
+    # an earlier `cargo build` output copied next to Cargo.toml, for another Python
+    root = crate(tmp_path, "stray-demo")
+    env = env_for(venv(tmp_path / "env"), cargo_target_dir)
+    (root / "stray_demo.so").write_bytes(b"\x7fELF not a loadable module")
+    develop(root, env)
+    python = tmp_path / "env" / "bin" / "python"
+    code = "import stray_demo"
+    ran = subprocess.run([str(python), "-c", code], cwd=root, env=env, capture_output=True)
+    assert ran.returncode != 0  # from the root, the stray file is what Python loads
+    fails, warns, doc = check(root, env)
+    found("stray-extension-shadows", fails, warns)
+    finding = next(f for f in doc["findings"] if f["id"] == "stray-extension-shadows")
+    assert finding["fixes"][0]["text"].startswith("rm stray_demo.so"), finding["fixes"]
+    (root / "stray_demo.so").unlink()  # the printed step, carried out
+    fails, warns, _ = check(root, env)
+    assert "stray-extension-shadows" not in fails + warns
+    ran = subprocess.run([str(python), "-c", code], cwd=root, env=env, capture_output=True)
+    assert ran.returncode == 0, ran.stderr
+    record("stray-extension-shadows", "an old stray_demo.so in the project root")
