@@ -7,7 +7,9 @@ import re
 
 from pyo3_doctor.context import Context
 from pyo3_doctor.kb.version_spec import VersionSpec
+from pyo3_doctor.kb.versions import policy, span_of
 from pyo3_doctor.machine.interpreter import interpreter
+from pyo3_doctor.machine.pythons import installed
 from pyo3_doctor.model import Detected, ProbeResult, Severity, Status, status_of
 from pyo3_doctor.project.loader import project, table
 
@@ -23,6 +25,10 @@ FACTS = (
     "abi3_edit_file",
     "abi3_edit_key",
     "abi3_edit_value",
+    "requires_fit",
+    "requires_fit_version",
+    "requires_fit_venv",
+    "requires_fits",
 )
 
 _ABI3 = re.compile(r"^(?:pyo3/)?abi3-py3(\d+)$")
@@ -76,6 +82,30 @@ def _abi3_edit(proj, feature: str, suggested: str) -> dict:
     return {}
 
 
+def _admitted_here(ctx: Context, proj, spec: VersionSpec) -> dict:
+    """The interpreters on this machine that requires-python admits and the project's PyO3
+    builds for (newest first, with the GIL: what `maturin develop` in a fresh virtualenv
+    would build for)."""
+    support = policy().for_pyo3(proj.pyo3_version) if proj.pyo3_version else None
+    span = span_of(support, "CPython") if support else None
+    fits = [
+        i
+        for i in installed(ctx)
+        if not i.free_threaded
+        and spec.contains(".".join(map(str, i.version)), prereleases=True)
+        and (span is None or span[0] <= i.version[:2] <= span[1])
+    ]
+    if not fits:
+        return {}
+    minor = ".".join(map(str, fits[0].version[:2]))
+    return {
+        "requires_fit": fits[0].path,
+        "requires_fit_version": minor,
+        "requires_fit_venv": str(proj.root / f".venv-{minor}"),
+        "requires_fits": "; ".join(i.label() for i in fits[:6]),
+    }
+
+
 def probe(ctx: Context) -> ProbeResult:
     proj = project(ctx)
     if proj.root is None or proj.crate is None:
@@ -124,6 +154,7 @@ def probe(ctx: Context) -> ProbeResult:
         and interp.info
         and not spec.contains(interp.info["version"], prereleases=True)
     ):
+        facts.update(_admitted_here(ctx, proj, spec))
         found.append(Detected("requires-python-excludes-interpreter", Severity.FAIL))
     shown = f"Python {interp.info['version']}" if interp.info else "no interpreter to read"
     abi3 = ", ".join(features) or "off"

@@ -670,3 +670,29 @@ def test_an_old_build_left_in_the_project_root(tmp_path, cargo_target_dir):
     ran = subprocess.run([str(python), "-c", code], cwd=root, env=env, capture_output=True)
     assert ran.returncode == 0, ran.stderr
     record("stray-extension-shadows", "an old stray_demo.so in the project root")
+
+
+def test_requires_python_excluding_the_virtualenvs_python(tmp_path, cargo_target_dir):
+    old = pyenv_python("3.10")
+    root = crate(tmp_path, "reqpy-demo")
+    pyproject = root / "pyproject.toml"
+    text = pyproject.read_text().replace(
+        'version = "0.1.0"', 'version = "0.1.0"\nrequires-python = ">=3.11"', 1
+    )
+    pyproject.write_text(text)
+    env = env_for(venv(tmp_path / "env", old), cargo_target_dir)
+    refused(root, env, "requires a different Python")
+    fails, warns, doc = check(root, env)
+    failing("requires-python-excludes-interpreter", fails, warns)
+    finding = next(f for f in doc["findings"] if f["id"] == "requires-python-excludes-interpreter")
+    step = finding["fixes"][0]["text"]
+    python, _, rest = step.partition(" -m venv ")
+    new_env = Path(rest.split(",")[0])
+    assert Path(python).is_file() and new_env.parent == root, step
+    subprocess.run([python, "-m", "venv", str(new_env)], check=True)  # the step, carried out
+    env = env_for(new_env, cargo_target_dir)
+    fails, warns, _ = check(root, env)
+    assert "requires-python-excludes-interpreter" not in fails + warns
+    develop(root, env)
+    imports(new_env / "bin" / "python", "reqpy_demo", env)
+    record("requires-python-excludes-interpreter", "requires-python >=3.11, a 3.10 virtualenv")
