@@ -66,6 +66,7 @@ LOG_FACTS = {
     "rust_at_work": "Rust's tools or output in the log (cargo, rustc, maturin, PyO3, rlibs)",
     "c_extension": "a Python extension built from C or C++ (pybind11, cffi, Cython, build_ext)",
     "source_build": "a package pip, uv or poetry builds from its source distribution (its name)",
+    "extension_module_on": "the extension-module feature shown on (a features list, --features)",
 }
 # Facts that say which ecosystem a log comes from, not what went wrong: a line stating one
 # still counts among the log's error lines when no cause explains it.
