@@ -22,7 +22,7 @@ from typing import BinaryIO, Union
 
 from pyo3_doctor.diagnosis.anchors import line_keys
 from pyo3_doctor.kb.entries import Entry
-from pyo3_doctor.kb.facts import SETTING_FACTS, FactRule, normalised
+from pyo3_doctor.kb.facts import PRESENCE_FACTS, SETTING_FACTS, FactRule, normalised
 from pyo3_doctor.textsafe import ANSI
 
 BLOCK = 1 << 20
@@ -114,6 +114,13 @@ class Matcher:
                 by_needle.setdefault(needle.lower(), []).append(entry)
         self.by_needle: Mapping[str, tuple[Rule, ...]] = {k: tuple(v) for k, v in by_needle.items()}
         self.needles = tuple(self.by_needle)
+        # needles only rules of a log's setting have: no message starts on such a line
+        self._unwrapped = tuple(
+            n
+            for n, rules in self.by_needle.items()
+            if not all(isinstance(r, FactRule) and r.fact in SETTING_FACTS for r in rules)
+        )
+        self._unwrapped_set = frozenset(self._unwrapped)
         self._needle_bytes = tuple((n, n.encode("utf-8")) for n in self.needles)
         self.line_keys = line_keys(self.needles)
 
@@ -125,21 +132,28 @@ class Matcher:
         return tuple(n for n, raw in self._needle_bytes if raw in folded)
 
     def holds_needle(self, text: str, needles: tuple[str, ...] | None = None) -> bool:
+        """Whether the line holds a needle of a rule that tells a cause (a message wrapped
+        onto the next line may start here)."""
         folded = text.lower()
-        return any(n in folded for n in (self.needles if needles is None else needles))
+        among = self._unwrapped if needles is None else needles
+        return any(n in folded for n in among if n in self._unwrapped_set)
 
     def match_line(
-        self, text: str, needles: tuple[str, ...] | None = None
+        self,
+        text: str,
+        needles: tuple[str, ...] | None = None,
+        done: set[int] | frozenset[int] = frozenset(),
     ) -> Iterator[tuple[Rule, dict[str, str]]]:
         """Every entry or fact rule a single (normalised) line matches, with its regex
-        groups. `needles`, when given, are the only ones the line can hold (needles_in)."""
+        groups. `needles`, when given, are the only ones the line can hold (needles_in);
+        rules whose id() is in `done` are not tried (a fact already known as far as needed)."""
         among = self.needles if needles is None else needles
         folded = text.lower()
         present = [n for n in among if n in folded]  # the hot loop: keep it a comprehension
         if not present:
             return
         text = normalise(text)
-        tried: set[int] = set()
+        tried: set[int] = set(done)
         for needle in present:
             for entry in self.by_needle[needle]:
                 if id(entry) in tried:
@@ -222,6 +236,7 @@ class Scanner:
         self.pending: list[Hit] = []  # hits still waiting for lines after them
         self.errors: list[tuple[int, str]] = []
         self.facts: dict[str, list[Fact]] = {}
+        self.done: set[int] = set()  # rules not tried again (kb.facts.PRESENCE_FACTS seen)
         self.first_error: Hit | None = None
         self.truncated = 0
         self.next_region_first = False  # the last line scanned ended with ":"
@@ -332,14 +347,20 @@ class Scanner:
         When nothing matches and the next line (`following`) continues it (a terminal or a
         paste wrapped the message), the two are tried as one."""
         new: list[Hit] = []
-        matched = False
+        matched = False  # a rule explains the line: it is no error line of its own
+        stated = False  # only facts of a log's setting: known, but nothing explained
         lines_before: list[tuple[int, str]] | None = None
-        for entry, groups in self.m.match_line(text, needles):
+        for entry, groups in self.m.match_line(text, needles, self.done):
             if isinstance(entry, FactRule):
                 if lines_before is None:
                     lines_before = before()
                 kept = self._fact(entry, groups, text, line_no, lines_before)
-                matched = matched or (kept and entry.fact not in SETTING_FACTS)
+                if kept and entry.fact in SETTING_FACTS:
+                    stated = True
+                    if entry.fact in PRESENCE_FACTS:  # seen: all a condition asks of them
+                        self.done.add(id(entry))
+                else:
+                    matched = matched or kept
                 continue
             if entry.context:
                 if lines_before is None:
@@ -362,7 +383,7 @@ class Scanner:
             self.best[entry.id] = hit
             new.append(hit)
         # a message wrapped onto the next line starts here, so a needle of it is on this line
-        wrapped = not matched and following and self.m.holds_needle(text, needles)
+        wrapped = not (matched or stated) and following and self.m.holds_needle(text, needles)
         joined = continued(text, following) if wrapped else None
         if joined is not None:
             more = self.consider(joined, line_no, before, None, quiet=True)

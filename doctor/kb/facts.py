@@ -71,6 +71,9 @@ LOG_FACTS = {
 # Facts that say which ecosystem a log comes from, not what went wrong: a line stating one
 # still counts among the log's error lines when no cause explains it.
 SETTING_FACTS = frozenset({"python_tool", "foreign_tool", "rust_at_work", "c_extension"})
+# Facts whose presence is all a condition may ask ("*" or "!*"): once seen, their rules are
+# not tried again in that log (their needles are on many lines of a build log).
+PRESENCE_FACTS = frozenset({"rust_at_work", "c_extension"})
 CONFIDENCES = ("high", "medium", "low")
 RULE_KEYS = {
     "fact",
@@ -216,6 +219,8 @@ def conditions(raw: Any, where: str) -> tuple[Condition, ...]:
             values = [globs] if isinstance(globs, str) else globs
             if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
                 raise FactError(f"{where}: {kind} is a string or a list of strings")
+            if kind in PRESENCE_FACTS and not set(values) <= {"*", "!*"}:
+                raise FactError(f'{where}: {kind} is only there or not: "*" or "!*"')
             wanted[kind] = tuple(v.lower() for v in values)
         found.append(Condition(wanted, confidence))
     return tuple(found)
