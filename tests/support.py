@@ -292,3 +292,11 @@ def pyenv_python(minor: str) -> str:
     if not found:
         pytest.skip(f"no Python {minor} on this machine")
     return str(found[-1])
+
+
+def default_sigint() -> None:
+    """For a child that a test interrupts: Ctrl-C acts as in a terminal even when the suite
+    itself was started in the background, where SIGINT is ignored and children inherit that."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

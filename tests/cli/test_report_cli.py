@@ -11,7 +11,16 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from support import REPO, broken_knowledge_env, clean_env, finding_ids, probe, report_of, run_cli
+from support import (
+    REPO,
+    broken_knowledge_env,
+    clean_env,
+    default_sigint,
+    finding_ids,
+    probe,
+    report_of,
+    run_cli,
+)
 
 SCHEMA = json.loads((REPO / "doctor" / "schema" / "report.schema.json").read_text())
 
@@ -199,6 +208,7 @@ def test_ctrl_c_exits_130_without_traceback_and_kills_tools(pyo3_project, staged
         stderr=subprocess.PIPE,
         text=True,
         stdin=subprocess.DEVNULL,
+        preexec_fn=default_sigint,
     )
     time.sleep(1.5)
     proc.send_signal(signal.SIGINT)

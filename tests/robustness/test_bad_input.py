@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from support import REPO, clean_env, finding_ids, probe, report_of, run_cli
+from support import REPO, clean_env, default_sigint, finding_ids, probe, report_of, run_cli
 
 # What a terminal would obey: C0 but tab/newline, DEL, C1, bidi and BOM.
 UNSAFE = re.compile(
@@ -288,6 +288,7 @@ def test_ctrl_c_during_diagnose_is_exit_130(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=default_sigint,
     )
     try:
         time.sleep(1.5)
