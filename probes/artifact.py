@@ -10,8 +10,7 @@ from pyo3_doctor.machine.importcheck import (
     SUFFIXES,
     artifacts,
     artifacts_any,
-    import_argv,
-    run_import,
+    imported,
 )
 from pyo3_doctor.machine.interpreter import in_stdlib, interpreter
 from pyo3_doctor.model import Detected, ProbeResult, Severity, Status, status_of
@@ -147,9 +146,9 @@ def probe(ctx: Context) -> ProbeResult:
     assert layout is not None and crate is not None and proj.root is not None
     ext, name = layout.extension_name, layout.module_name
     local = artifacts(layout.extension_dir, ext) if layout.mixed else []
-    argv = import_argv(ctx)
-    assert argv is not None
-    answer, evidence = run_import(ctx, argv)
+    ran = imported(ctx)
+    assert ran is not None
+    answer, evidence = ran
     origin = answer.get("origin")
     built = Path(origin) if origin and Path(origin).suffix in SUFFIXES else None
     if built is None and origin and Path(origin).name == "__init__.py":

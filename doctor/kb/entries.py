@@ -123,8 +123,8 @@ VARIABLE = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*|\{[a-z_][a-z0-9_]*\})$")
 
 # Knowledge files that hold no entries: the version policy (kb.versions), the log fact rules
 # (kb.facts), what to say of a placeholder no fact fills (kb.templates.unknowns), what PyO3
-# releases rename (kb.migrations), the standard library's module names (kb.stdlib)
-# and the system packages for what a build lacks (kb.packages).
+# releases rename (kb.migrations), the standard library's module names (kb.stdlib), code that
+# leans on the GIL (kb.threading) and the system packages for what a build lacks (kb.packages).
 NOT_ENTRIES = (
     "versions.toml",
     "facts.toml",
@@ -132,6 +132,7 @@ NOT_ENTRIES = (
     "migrations.toml",
     "packages.toml",
     "stdlib.toml",
+    "threading.toml",
 )
 
 

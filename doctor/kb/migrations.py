@@ -30,6 +30,14 @@ class Migration:
         return f"{GUIDE}#{self.guide}" if self.guide else GUIDE
 
 
+def compiled(where: str, pattern: object) -> Pattern[str]:
+    """A rule's line pattern, or the knowledge error that names the rule."""
+    try:
+        return re.compile(str(pattern))
+    except re.error as exc:
+        raise KnowledgeError(f"{where}: bad regex: {exc}") from None
+
+
 @lru_cache(maxsize=1)
 def migrations() -> tuple[Migration, ...]:
     found = []
@@ -44,10 +52,7 @@ def migrations() -> tuple[Migration, ...]:
         rename = raw.get("rename")
         if rename is not None and not (isinstance(rename, list) and len(rename) == 2):
             raise KnowledgeError(f"{where}: rename is [old, new]")
-        try:
-            pattern = re.compile(raw["pattern"])
-        except re.error as exc:
-            raise KnowledgeError(f"{where}: bad regex: {exc}") from None
+        pattern = compiled(where, raw["pattern"])
         found.append(
             Migration(
                 rule_id,

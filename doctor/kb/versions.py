@@ -36,6 +36,8 @@ class PyO3Support:
     free_threaded: PyVersion | None
     forward_env: str
     changes: str = ""  # what moving here from the series before changes in user code
+    # what a #[pymodule] that says nothing of gil_used declares: True, it needs the GIL
+    gil_used_default: bool = True
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,7 @@ def policy() -> Policy:
                 free_threaded=_pv(row["free_threaded"]) if row["free_threaded"] else None,
                 forward_env=row["forward_env"],
                 changes=row.get("changes", ""),
+                gil_used_default=bool(row.get("gil_used_default", True)),
             )
         )
     calendar = data.get("cpython", {})

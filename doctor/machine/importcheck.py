@@ -40,7 +40,18 @@ try:
     spec = importlib.util.find_spec(name)
     out["origin"] = spec.origin if spec else None
     if spec:
-        importlib.import_module(name)
+        import warnings
+        with warnings.catch_warnings(record=True) as caught:
+            # a free-threaded CPython says so when a module turns the GIL back on
+            warnings.filterwarnings("always", ".*GIL.*", RuntimeWarning)
+            importlib.import_module(name)
+        said = [str(w.message) for w in caught if "GIL" in str(w.message)]
+        for w in caught:  # the others, as they would have been shown
+            if "GIL" not in str(w.message):
+                warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+        out["gil_warning"] = said[0] if said else None
+        gil = getattr(sys, "_is_gil_enabled", None)
+        out["gil_enabled"] = gil() if gil else None
 except BaseException as exc:
     out["error"] = traceback.format_exception_only(type(exc), exc)[-1].strip()
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".py")]
@@ -100,6 +111,17 @@ def known_absent(ctx: Context, argv: tuple[str, ...]) -> Evidence | None:
     note = "looked up by the inspect run, without importing"
     shown = (interp.path or argv[0], "-c", "<look up>", lookup["name"])
     return Evidence(shown, 0, json.dumps(lookup), note)
+
+
+def imported(ctx: Context) -> tuple[dict, Evidence] | None:
+    """The import check's answer, run once per check whichever probe asks; None where it
+    does not apply."""
+
+    def run(ctx: Context) -> tuple[dict, Evidence] | None:
+        argv = import_argv(ctx)
+        return None if argv is None else run_import(ctx, argv)
+
+    return ctx.shared("import", run)
 
 
 def run_import(ctx: Context, argv: tuple[str, ...]) -> tuple[dict, Evidence]:

@@ -15,7 +15,7 @@ from packaging.version import Version
 from pyo3_doctor.kb.migrations import Migration, crossed
 from pyo3_doctor.kb.versions import PyO3Support, policy
 from pyo3_doctor.project.loader import Project
-from pyo3_doctor.system.files import read_text_bounded, source_files
+from pyo3_doctor.project.rust.lines import matching_lines
 
 
 @dataclass(frozen=True)
@@ -57,16 +57,9 @@ def target_series(to: str | None, for_python: str | None) -> PyO3Support | None:
 
 
 def _uses(proj: Project, rules: tuple[Migration, ...]) -> list[Use]:
-    if proj.crate is None or not rules:
+    if proj.crate is None:
         return []
-    found = []
-    for path in source_files(proj.crate.lib_root.parent, limit=400):
-        text = read_text_bounded(path, 2 << 20) or ""
-        for number, line in enumerate(text.splitlines(), 1):
-            if line.lstrip().startswith("//"):
-                continue
-            found += [Use(r, path, number, line) for r in rules if r.pattern.search(line)]
-    return found
+    return [Use(*hit) for hit in matching_lines(proj.crate.lib_root.parent, rules)]
 
 
 def plan(proj: Project, target: PyO3Support) -> Plan | None:
