@@ -44,6 +44,9 @@ FACTS = (
     "known_key",
     "bindings",
     "stdlib_module",
+    "dist_name",
+    "dist_import_name",
+    "module_import",
 )
 
 
@@ -72,7 +75,22 @@ def _layout_facts(proj: Project) -> dict:
         "layout": "mixed" if layout.mixed else "pure",
         "python_source_dir": proj.rel(layout.python_root) or ".",
         "bindings": layout.bindings,
+        **_dist_names(proj),
     }
+
+
+def _dist_names(proj: Project) -> dict:
+    """The name pip installs the project as, and the import people guess from it, where
+    that guess is not the module maturin builds (`pip install fast-demo`, `import ftdemo`)."""
+    layout, crate = proj.layout, proj.crate
+    assert layout is not None and crate is not None
+    name = table(proj.pyproject, "project").get("name") or crate.package_name
+    if not isinstance(name, str):
+        return {}
+    guess = re.sub(r"[-.]+", "_", name)
+    if not _IDENT.fullmatch(guess) or guess.lower() == layout.top_level_name.lower():
+        return {}
+    return {"dist_name": name, "dist_import_name": guess, "module_import": layout.top_level_name}
 
 
 def _dash(proj: Project) -> Detected:
@@ -93,6 +111,9 @@ def _dash(proj: Project) -> Detected:
 
 def probe(ctx: Context) -> ProbeResult:
     result = _judged(ctx)
+    if result.facts.get("dist_name"):  # people import the package's name, so say the module's
+        said = f"{result.summary}; installed as {result.facts['dist_name']}, imported as "
+        result = replace(result, summary=said + f"`import {result.facts['module_import']}`")
     shadowed = result.facts.get("stdlib_module")
     if not shadowed:
         return result

@@ -80,7 +80,7 @@ def build(scan: Scan, results: Sequence[ProbeResult], ctx: Context, live: bool =
 
     probes = in_registry_order(results)
     facts = merged_facts(probes)
-    found = causes(scan, knowledge_base().values())
+    found = causes(scan, knowledge_base().values(), facts)
     findings = [_finding(cause, probes, facts, ctx, live) for cause in found]
     first = scan.first_error
     log = LogSummary(
@@ -129,7 +129,14 @@ def _finding(
         evidence.append(f"also in the log, and follows from it: {other} (line {line})")
     if note:
         evidence.append(note)
-    evidence.extend(_confirmation(chosen, knowledge_base()[chosen].probes, probes, live))
+    if chosen == entry.id and entry.project_match:  # the probes' facts are what matched it
+        evidence += [
+            f"this project, by the {r.probe} check: {r.summary}"
+            for r in probes
+            if r.probe in entry.probes
+        ]
+    else:
+        evidence.extend(_confirmation(chosen, knowledge_base()[chosen].probes, probes, live))
     if cause.before or cause.after:
         evidence.append("context:")
         for number, text in (*cause.before, (cause.line_no, cause.line), *cause.after):

@@ -101,8 +101,21 @@ def _admitted(entry: Entry, facts: Mapping[str, Sequence[Fact]]) -> bool:
     return not entry.only_if or any(o.matches(facts) for o in entry.only_if)
 
 
-def causes(scan: Scan, entries: Iterable[Entry]) -> list[Cause]:
-    """The causes in the log, root cause first."""
+def _fits_project(cause: Cause, known: Mapping[str, object]) -> bool:
+    """An entry with `project_match` names a cause only where the log's value is the one the
+    probes found in this project (`No module named 'fast_demo'` where `fast-demo` builds
+    `ftdemo`); without probes it never does."""
+    for group, fact in cause.entry.project_match.items():
+        value, wanted = cause.groups.get(group), known.get(fact)
+        if not value or not isinstance(wanted, str) or value.lower() != wanted.lower():
+            return False
+    return True
+
+
+def causes(
+    scan: Scan, entries: Iterable[Entry], known: Mapping[str, object] | None = None
+) -> list[Cause]:
+    """The causes in the log, root cause first; `known`: the probes' facts, where they ran."""
     found: dict[str, Cause] = {hit.entry.id: _from_hit(hit) for hit in scan.hits}
     for entry in entries:
         if not entry.when:
@@ -111,7 +124,11 @@ def causes(scan: Scan, entries: Iterable[Entry]) -> list[Cause]:
         if cause is None:
             continue
         found[entry.id] = _merge(found[entry.id], cause) if entry.id in found else cause
-    for entry_id in [i for i, c in found.items() if not _admitted(c.entry, scan.facts)]:
+    for entry_id in [
+        i
+        for i, c in found.items()
+        if not _admitted(c.entry, scan.facts) or not _fits_project(c, known or {})
+    ]:
         del found[entry_id]
     if scan.facts.get("foreign_tool") and not scan.facts.get("python_tool"):
         return []  # npm, napi-rs, ...: another ecosystem's log names no PyO3 cause

@@ -17,6 +17,8 @@ One TOML table per entry; the table name is the id (a public contract, see docs/
     exclude = ['regex', ...]      # a line matching one of these is a near miss
     context = ['regex', ...]      # optional: one must match this line or one of the 3 before
     alternatives = ["other-id"]   # the real cause instead, when a probe detects that id
+    project_match = { imported = "dist_import_name" }   # optional: a pattern group that must
+                                  # equal what the probes know of this project (else no match)
     [[linker-missing.fix]]
     summary = "..."
     platform = "apt"              # any | linux | macos | windows | apt | dnf | apk | ...
@@ -90,6 +92,7 @@ ENTRY_KEYS = {
     "confidence",
     "only_if",
     "fail_with",
+    "project_match",
 }
 FIX_KEYS = {
     "summary",
@@ -190,6 +193,9 @@ class Entry:
     explains: tuple[str, ...] = ()  # ids that follow from this cause when both are in a log
     confidence: str = "high"  # how surely one of its patterns means this cause
     fail_with: tuple[str, ...] = ()  # facts that make it certain to fail (see severity_for)
+    # pattern group -> probe fact: a log line names this cause only where the probes know the
+    # fact and the group equals it (the log alone cannot tell, so without probes it never does)
+    project_match: Mapping[str, str] = field(default_factory=dict)
 
     # Compiled on first use: a check without a log never needs them, and compiling all of
     # them costs more than reading the whole knowledge base.
@@ -353,8 +359,22 @@ def entries_from(tables: Mapping[str, Any], source: str) -> dict[str, Entry]:
             explains=_strings(raw.get("explains", []), where),
             confidence=_confidence(raw.get("confidence", "high"), where),
             fail_with=_strings(raw.get("fail_with", []), where),
+            project_match=_project_match(raw, where),
         )
     return entries
+
+
+def _project_match(raw: Mapping[str, Any], where: str) -> dict[str, str]:
+    value = raw.get("project_match", {})
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise KnowledgeError(f"{where}: project_match maps pattern groups to fact names")
+    groups = {g for p in raw.get("patterns", []) for g in GROUP_NAME.findall(p)}
+    missing = set(value) - groups
+    if missing:
+        raise KnowledgeError(f"{where}: project_match names no pattern group {sorted(missing)}")
+    return dict(value)
 
 
 def validate(

@@ -59,7 +59,9 @@ def test_near_miss_does_not_match(entry_id, text):
 
 
 def test_every_entry_with_patterns_has_samples():
-    with_patterns = {e.id for e in knowledge_base().values() if e.patterns}
+    # an entry that needs the project's facts to match is tested where a project is
+    # (test_diagnose_cli.py), since root_causes asks this machine nothing
+    with_patterns = {e.id for e in knowledge_base().values() if e.patterns and not e.project_match}
     labelled = {c["category"] for c in ENTRIES}
     missing = with_patterns - set(SAMPLES) - labelled
     assert not missing, sorted(missing)

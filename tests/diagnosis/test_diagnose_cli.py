@@ -149,3 +149,54 @@ def test_real_maturin_develop_without_a_virtualenv(tmp_path, staged_path):
     proc = run_cli("diagnose", "--no-probes", "--json", "-", stdin=run.stderr.decode())
     doc = json.loads(proc.stdout)
     assert [f["id"] for f in doc["findings"]][:1] == ["virtualenv-missing"], run.stderr
+
+
+def _real_import_error(name: str, tmp_path) -> str:
+    """What a real interpreter prints for `import NAME` when nothing provides it."""
+    proc = subprocess.run(
+        [sys.executable, "-I", "-c", f"import {name}"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert "ModuleNotFoundError" in proc.stderr
+    return proc.stderr
+
+
+def _diagnosed(log: str, project, tmp_path) -> dict:
+    path = tmp_path / "import.log"
+    path.write_text(log)
+    proc = run_cli("diagnose", "--json", str(path), cwd=project, home=tmp_path)
+    return json.loads(proc.stdout)
+
+
+def test_importing_the_package_name_of_a_module_named_otherwise(tmp_path, pyo3_project):
+    """`pip install fast-demo` then `import fast_demo`, where the project builds `ftdemo`."""
+    project = pyo3_project(name="fast-demo", lib="ftdemo")
+    doc = _diagnosed(_real_import_error("fast_demo", tmp_path), project, tmp_path)
+    finding = doc["findings"][0]
+    assert finding["id"] == "import-name-differs"
+    assert finding["fixes"][0]["summary"].endswith("import ftdemo")
+    assert "fast_demo" in finding["fixes"][1]["summary"]
+    assert not [f for f in finding["fixes"] if "{" in f["summary"] + f.get("text", "")]
+    assert any("installed as fast-demo" in e for e in finding["evidence"])
+
+
+@pytest.mark.parametrize(
+    ("imported", "name", "lib"),
+    [
+        ("fast_demo", "fast-demo", "fast_demo"),  # the names agree: not this cause
+        ("pandas", "fast-demo", "ftdemo"),  # another package altogether
+    ],
+)
+def test_a_missing_module_that_is_not_the_project_s_name(
+    imported, name, lib, tmp_path, pyo3_project
+):
+    project = pyo3_project(name=name, lib=lib)
+    doc = _diagnosed(_real_import_error(imported, tmp_path), project, tmp_path)
+    assert "import-name-differs" not in [f["id"] for f in doc["findings"]]
+
+
+def test_a_missing_module_outside_any_project_names_no_cause(tmp_path):
+    doc = _diagnosed(_real_import_error("fast_demo", tmp_path), tmp_path, tmp_path)
+    assert doc["findings"] == []
