@@ -43,6 +43,8 @@ FACTS = (
     "rust_toolchain_file",
     "rust_toolchain_env",
     "rust_toolchain_fit",
+    "rustup_auto_install",
+    "rustup_wont_install",
 )
 
 
@@ -96,6 +98,8 @@ def probe(ctx: Context) -> ProbeResult:
         problem = _toolchain_problem(rust.evidence.output) or f"exited {rust.evidence.exit_code}"
         summary = f"rustc does not run: {problem}"
         facts.update(_not_running(rust.evidence.output))
+        if facts.get("rust_toolchain_missing") and toolchain:
+            return _pin_not_installed(ctx, summary, facts, evidence)
         return judged(ID, summary, facts, evidence, [fail("rust-not-installed")])
     if rust.version is None:
         summary = "rustc -vV printed no version it could read"
@@ -121,6 +125,28 @@ def probe(ctx: Context) -> ProbeResult:
             facts.update(_pinned(ctx, toolchain, chosen_by, support.msrv, rust.host))
         return judged(ID, summary, facts, evidence, [fail("rustc-too-old")])
     return judged(ID, summary, facts, evidence)
+
+
+def _pin_not_installed(ctx: Context, summary: str, facts: dict, evidence: tuple) -> ProbeResult:
+    """Rust is here, but not the toolchain the project pins. rustup (1.28.1 on) installs it
+    at the first build unless RUSTUP_AUTO_INSTALL=0: a download then (a failure offline),
+    a failure outright when auto-install is off."""
+    toolchain, chosen_by = facts["rust_toolchain"], facts["rust_toolchain_source"]
+    missing = facts["rust_toolchain_missing"]
+    host = missing[len(toolchain) + 1 :] if missing.startswith(f"{toolchain}-") else ""
+    pyo3 = project(ctx).pyo3_version
+    needed = ((policy().for_pyo3(pyo3) if pyo3 else None) or policy().newest).msrv
+    pin = re.match(r"\d+\.\d+(?:\.\d+)?$", toolchain)
+    facts.update(
+        _pinned(ctx, toolchain, chosen_by, max(needed, Version(toolchain)) if pin else needed, host)
+    )
+    off = ctx.env.get("RUSTUP_AUTO_INSTALL", "").strip().lower() in ("0", "false", "no", "off")
+    facts["rustup_auto_install"] = "off" if off else "on"
+    if off:
+        facts["rustup_wont_install"] = "RUSTUP_AUTO_INSTALL=0"
+        return judged(ID, summary, facts, evidence, [fail("rust-toolchain-not-installed")])
+    summary = f"{summary} (rustup downloads it at the first build)"
+    return judged(ID, summary, facts, evidence, [warn("rust-toolchain-not-installed")])
 
 
 def _pinned(ctx: Context, toolchain: str, chosen_by: str, needed: Version, host: str) -> dict:

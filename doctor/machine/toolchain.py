@@ -33,8 +33,9 @@ class Rustc:
 
 def rust_env(env: Mapping[str, str]) -> dict[str, str]:
     """The environment for asking rustc and cargo: rustup must not download a toolchain that
-    a rust-toolchain.toml names (checks never download anything), unless the user said so."""
-    return {**env, "RUSTUP_AUTO_INSTALL": env.get("RUSTUP_AUTO_INSTALL", "0")}
+    a rust-toolchain.toml names, whatever the user's RUSTUP_AUTO_INSTALL says (checks never
+    download anything; the rust check reads the user's setting to judge what a build does)."""
+    return {**env, "RUSTUP_AUTO_INSTALL": "0"}
 
 
 def parse_rustc_vv(output: str) -> tuple[str, str]:

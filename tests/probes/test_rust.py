@@ -95,21 +95,28 @@ def test_toolchain_file_is_named(pyo3_project, staged_path):
     assert rust.facts["rust_toolchain_source"].endswith("rust-toolchain.toml")
 
 
-def test_toolchain_that_is_not_installed(pyo3_project, staged_path):
+@pytest.mark.parametrize(("auto_install", "status"), [("0", Status.FAIL), ("1", Status.WARN)])
+def test_toolchain_that_is_not_installed(pyo3_project, staged_path, auto_install, status):
+    """A pin rustup lacks: a failure where rustup will not fetch it, a download to come
+    where it will (the check itself never lets rustup download)."""
     report = run(
         pyo3_project(),
         ("project", "rust"),
         PATH=staged_path(),
         RUSTUP_TOOLCHAIN="1.2.3-not-installed",
+        RUSTUP_AUTO_INSTALL=auto_install,
     )
     rust = result(report, "rust")
-    assert rust.status is Status.FAIL
+    assert rust.status is status
     assert rust.facts["rust_toolchain"] == "1.2.3-not-installed"
-    assert ids(report) == ["rust-not-installed"]
+    assert ids(report) == ["rust-toolchain-not-installed"]
+    assert "rust (rustc and cargo) is not available" not in report.findings[0].title.lower()
     # rustup is there without the toolchain asked for: installing that one is the step
-    (step,) = report.findings[0].fixes
+    step = report.findings[0].fixes[0]
     assert step.argv[:3] == ("rustup", "toolchain", "install"), step
     assert step.argv[3].startswith("1.2.3-not-installed"), step
+    # and nothing was downloaded
+    assert not [t for t in _installed_toolchains() if t.startswith("1.2.3")]
 
 
 def test_rustup_without_a_default_toolchain(pyo3_project, staged_path, tmp_path):
