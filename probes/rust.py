@@ -8,7 +8,7 @@ import re
 from packaging.version import Version
 
 from pyo3_doctor.context import Context, cargo_home
-from pyo3_doctor.kb.versions import policy
+from pyo3_doctor.kb.versions import PyO3Support, policy
 from pyo3_doctor.machine.toolchain import (
     Rustc,
     installed_fit,
@@ -43,7 +43,6 @@ FACTS = (
     "rust_toolchain_file",
     "rust_toolchain_env",
     "rust_toolchain_fit",
-    "rustup_auto_install",
     "rustup_wont_install",
 )
 
@@ -105,7 +104,7 @@ def probe(ctx: Context) -> ProbeResult:
         summary = "rustc -vV printed no version it could read"
         return judged(ID, summary, facts, evidence, [warn("rustc-version-detection")])
     pyo3 = proj.pyo3_version
-    support = (policy().for_pyo3(pyo3) if pyo3 else None) or policy().newest
+    support = _support(pyo3)
     words = cargo.output.split()
     cargo_version = words[1] if len(words) > 1 else "?"
     facts.update(
@@ -134,19 +133,20 @@ def _pin_not_installed(ctx: Context, summary: str, facts: dict, evidence: tuple)
     toolchain, chosen_by = facts["rust_toolchain"], facts["rust_toolchain_source"]
     missing = facts["rust_toolchain_missing"]
     host = missing[len(toolchain) + 1 :] if missing.startswith(f"{toolchain}-") else ""
-    pyo3 = project(ctx).pyo3_version
-    needed = ((policy().for_pyo3(pyo3) if pyo3 else None) or policy().newest).msrv
-    pin = re.match(r"\d+\.\d+(?:\.\d+)?$", toolchain)
-    facts.update(
-        _pinned(ctx, toolchain, chosen_by, max(needed, Version(toolchain)) if pin else needed, host)
-    )
-    off = ctx.env.get("RUSTUP_AUTO_INSTALL", "").strip().lower() in ("0", "false", "no", "off")
-    facts["rustup_auto_install"] = "off" if off else "on"
-    if off:
+    needed = _support(project(ctx).pyo3_version).msrv
+    if re.match(r"\d+\.\d+(?:\.\d+)?$", toolchain):  # a release pin: nothing older fits
+        needed = max(needed, Version(toolchain))
+    facts.update(_pinned(ctx, toolchain, chosen_by, needed, host))
+    if ctx.env.get("RUSTUP_AUTO_INSTALL", "").strip().lower() in ("0", "false", "no", "off"):
         facts["rustup_wont_install"] = "RUSTUP_AUTO_INSTALL=0"
         return judged(ID, summary, facts, evidence, [fail("rust-toolchain-not-installed")])
     summary = f"{summary} (rustup downloads it at the first build)"
     return judged(ID, summary, facts, evidence, [warn("rust-toolchain-not-installed")])
+
+
+def _support(pyo3: Version | None) -> PyO3Support:
+    """The project's PyO3 series as the version policy knows it, else the newest known."""
+    return (policy().for_pyo3(pyo3) if pyo3 else None) or policy().newest
 
 
 def _pinned(ctx: Context, toolchain: str, chosen_by: str, needed: Version, host: str) -> dict:

@@ -16,6 +16,7 @@ from typing import Any, BinaryIO
 from pyo3_doctor.context import Context
 from pyo3_doctor.diagnosis.matcher import Matcher, Scan
 from pyo3_doctor.diagnosis.rank import Cause, causes
+from pyo3_doctor.kb.entries import Entry
 from pyo3_doctor.kb.facts import LOG_FACTS
 from pyo3_doctor.model import Detected, Finding, LogSummary, ProbeResult, Report, Status
 from pyo3_doctor.textsafe import clean_line
@@ -129,14 +130,7 @@ def _finding(
         evidence.append(f"also in the log, and follows from it: {other} (line {line})")
     if note:
         evidence.append(note)
-    if chosen == entry.id and entry.project_match:  # the probes' facts are what matched it
-        evidence += [
-            f"this project, by the {r.probe} check: {r.summary}"
-            for r in probes
-            if r.probe in entry.probes
-        ]
-    else:
-        evidence.extend(_confirmation(chosen, knowledge_base()[chosen].probes, probes, live))
+    evidence.extend(_confirmation(knowledge_base()[chosen], probes, live))
     if cause.before or cause.after:
         evidence.append("context:")
         for number, text in (*cause.before, (cause.line_no, cause.line), *cause.after):
@@ -155,15 +149,15 @@ def _finding(
     )
 
 
-def _confirmation(
-    entry_id: str, probe_ids: Sequence[str], results: Sequence[ProbeResult], live: bool = False
-) -> list[str]:
+def _confirmation(entry: Entry, results: Sequence[ProbeResult], live: bool = False) -> list[str]:
     """What the machine says now about the cause the log shows."""
     lines = []
     for result in results:
-        if result.probe not in probe_ids:
+        if result.probe not in entry.probes:
             continue
-        if any(d.id == entry_id for d in result.detected):
+        if entry.project_match:  # matched on this project's facts: they are the confirmation
+            lines.append(f"this project, by the {result.probe} check: {result.summary}")
+        elif any(d.id == entry.id for d in result.detected):
             lines.append(f"confirmed on this machine by the {result.probe} check: {result.summary}")
         elif result.status is Status.OK and live:
             lines.append(
