@@ -62,7 +62,7 @@ def run_probes(probes: Sequence[Probe], ctx: Context) -> Iterator[ProbeResult]:
                     Status.TIMEOUT,
                     f"no answer after {ctx.timeout:g}s (its tools were killed)",
                     seconds=now - started[pid],
-                    detected=(Detected("probe-timeout", Severity.WARN),),
+                    detected=(Detected("probe-timeout", Severity.FAIL),),
                     title=titles[pid],
                 )
             continue
@@ -82,7 +82,7 @@ def _guarded(p: Probe, ctx: Context, done: queue.Queue[ProbeResult]) -> None:
             Status.TIMEOUT,
             f"{exc} (killed); a slower machine may need --timeout above {ctx.timeout:g}",
             evidence=(exc.evidence,),
-            detected=(Detected("probe-timeout", Severity.WARN),),
+            detected=(Detected("probe-timeout", Severity.FAIL),),
         )
     except Exception as exc:  # flutter's crash result: reported, never fatal
         import traceback  # (3.11's pulls in textwrap: 5 ms no healthy run needs)
