@@ -38,6 +38,23 @@ def _fish_quote(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
+def _fish_word(text: str) -> str:
+    # fish reads backslash escapes inside single quotes, so shlex's POSIX quoting of a word
+    # with a backslash (`'C:\\'`) means something else there; words shlex leaves bare stay bare
+    return text if text and shlex.quote(text) == text else _fish_quote(text)
+
+
+def argv_line(argv: Sequence[str], shell: str) -> str:
+    """The command line that runs exactly this argv when pasted into the user's shell."""
+    if _shell_name(shell) == "fish":
+        return " ".join(_fish_word(a) for a in argv)
+    return shlex.join(argv)
+
+
+def _shell_name(shell: str) -> str:
+    return shell.rsplit("/", 1)[-1].lower()
+
+
 def _fish(key: str, value: str) -> str:
     pieces = _parts(value)
     if len(pieces) == 2 and pieces[1] == (True, key) and pieces[0][1].endswith(":"):
@@ -55,7 +72,7 @@ def _powershell(key: str, value: str) -> str:
 def env_line(env: Mapping[str, str], shell: str) -> str:
     """The line that sets these variables in the user's shell, safe to paste: every value is
     quoted for that shell, and only the references the step means (`$PATH`) expand."""
-    name = shell.rsplit("/", 1)[-1].lower()
+    name = _shell_name(shell)
     if name in ("pwsh", "powershell", "powershell.exe", "pwsh.exe"):
         return "; ".join(_powershell(k, v) for k, v in env.items())
     if name == "fish":
@@ -70,7 +87,7 @@ def unset_line(names: Sequence[str], shell: str) -> str:
     names = [n for n in names if _NAME.fullmatch(n)]
     if not names:
         return ""
-    name = shell.rsplit("/", 1)[-1].lower()
+    name = _shell_name(shell)
     if name in ("pwsh", "powershell", "powershell.exe", "pwsh.exe"):
         quoted = ", ".join("'Env:" + n.replace("'", "''") + "'" for n in names)
         return f"Remove-Item -ErrorAction SilentlyContinue {quoted}"
@@ -81,7 +98,7 @@ def unset_line(names: Sequence[str], shell: str) -> str:
 
 def fix_line(step: FixStep, shell: str = "") -> str:
     if step.argv:
-        return shlex.join(step.argv)
+        return argv_line(step.argv, shell)
     if step.env:
         return env_line(step.env, shell)
     if step.unset:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pyo3_doctor.fixing.shell import env_line, unset_line
+from pyo3_doctor.fixing.shell import argv_line, env_line, unset_line
 
 SHELLS = {
     "sh": ("sh", "-c", 'printf "%s\\n%s\\n" "$CARGO_HOME" "$PATH"'),
@@ -74,4 +74,32 @@ def test_a_pasted_unset_line_removes_the_variable_and_runs_nothing(
         env={"PATH": "/usr/bin:/bin", "CONDA_PREFIX": "/opt/conda"},
     )
     assert ran.stdout.strip().splitlines()[-1:] == ["gone"], (line, ran.stdout, ran.stderr)
+    assert not canary.exists(), f"pasting {line!r} ran a command"
+
+
+ARGV_ECHO = {
+    "sh": ("sh", "-c"),
+    "bash": ("bash", "-c"),
+    "dash": ("dash", "-c"),
+    "fish": ("fish", "-c"),
+}
+
+
+@pytest.mark.parametrize("shell", sorted(ARGV_ECHO))
+def test_a_pasted_command_line_passes_each_word_as_it_is(shell: str, tmp_path: Path) -> None:
+    if shutil.which(shell) is None:
+        pytest.skip(f"no {shell} on this machine")
+    canary = tmp_path / "ran"
+    words = ["it's", "C:\\dir\\", "a\\\\b", f"$(touch {canary})", "*", "two words", "~", "-x"]
+    line = argv_line(["printf", "%s\\n", *words], shell)
+    ran = subprocess.run(
+        [*ARGV_ECHO[shell], line],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
+    assert ran.returncode == 0, (line, ran.stderr)
+    assert ran.stdout.splitlines() == words, line
     assert not canary.exists(), f"pasting {line!r} ran a command"
