@@ -11,15 +11,18 @@ output names a cause at fail level that the checks here confirm (maturin's "Pyth
 fail to import this module" after a build that worked); the exit code is the command's
 either way. `--fix` offers the fix (preview, confirmation) and then runs the command once
 more. Ctrl-C reaches the command as it would without us; SIGTERM and SIGHUP are passed on
-to it; either way we wait for it, then exit 128+n.
+to it; either way it has GRACE to end before it and its children are killed, then we exit
+128+n.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import queue
 import shlex
+import signal
 import subprocess
 import sys
 import threading
@@ -112,17 +115,52 @@ def run_once(command: Sequence[str], as_json: bool):  # -> (exit code, matcher.S
             scan = None
         code = proc.wait()
     except KeyboardInterrupt as exc:  # the terminal's Ctrl-C reached the command too
-        signum = getattr(exc, "signum", None)
-        if signum is not None:
-            proc.send_signal(signum)
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        _end(proc, getattr(exc, "signum", None))
         raise
     for pump in pumps:
         pump.join(timeout=1)
     return code, scan
+
+
+GRACE = 0.35  # seconds the command has to end on the signal before it is killed
+
+
+def _end(proc: subprocess.Popen[bytes], signum: int | None) -> None:
+    """End the command within GRACE: pass SIGTERM/SIGHUP on (Ctrl-C reached it from the
+    terminal), then kill what is left, its own children included (a shell that ignores the
+    signal leaves its `sleep` or `cargo` running otherwise)."""
+    if signum is not None:
+        with contextlib.suppress(OSError):
+            proc.send_signal(signum)
+    try:
+        proc.wait(timeout=GRACE)
+        return
+    except subprocess.TimeoutExpired:
+        pass
+    for pid in (*_descendants(proc.pid), proc.pid):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=GRACE)
+
+
+def _descendants(root: int) -> list[int]:
+    """Every process below `root`, read from /proc (Linux); elsewhere none is known."""
+    children: dict[int, list[int]] = {}
+    with contextlib.suppress(OSError):
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit():
+                with contextlib.suppress(OSError, ValueError, IndexError):
+                    with open(f"/proc/{entry.name}/stat", "rb") as fh:
+                        stat = fh.read(4096)
+                    ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
+                    children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo and len(found) < 10_000:
+        for child in children.get(todo.pop(), ()):
+            found.append(child)
+            todo.append(child)
+    return found
 
 
 def _not_started(command: Sequence[str], exc: OSError):  # -> (exit code, matcher.Scan)

@@ -158,6 +158,35 @@ def test_sigterm_and_sighup_end_every_tool_and_exit_128_plus_n(pyo3_project, sta
     assert left.stdout.strip() == "", "a tool outlived pyo3-doctor"
 
 
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+def test_run_ends_a_command_that_ignores_the_signal_and_its_children(tmp_path, signame):
+    import signal
+
+    marker = f"pyo3-doctor-run-{signame}-{os.getpid()}"
+    if not os.path.exists("/bin/bash"):
+        pytest.skip("needs bash to name the command's child")
+    # a build wrapper that shrugs off the signal, and a child that inherits the shrug
+    script = f"trap '' TERM HUP INT; (exec -a {marker} sleep 30); echo never"
+    env = clean_env(PYTHONPATH=str(REPO))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pyo3_doctor", "run", "--", "bash", "-c", script],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    time.sleep(2.0)
+    sent = time.monotonic()
+    proc.send_signal(getattr(signal, signame))
+    out, err = proc.communicate(timeout=20)
+    took = time.monotonic() - sent
+    assert proc.returncode == 128 + getattr(signal, signame), err
+    assert took < 2.0, took
+    assert b"Traceback" not in err and b"never" not in out
+    left = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True)
+    assert left.stdout.strip() == "", "the command's child outlived pyo3-doctor"
+
+
 def test_no_exec_runs_nothing_of_the_project(pyo3_project, tmp_path):
     canary = tmp_path / "ran"
     root = pyo3_project(
