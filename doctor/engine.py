@@ -37,8 +37,12 @@ from pyo3_doctor.probes import BY_ID, Probe, known_facts
 from pyo3_doctor.system.proc import ToolTimeout, set_deadline, which
 
 
-def run_probes(probes: Sequence[Probe], ctx: Context) -> Iterator[ProbeResult]:
-    """Yield one result per probe, in completion order; a late probe yields TIMEOUT."""
+def run_probes(
+    probes: Sequence[Probe], ctx: Context, cancelled: threading.Event | None = None
+) -> Iterator[ProbeResult]:
+    """Yield one result per probe, in completion order; a late probe yields TIMEOUT. Once
+    `cancelled` is set (the TUI quitting), stop within a tenth of a second: the probes'
+    threads are daemons and their tools are killed at exit, so nothing waits for a hung one."""
     done: queue.Queue[ProbeResult] = queue.Queue()
     started: dict[str, float] = {}
     titles = {p.ID: p.TITLE for p in probes}
@@ -50,9 +54,12 @@ def run_probes(probes: Sequence[Probe], ctx: Context) -> Iterator[ProbeResult]:
         thread.start()
     waiting = set(started)
     while waiting:
+        if cancelled is not None and cancelled.is_set():
+            return
         deadline = min(started[i] for i in waiting) + ctx.timeout
+        wait = max(0.0, deadline - time.monotonic())
         try:
-            result = done.get(timeout=max(0.0, deadline - time.monotonic()))
+            result = done.get(timeout=wait if cancelled is None else min(wait, 0.1))
         except queue.Empty:
             now = time.monotonic()
             for pid in sorted(i for i in waiting if now - started[i] >= ctx.timeout):

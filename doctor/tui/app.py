@@ -109,7 +109,8 @@ class DoctorApp(App[int]):
     @work(thread=True, group="probes", exit_on_error=False, description="running probes")
     def _probe_worker(self, run: int, probes: Sequence[Probe], ctx: Context) -> None:
         worker = get_current_worker()
-        for result in backend.run_probes(probes, ctx):
+        # quitting cancels this worker; Textual's exit then waits for its thread, not a hung tool
+        for result in backend.run_probes(probes, ctx, worker.cancelled_event):
             if worker.is_cancelled:
                 return
             self.post_message(ProbeFinished(run, result))

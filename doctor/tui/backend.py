@@ -7,6 +7,7 @@ them here means a change in the engine, the fix engine or the matcher changes on
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,9 +21,11 @@ from pyo3_doctor.model import FixStep, ProbeResult, Report
 from pyo3_doctor.probes import Probe
 
 
-def run_probes(probes: Sequence[Probe], ctx: Context) -> Iterator[ProbeResult]:
+def run_probes(
+    probes: Sequence[Probe], ctx: Context, cancelled: threading.Event
+) -> Iterator[ProbeResult]:
     engine.knowledge_base()  # parsed here, in the worker, so building reports never stalls the UI
-    return engine.run_probes(probes, ctx)
+    return engine.run_probes(probes, ctx, cancelled)
 
 
 def build_report(results: Iterable[ProbeResult], ctx: Context) -> Report:

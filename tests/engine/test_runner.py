@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from types import SimpleNamespace
 
@@ -34,6 +35,26 @@ def test_a_crashing_probe_is_reported_and_the_others_go_on():
     assert "ValueError: unexpected shape" in crashed.summary
     assert "Traceback" in (crashed.error or "")
     assert [d.id for d in crashed.detected] == ["probe-crash"]
+
+
+def test_cancelled_runs_stop_waiting_for_a_probe_that_hangs():
+    # the TUI quitting: its worker must not hold the exit until a hung probe's deadline
+    release, finished = threading.Event(), threading.Event()
+
+    def hangs(_c):
+        release.wait(30)
+        finished.set()
+        return ProbeResult("hangs", Status.OK, "too late")
+
+    cancelled = threading.Event()
+    quick = fake("quick", lambda c: ProbeResult("quick", Status.OK, "done"))
+    seen = []
+    for result in run_probes([fake("hangs", hangs), quick], ctx(timeout=60), cancelled):
+        seen.append(result.probe)
+        cancelled.set()
+    assert seen == ["quick"]
+    assert not finished.is_set(), "the run waited for the hung probe"
+    release.set()
 
 
 def test_a_hanging_tool_is_cut_at_the_deadline_and_killed_with_its_group(tmp_path):
